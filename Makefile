@@ -1,0 +1,44 @@
+# apdash — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CELERY_BROKER_URL=memory:// CELERY_TASK_ALWAYS_EAGER=true
+
+.PHONY: demo test install assets lint check-migrations serve benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/apdash.css: node_modules/.installed static/scss/apdash.scss build-assets.mjs
+	npm run --silent build
+
+install: $(VENV)/.installed
+assets: static/build/apdash.css
+
+## The seeded demo on http://127.0.0.1:8000 (SQLite, eager Celery, console email).
+demo: install assets
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo "Serving the demo on http://127.0.0.1:8000 — press Ctrl+C to stop."
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL say so).
+test: install assets
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -1,0 +1,34 @@
+from django.urls import reverse
+
+from .models import Role
+from .selectors import user_roles
+
+
+def navigation(request):
+    """Service navigation for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"service_navigation": []}
+    roles = user_roles(user)
+    items = [("Home", reverse("home"))]
+    school_staff = roles & {
+        Role.SCHOOL_COORDINATOR,
+        Role.PARTNERSHIP_COORDINATOR,
+        Role.DSL,
+        Role.HEAD,
+        Role.SUPERUSER,
+    }
+    if school_staff:
+        items += [
+            ("Pupils", reverse("placements:pupil_list")),
+            ("Providers", reverse("providers:provider_list")),
+        ]
+    if Role.SUPERUSER in roles or user.is_staff:
+        items.append(("Admin", reverse("admin:index")))
+    path = request.path
+    return {
+        "service_navigation": [
+            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+            for label, url in items
+        ]
+    }

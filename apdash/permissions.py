@@ -1,0 +1,54 @@
+"""Object permissions as small composable `rules` predicates. Visibility itself lives in
+`apdash.selectors` (querysets); these predicates answer "may this user do X to this object"."""
+
+import rules
+
+from .models import Role
+from .selectors import user_roles, user_scope
+
+
+@rules.predicate
+def is_superuser(user):
+    return user_scope(user).everything
+
+
+def has_role(*roles):
+    wanted = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({', '.join(sorted(wanted))})")
+    def predicate(user):
+        return bool(user_roles(user) & wanted)
+
+    return predicate
+
+
+@rules.predicate
+def pupil_in_scope(user, pupil):
+    scope = user_scope(user)
+    return scope.everything or pupil.school_id in scope.school_ids
+
+
+@rules.predicate
+def school_in_scope(user, school):
+    scope = user_scope(user)
+    return scope.everything or school.id in scope.school_ids
+
+
+is_school_coordinator = has_role(Role.SCHOOL_COORDINATOR)
+is_partnership_coordinator = has_role(Role.PARTNERSHIP_COORDINATOR)
+is_dsl = has_role(Role.DSL)
+is_head = has_role(Role.HEAD)
+is_provider_staff = has_role(Role.PROVIDER_STAFF)
+is_school_staff = has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR, Role.DSL, Role.HEAD)
+manages_placements = is_superuser | has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR)
+manages_calendar = is_superuser | is_partnership_coordinator
+
+rules.add_perm("placements.view_pupil", is_superuser | (is_school_staff & pupil_in_scope))
+rules.add_perm("placements.change_pupil", manages_placements & (is_superuser | pupil_in_scope))
+rules.add_perm("placements.add_placement", manages_placements)
+rules.add_perm("placements.change_placement", manages_placements)
+rules.add_perm("placements.record_attendance", is_superuser | is_school_staff | is_provider_staff)
+rules.add_perm("apdash.manage_calendar", manages_calendar)
+rules.add_perm("apdash.manage_schools", is_superuser)
+rules.add_perm("placements.view_pupil_list", is_superuser | is_school_staff)
+rules.add_perm("providers.view_provider_register", is_superuser | is_school_staff)

@@ -1,0 +1,256 @@
+"""Read questions for the whole project: who may see what, and which days are school days.
+
+Every page, API view and check scopes its querysets through the visibility helpers here, so a
+user can never reach another school's pupils. Models of the apps to the left are looked up by
+name (not imported) to keep imports pointing one way."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import AcademicYear, Closure, HalfTerm, Membership, Role, School
+
+SCHOOL_ROLES = frozenset({Role.SCHOOL_COORDINATOR, Role.DSL, Role.HEAD})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see: everything, or the pupils of some schools, or the pupils placed
+    with some providers (provider staff, attendance only)."""
+
+    everything: bool = False
+    school_ids: frozenset[int] = frozenset()
+    partnership_ids: frozenset[int] = frozenset()
+    provider_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_provider_only(self):
+        return not self.everything and not self.school_ids and bool(self.provider_ids)
+
+
+def user_scope(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_apdash_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        Membership.objects.filter(user=user).values_list("role", "school_id", "partnership_id", "provider_id")
+    )
+    roles = frozenset(m[0] for m in memberships)
+    everything = user.is_superuser or Role.SUPERUSER in roles
+    school_ids = {m[1] for m in memberships if m[1]}
+    partnership_ids = frozenset(m[2] for m in memberships if m[2])
+    if partnership_ids:
+        school_ids |= set(
+            School.objects.filter(partnership_id__in=partnership_ids).values_list("id", flat=True)
+        )
+    scope = Scope(
+        everything=everything,
+        school_ids=frozenset(school_ids),
+        partnership_ids=partnership_ids,
+        provider_ids=frozenset(m[3] for m in memberships if m[3]),
+        roles=roles,
+    )
+    user._apdash_scope = scope
+    return scope
+
+
+def user_roles(user) -> frozenset[str]:
+    scope = user_scope(user)
+    return scope.roles | ({Role.SUPERUSER} if scope.everything else set())
+
+
+def visible_schools(user) -> QuerySet:
+    scope = user_scope(user)
+    qs = School.objects.select_related("partnership")
+    if scope.everything:
+        return qs
+    return qs.filter(id__in=scope.school_ids)
+
+
+def _pupil_scope_q(scope: Scope, *, prefix: str, today: date) -> Q | None:
+    """A filter on pupils (through `prefix`) for a scope; None means everything."""
+    if scope.everything:
+        return None
+    q = Q(**{f"{prefix}school_id__in": scope.school_ids})
+    if scope.provider_ids:
+        q |= Q(
+            **{
+                f"{prefix}placements__provider_id__in": scope.provider_ids,
+                f"{prefix}placements__start_date__lte": today,
+            }
+        ) & (
+            Q(**{f"{prefix}placements__end_date__isnull": True})
+            | Q(**{f"{prefix}placements__end_date__gte": today})
+        )
+    return q
+
+
+def visible_pupils(user, *, today: date | None = None) -> QuerySet:
+    Pupil = apps.get_model("placements", "Pupil")
+    scope = user_scope(user)
+    today = today or timezone.localdate()
+    qs = Pupil.objects.select_related("school")
+    q = _pupil_scope_q(scope, prefix="", today=today)
+    if q is None:
+        return qs
+    if not scope.school_ids and not scope.provider_ids:
+        return qs.none()
+    if scope.provider_ids:
+        # The join through placements can repeat a pupil; filter by id to keep rows unique.
+        return qs.filter(id__in=Pupil.objects.filter(q).values("id"))
+    return qs.filter(q)
+
+
+def visible_placements(user, *, today: date | None = None) -> QuerySet:
+    Placement = apps.get_model("placements", "Placement")
+    scope = user_scope(user)
+    today = today or timezone.localdate()
+    qs = Placement.objects.select_related("pupil", "pupil__school", "provider")
+    if scope.everything:
+        return qs
+    q = Q(pupil__school_id__in=scope.school_ids)
+    if scope.provider_ids:
+        q |= Q(provider_id__in=scope.provider_ids, start_date__lte=today) & (
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+    return qs.filter(q)
+
+
+def visible_providers(user) -> QuerySet:
+    """Every member of a school or partnership may read the provider register (it is shared
+    across the partnership, G §3e); provider staff see only their own provider."""
+    Provider = apps.get_model("providers", "Provider")
+    scope = user_scope(user)
+    if scope.everything or scope.school_ids:
+        return Provider.objects.all()
+    return Provider.objects.filter(id__in=scope.provider_ids)
+
+
+def visible_flags(user) -> QuerySet:
+    """Flags about the user's schools, and provider-wide flags (no school) for providers where
+    the user's schools have pupils placed, or for everything in a partnership co-ordinator's view."""
+    Flag = apps.get_model("placements", "Flag")
+    scope = user_scope(user)
+    qs = Flag.objects.select_related("school", "pupil", "placement", "provider")
+    if scope.everything:
+        return qs
+    if not scope.school_ids:
+        return qs.none()
+    provider_ids = (
+        apps.get_model("placements", "Placement")
+        .objects.filter(pupil__school_id__in=scope.school_ids)
+        .values("provider_id")
+    )
+    return qs.filter(Q(school_id__in=scope.school_ids) | Q(school__isnull=True, provider_id__in=provider_ids))
+
+
+# --- Calendar -----------------------------------------------------------------------------------
+
+
+def half_terms_for(*, partnership_id: int | None, start: date, end: date) -> list[HalfTerm]:
+    """Half terms overlapping [start, end] for a partnership: its own rows for an academic year
+    where it has any, otherwise England's usual pattern."""
+    rows = list(
+        _half_terms_of_years_overlapping(start, end)
+        .filter(Q(partnership__isnull=True) | Q(partnership_id=partnership_id))
+        .select_related("academic_year")
+    )
+    return [
+        h for h in _choose_half_terms(rows, partnership_id) if h.start_date <= end and h.end_date >= start
+    ]
+
+
+def _half_terms_of_years_overlapping(start: date, end: date):
+    # Whole academic years, so that a partnership's own dates replace the national pattern
+    # even where its half term starts later than the range asked about.
+    return HalfTerm.objects.filter(
+        academic_year__start_date__lte=end, academic_year__end_date__gte=start
+    ).order_by("start_date")
+
+
+def _choose_half_terms(rows: list[HalfTerm], partnership_id: int | None) -> list[HalfTerm]:
+    own_years = {h.academic_year_id for h in rows if partnership_id and h.partnership_id == partnership_id}
+    return [
+        h
+        for h in rows
+        if (h.partnership_id == partnership_id and h.partnership_id is not None)
+        or (h.partnership_id is None and h.academic_year_id not in own_years)
+    ]
+
+
+def school_days_by_school(schools, start: date, end: date) -> dict[int, list[date]]:
+    """School days in [start, end] for many schools in two queries: weekdays inside a half term
+    (the partnership's, else the national pattern) minus the school's and partnership's closures."""
+    schools = list(schools)
+    partnership_ids = {s.partnership_id for s in schools}
+    term_rows = list(
+        _half_terms_of_years_overlapping(start, end).filter(
+            Q(partnership__isnull=True) | Q(partnership_id__in=[p for p in partnership_ids if p])
+        )
+    )
+    closure_rows = list(
+        Closure.objects.filter(date__gte=start, date__lte=end).values_list(
+            "date", "school_id", "partnership_id"
+        )
+    )
+    closed_school = defaultdict(set)
+    closed_partnership = defaultdict(set)
+    closed_everywhere = set()
+    for day, school_id, partnership_id in closure_rows:
+        if school_id:
+            closed_school[school_id].add(day)
+        elif partnership_id:
+            closed_partnership[partnership_id].add(day)
+        else:
+            closed_everywhere.add(day)
+
+    terms_by_partnership = {p: _choose_half_terms(term_rows, p) for p in partnership_ids}
+    result = {}
+    for school in schools:
+        closed = (
+            closed_school[school.id]
+            | closed_partnership.get(school.partnership_id, set())
+            | closed_everywhere
+        )
+        days = []
+        for term in terms_by_partnership[school.partnership_id]:
+            day = max(term.start_date, start)
+            last = min(term.end_date, end)
+            while day <= last:
+                if day.weekday() < 5 and day not in closed:
+                    days.append(day)
+                day += timedelta(days=1)
+        result[school.id] = sorted(set(days))
+    return result
+
+
+def school_days(school, start: date, end: date) -> list[date]:
+    """The one answer to "is this a school day here": weekdays inside a half term, minus that
+    school's and its partnership's closures."""
+    return school_days_by_school([school], start, end)[school.id]
+
+
+def is_school_day(school, day: date) -> bool:
+    return bool(school_days(school, day, day))
+
+
+def academic_year_for(day: date) -> AcademicYear | None:
+    return AcademicYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+
+
+def current_half_term(*, partnership_id: int | None, day: date) -> HalfTerm | None:
+    """The half term `day` falls in, or the most recent one to end before it (in a holiday)."""
+    terms = half_terms_for(partnership_id=partnership_id, start=day - timedelta(days=120), end=day)
+    inside = [t for t in terms if t.start_date <= day <= t.end_date]
+    if inside:
+        return inside[0]
+    return None

@@ -1,0 +1,64 @@
+"""Writes for the core app: memberships and the append-only audit trail."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditEvent, Membership, Role, User
+
+# One advisory lock serialises appends so the hash chain has a single head.
+AUDIT_CHAIN_LOCK = 7_426_010
+
+
+@transaction.atomic
+def audit_record(*, actor, action: str, object_type: str, object_id, details: dict | None = None, ip=None):
+    """Append one event to the hash chain, in the caller's transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event = AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=details or {},
+        ip_address=ip,
+        created_at=timezone.now(),
+        prev_hash=last or "",
+    )
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    return event
+
+
+def audit_chain_first_break() -> AuditEvent | None:
+    """The first event whose stored hash or link does not match its content, or None."""
+    previous = ""
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.prev_hash != previous or event.compute_hash() != event.hash:
+            return event
+        previous = event.hash
+    return None
+
+
+@transaction.atomic
+def membership_add(*, email: str, role: str, school=None, partnership=None, provider=None, password=None):
+    """Give a user (created if new) a role at one organisation; idempotent."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role “{role}”. Choose one of: {', '.join(Role.values)}.")
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password)
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if role == Role.SUPERUSER and not user.is_superuser:
+        user.is_superuser = user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
+    membership, _ = Membership.objects.get_or_create(
+        user=user, role=role, school=school, partnership=partnership, provider=provider
+    )
+    membership.full_clean()
+    return membership

@@ -1,0 +1,181 @@
+"""Settings read from the environment. The defaults give the embedded demo:
+SQLite file, eager Celery, console email."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY", default="apdash-demo-secret-key-not-for-production-use-0123456789")
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_filters",
+    "rules",
+    "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "template_partials",
+    "django_htmx",
+    "apdash",
+    "providers",
+    "placements",
+    "safeguarding",
+    "inspection",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "apdash.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apdash.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "apdash.wsgi.application"
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+AUTH_USER_MODEL = "apdash.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+# UK dates throughout: 23 November 2026.
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# NULLS NOT DISTINCT constraints hold on PostgreSQL (production, CI); the SQLite demo does without.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="apdash <no-reply@apdash.example>")
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# Celery: eager by default (demo, unit tests); a real broker when CELERY_BROKER_URL is set.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None) or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "cache+memory://"
+)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request must not hang when the broker is down: the next scheduled run picks the work up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "apdash API",
+    "DESCRIPTION": "Alternative provision placements, attendance, visits and compliance flags.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Field rules: today's values as defaults; a change in the law is a settings change. ---
+# DfE working view of "full-time" (domain.md, para 399): more than 18 hours a week.
+APDASH_FULL_TIME_HOURS = env.float("APDASH_FULL_TIME_HOURS", default=18.0)
+# G §3f: never three or more days a week at an unregistered provider.
+APDASH_UNREGISTERED_MAX_DAYS = env.int("APDASH_UNREGISTERED_MAX_DAYS", default=3)
+APDASH_HOURS_WARNING = env.float("APDASH_HOURS_WARNING", default=15.0)
+# Education Act 1996 s.463: 5 full-time pupils, or 1 looked after / with an EHC plan.
+APDASH_REGISTRATION_PUPIL_COUNT = env.int("APDASH_REGISTRATION_PUPIL_COUNT", default=5)
+APDASH_REGISTRATION_NEEDS = env.list("APDASH_REGISTRATION_NEEDS", default=["looked_after", "ehcp"])
+APDASH_VISIT_WARNING_SCHOOL_DAYS = env.int("APDASH_VISIT_WARNING_SCHOOL_DAYS", default=10)
+APDASH_ATTENDANCE_LOOKBACK_SCHOOL_DAYS = env.int("APDASH_ATTENDANCE_LOOKBACK_SCHOOL_DAYS", default=5)
+APDASH_ATTENDANCE_CUTOFF_AM = env("APDASH_ATTENDANCE_CUTOFF_AM", default="10:30")
+APDASH_ATTENDANCE_CUTOFF_PM = env("APDASH_ATTENDANCE_CUTOFF_PM", default="14:30")
+APDASH_CONCERN_ACK_HOURS = env.dict(
+    "APDASH_CONCERN_ACK_HOURS", cast={"value": int}, default={"urgent": 1, "other": 24}
+)
+APDASH_TIMETABLE_EARLIEST = env("APDASH_TIMETABLE_EARLIEST", default="07:00")
+APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
+
+# CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
+APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,39 @@
+"""Seed a realistic, fictional county partnership for the demo. Deterministic (seeded random);
+each app contributes its own part, so the demo always shows every feature."""
+
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from apdash.demo import DEMO_PASSWORD, DemoWorld, seed_core
+from apdash.models import School
+from placements.demo import seed_placements
+from placements.models import Placement, Pupil
+from providers.demo import seed_providers
+from providers.models import Provider
+
+SEEDERS = [seed_core, seed_providers, seed_placements]
+
+
+class Command(BaseCommand):
+    help = "Seed the demo partnership (idempotent: safe to run again) and print one login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026)")
+
+    def handle(self, *args, seed, **options):
+        world = DemoWorld(today=timezone.localdate(), rng=random.Random(seed), seed=seed)
+        with transaction.atomic():
+            for seeder in SEEDERS:
+                seeder(world)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {School.objects.count()} schools, {Provider.objects.count()} providers, "
+                f"{Pupil.objects.count()} pupils, {Placement.objects.count()} placements."
+            )
+        )
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        for role, email, where in world.logins:
+            self.stdout.write(f"  {role:<32} {email:<34} {where}")

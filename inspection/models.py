@@ -1,0 +1,1 @@
+"""Inspection readiness and the evidence pack."""

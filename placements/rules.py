@@ -1,0 +1,205 @@
+"""Pure rules about pupils, placements, timetables and attendance. Plain values in, plain values
+out: no ORM, no clock (pass `today`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.gb import upn as stdnum_upn
+
+# --- UPN ---------------------------------------------------------------------------------------
+
+
+def upn_problem(value: str) -> str | None:
+    """Why a UPN is not valid, in words a coordinator can act on; None when it is valid.
+    The check letter and LA-code rules come from DfE (domain.md "UPN") via python-stdnum."""
+    value = (value or "").strip().upper()
+    if len(value) != 13:
+        return f"A UPN has 13 characters; “{value}” has {len(value)}."
+    try:
+        stdnum_upn.validate(value)
+    except StdnumValidationError as exc:
+        name = type(exc).__name__
+        if name == "InvalidChecksum":
+            return f"“{value}” is not a valid UPN: the check letter does not match the rest of the number."
+        if name == "InvalidComponent":
+            return f"“{value}” is not a valid UPN: characters 2–4 are not a local authority code."
+        return f"“{value}” is not a valid UPN: it must be a letter, 11 digits and a final digit or letter."
+    return None
+
+
+def upn_for(*, la_code: str, establishment: str, year: int, serial: int) -> str:
+    """A valid UPN from its parts (used by the demo and data generators)."""
+    body = f"{la_code}{establishment}{year % 100:02d}{serial:03d}"
+    return stdnum_upn.calc_check_digit(body) + body
+
+
+# --- Attendance codes (School Attendance (Pupil Registration) (England) Regulations 2024) -------
+
+PRESENT = "present"
+APPROVED_EDUCATION = "approved_education"
+AUTHORISED = "authorised_absence"
+UNAUTHORISED = "unauthorised_absence"
+NOT_COUNTED = "not_counted"
+
+ATTENDANCE_CODES: dict[str, tuple[str, str]] = {
+    "/": ("Present (morning)", PRESENT),
+    "\\": ("Present (afternoon)", PRESENT),
+    "L": ("Late, before the register closed", PRESENT),
+    "B": (
+        "Attending other approved supervised education off site (alternative provision)",
+        APPROVED_EDUCATION,
+    ),
+    "K": ("Attending provision arranged by the local authority", APPROVED_EDUCATION),
+    "V": ("Attending an educational visit or trip", APPROVED_EDUCATION),
+    "P": ("Participating in a supervised sporting activity", APPROVED_EDUCATION),
+    "W": ("Attending work experience", APPROVED_EDUCATION),
+    "C1": ("Leave for a regulated performance or employment abroad", AUTHORISED),
+    "C2": ("Leave for part-time timetable", AUTHORISED),
+    "C": ("Leave for exceptional circumstances", AUTHORISED),
+    "M": ("Medical or dental appointment", AUTHORISED),
+    "J1": ("Interview", AUTHORISED),
+    "S": ("Study leave", AUTHORISED),
+    "T": ("Parent travelling for occupational purposes", AUTHORISED),
+    "R": ("Religious observance", AUTHORISED),
+    "I": ("Illness", AUTHORISED),
+    "E": ("Suspended or permanently excluded, no alternative provision", AUTHORISED),
+    "G": ("Holiday not granted by the school", UNAUTHORISED),
+    "N": ("Reason for absence not yet established", UNAUTHORISED),
+    "O": ("Absent in other or unknown circumstances", UNAUTHORISED),
+    "U": ("Arrived in school after registration closed", UNAUTHORISED),
+    "D": ("Dual registered, at the other school", NOT_COUNTED),
+    "X": ("Not required to be in school (non-compulsory age)", NOT_COUNTED),
+    "Y1": ("Unable to attend: transport not available", NOT_COUNTED),
+    "Y2": ("Unable to attend: widespread travel disruption", NOT_COUNTED),
+    "Y3": ("Unable to attend: part of the school premises closed", NOT_COUNTED),
+    "Y4": ("Unable to attend: whole school site unexpectedly closed", NOT_COUNTED),
+    "Y5": ("Unable to attend: criminal justice detention", NOT_COUNTED),
+    "Y6": ("Unable to attend: public health guidance or law", NOT_COUNTED),
+    "Y7": ("Unable to attend: any other unavoidable cause", NOT_COUNTED),
+    "Z": ("Prospective pupil not on admission register", NOT_COUNTED),
+    "#": ("Planned whole or partial school closure", NOT_COUNTED),
+}
+
+UNEXPLAINED_ABSENCE_CODES = frozenset({"N", "O"})
+
+
+def attendance_group(code: str) -> str:
+    return ATTENDANCE_CODES[code][1]
+
+
+def counts_as_attending(code: str) -> bool:
+    return attendance_group(code) in (PRESENT, APPROVED_EDUCATION)
+
+
+def is_absence(code: str) -> bool:
+    return attendance_group(code) in (AUTHORISED, UNAUTHORISED)
+
+
+def attendance_percentage(codes: Iterable[str]) -> float | None:
+    """Present-or-approved sessions ÷ possible sessions; "not counted" codes are not possible
+    sessions (domain.md "Attendance"). None when there were no possible sessions."""
+    possible = attended = 0
+    for code in codes:
+        group = attendance_group(code)
+        if group == NOT_COUNTED:
+            continue
+        possible += 1
+        if group in (PRESENT, APPROVED_EDUCATION):
+            attended += 1
+    if possible == 0:
+        return None
+    return round(100 * attended / possible, 1)
+
+
+# --- Timetables ---------------------------------------------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+NOON = time(12, 0)
+
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int
+    start: time
+    end: time
+
+    @property
+    def hours(self) -> float:
+        return slot_hours(self.start, self.end)
+
+
+def slot_hours(start: time, end: time) -> float:
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return minutes / 60
+
+
+def slot_sessions(start: time, end: time) -> tuple[str, ...]:
+    """AM if the slot starts before noon, PM if it ends after noon."""
+    sessions = []
+    if start < NOON:
+        sessions.append("AM")
+    if end > NOON:
+        sessions.append("PM")
+    return tuple(sessions)
+
+
+def weekly_hours(slots: Iterable[Slot]) -> float:
+    return round(sum(s.hours for s in slots), 2)
+
+
+def days_per_week(slots: Iterable[Slot]) -> int:
+    return len({s.weekday for s in slots})
+
+
+def timetable_problems(slots: list[Slot], *, earliest: time, latest: time) -> list[tuple[int, str]]:
+    """Problems with a weekly timetable as (slot index, message): each slot must end after it
+    starts, sit inside the school's day, and not overlap another slot on the same day."""
+    problems = []
+    for i, slot in enumerate(slots):
+        day = WEEKDAY_NAMES[slot.weekday] if 0 <= slot.weekday <= 4 else None
+        if day is None:
+            problems.append((i, "Choose a weekday from Monday to Friday."))
+            continue
+        if slot.end <= slot.start:
+            problems.append((i, f"{day}: the end time must be after the start time."))
+            continue
+        if slot.start < earliest or slot.end > latest:
+            problems.append((i, f"{day}: times must be between {earliest:%H:%M} and {latest:%H:%M}."))
+    for i, a in enumerate(slots):
+        for j in range(i + 1, len(slots)):
+            b = slots[j]
+            if (
+                a.weekday == b.weekday
+                and a.start < b.end
+                and b.start < a.end
+                and a.end > a.start
+                and b.end > b.start
+            ):
+                problems.append(
+                    (
+                        j,
+                        f"{WEEKDAY_NAMES[b.weekday]}: {b.start:%H:%M}–{b.end:%H:%M} overlaps "
+                        f"{a.start:%H:%M}–{a.end:%H:%M}.",
+                    )
+                )
+    return problems
+
+
+def is_active_on(start: date, end: date | None, day: date) -> bool:
+    return start <= day and (end is None or end >= day)
+
+
+def session_cutoff_passed(
+    session: str, day: date, now: datetime, *, cutoff_am: time, cutoff_pm: time
+) -> bool:
+    """Whether the register for a session on `day` should be in by `now` (local time)."""
+    if day < now.date():
+        return True
+    if day > now.date():
+        return False
+    cutoff = cutoff_am if session == "AM" else cutoff_pm
+    return now.time() >= cutoff

@@ -1,0 +1,92 @@
+"""Demo providers: registered AP schools and colleges, and unregistered vocational and
+mentoring settings, with a provider-staff login for one of them."""
+
+from __future__ import annotations
+
+from apdash.demo import DemoWorld, _user
+from apdash.models import Membership, Role
+
+from .models import Provider
+
+PROVIDERS = [
+    # (name, type, registered?)
+    ("Wendlow Valley Pupil Referral Unit", Provider.ProviderType.PRU, True),
+    ("Harrowmere AP Academy", Provider.ProviderType.AP_ACADEMY, True),
+    ("Kestrel House Independent School", Provider.ProviderType.INDEPENDENT_SCHOOL, True),
+    ("Wendlowshire College of Further Education", Provider.ProviderType.FE_COLLEGE, True),
+    ("Bramblegate Learning Centre", Provider.ProviderType.INDEPENDENT_SCHOOL, True),
+    ("Northfield Tuition Centre", Provider.ProviderType.INDEPENDENT_SCHOOL, True),
+    ("Riverside Futures Academy", Provider.ProviderType.AP_ACADEMY, True),
+    ("Compass Point School", Provider.ProviderType.INDEPENDENT_SCHOOL, True),
+    ("Harrowmere Sixth Form and Skills College", Provider.ProviderType.FE_COLLEGE, True),
+    ("The Beacon Hospital School", Provider.ProviderType.PRU, True),
+    ("Style My Ride Motor Vehicle Project", Provider.ProviderType.VOCATIONAL, False),
+    ("Greenhands Land-Based Skills", Provider.ProviderType.VOCATIONAL, False),
+    ("Forge Ahead Construction Skills", Provider.ProviderType.VOCATIONAL, False),
+    ("Second Chance Boxing Academy", Provider.ProviderType.MENTORING, False),
+    ("Open Door Mentoring", Provider.ProviderType.MENTORING, False),
+    ("Hair and Beauty Works", Provider.ProviderType.VOCATIONAL, False),
+    ("Wild Skills Forest School", Provider.ProviderType.VOCATIONAL, False),
+    ("Stepping Stones Tuition", Provider.ProviderType.TUITION, False),
+    ("Kitchen Table Catering Academy", Provider.ProviderType.VOCATIONAL, False),
+    ("Wheels in Motion Cycle Workshop", Provider.ProviderType.VOCATIONAL, False),
+    ("Bright Sparks Electrical Taster", Provider.ProviderType.VOCATIONAL, False),
+    ("Young Carers Connect", Provider.ProviderType.MENTORING, False),
+    ("Harbourside Sailing Trust", Provider.ProviderType.VOCATIONAL, False),
+    ("Equine Therapy Farm", Provider.ProviderType.OTHER, False),
+    ("Digital Makers Studio", Provider.ProviderType.VOCATIONAL, False),
+    ("Wendlow Town FC Community Trust", Provider.ProviderType.MENTORING, False),
+    ("Canal Side Horticulture", Provider.ProviderType.VOCATIONAL, False),
+    ("One2One Online Tutors", Provider.ProviderType.TUITION, False),
+    ("Apprentice Garage Ltd", Provider.ProviderType.WORK_BASED, False),
+    ("Pathways Youth Project", Provider.ProviderType.MENTORING, False),
+]
+
+STREETS = ["Mill Lane", "Station Road", "Canal Street", "Quarry Way", "Market Place", "Church Walk"]
+TOWNS = ["Wendlow", "Harrowmere", "Kingsford", "Castlebrook", "Oakridge"]
+GRADES = ["outstanding", "good", "good", "requires_improvement"]
+
+
+def seed_providers(world: DemoWorld) -> None:
+    rng = world.rng
+    for i, (name, kind, registered) in enumerate(PROVIDERS):
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+        town = TOWNS[i % len(TOWNS)]
+        provider, _ = Provider.objects.get_or_create(
+            name=name,
+            defaults={
+                "provider_type": kind,
+                "registration_status": "registered" if registered else "unregistered",
+                "urn": f"{150000 + i * 37}"
+                if registered and kind != Provider.ProviderType.FE_COLLEGE
+                else "",
+                "ukprn": f"1000{4000 + i * 11}" if kind == Provider.ProviderType.FE_COLLEGE else "",
+                "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}\n{town}\nWendlowshire",
+                "postcode": f"WN{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEF')}Q",
+                "contact_name": rng.choice(
+                    ["Lee Carter", "Dana Fox", "Ravi Patel", "Kim Osei", "Chris Hale"]
+                ),
+                "contact_email": f"office@{slug}.example",
+                "contact_phone": f"01632 {rng.randint(100000, 999999)}",
+                "dsl_name": rng.choice(["Ann Booth", "Yusuf Khan", "Beth Lowe", "Mark Ng", "Sian Rees"]),
+                "dsl_email": f"dsl@{slug}.example",
+                "ofsted_grade": rng.choice(GRADES) if registered else "",
+                "ofsted_inspected_on": world.today.replace(year=world.today.year - rng.randint(1, 4))
+                if registered
+                else None,
+                "directory_registered": True,
+                "registration_checked_on": world.today.replace(year=world.today.year - 1),
+                "registration_check_notes": (
+                    "Registration confirmed on Get Information about Schools; latest Ofsted report read."
+                    if registered
+                    else "Unregistered: checked the offer is part-time only (under 18 hours, fewer than "
+                    "3 days) and the school keeps main responsibility for each pupil."
+                ),
+            },
+        )
+        world.providers.append(provider)
+    staff_provider = next(p for p in world.providers if p.name.startswith("Style My Ride"))
+    staff = _user("staff@stylemyride.example", "Lee Carter")
+    Membership.objects.get_or_create(user=staff, role=Role.PROVIDER_STAFF, provider=staff_provider)
+    world.users[Role.PROVIDER_STAFF] = staff
+    world.logins.append((Role.PROVIDER_STAFF.label, staff.email, staff_provider.name))

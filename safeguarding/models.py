@@ -1,0 +1,1 @@
+"""Safeguarding: concerns, chronology, risk assessments and inductions."""

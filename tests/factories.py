@@ -1,0 +1,209 @@
+"""factory-boy factories for every model the tests build."""
+
+from datetime import date, time, timedelta
+
+import factory
+from django.utils import timezone
+
+from apdash.models import AcademicYear, Closure, HalfTerm, Membership, Partnership, Role, School, User
+from placements import rules
+from placements.models import AttendanceMark, Flag, FollowUp, Placement, Pupil, TimetableSlot, Visit
+from providers.models import Provider, ProviderAudit, QAVisit
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@school.example")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"School {n}")
+    urn = factory.Sequence(lambda n: f"{100000 + n}")
+    partnership = factory.SubFactory(PartnershipFactory)
+    la_code = "931"
+    dsl_email = factory.Sequence(lambda n: f"dsl{n}@school.example")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.SCHOOL_COORDINATOR
+    school = factory.SubFactory(SchoolFactory)
+
+
+def member(role, *, school=None, partnership=None, provider=None, **user_fields):
+    """A user holding one role at one organisation."""
+    user = UserFactory(**user_fields)
+    Membership.objects.create(user=user, role=role, school=school, partnership=partnership, provider=provider)
+    return user
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    provider_type = Provider.ProviderType.VOCATIONAL
+    registration_status = Provider.RegistrationStatus.UNREGISTERED
+    contact_email = factory.Sequence(lambda n: f"office{n}@provider.example")
+
+
+class ProviderAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderAudit
+
+    provider = factory.SubFactory(ProviderFactory)
+    audited_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    insurance_expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=300))
+
+
+class QAVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QAVisit
+
+    provider = factory.SubFactory(ProviderFactory)
+    visited_on = factory.LazyFunction(timezone.localdate)
+    visitor = "Quality lead"
+    judgement = QAVisit.Judgement.SECURE
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    upn = factory.Sequence(
+        lambda n: rules.upn_for(la_code="931", establishment="4000", year=11, serial=n % 1000)
+        if n < 1000
+        else rules.upn_for(la_code="801", establishment=f"{n // 1000:04d}", year=11, serial=n % 1000)
+    )
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = date(2011, 5, 17)
+    year_group = 10
+    school = factory.SubFactory(SchoolFactory)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    pupil = factory.SubFactory(PupilFactory)
+    provider = factory.SubFactory(ProviderFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
+    reason = "Vocational course to re-engage with learning"
+
+
+class TimetableSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimetableSlot
+
+    placement = factory.SubFactory(PlacementFactory)
+    weekday = 0
+    start = time(9, 0)
+    end = time(15, 0)
+
+
+def placement_with_timetable(*, days=(0, 1), start=time(9, 0), end=time(15, 0), **kwargs):
+    placement = PlacementFactory(**kwargs)
+    for day in days:
+        TimetableSlotFactory(placement=placement, weekday=day, start=start, end=end)
+    return placement
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    placement = factory.SubFactory(PlacementFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    visitor_name = "AP coordinator"
+    pupil_seen = True
+
+
+class AttendanceMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendanceMark
+
+    placement = factory.SubFactory(PlacementFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    session = "AM"
+    code = "B"
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    attendance = factory.SubFactory(AttendanceMarkFactory, code="N")
+    contacted = "Parent by phone"
+    contacted_at = factory.LazyFunction(timezone.now)
+    outcome = FollowUp.Outcome.SAFE_AND_WELL
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    kind = Flag.Kind.VISIT_DUE
+    severity = Flag.Severity.AMBER
+    message = "A visit is due"
+    key = factory.Sequence(lambda n: f"test:{n}")
+
+
+class AcademicYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AcademicYear
+        django_get_or_create = ("label",)
+
+    label = "2026/27"
+    start_date = date(2026, 9, 1)
+    end_date = date(2027, 8, 31)
+
+
+class HalfTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HalfTerm
+
+    academic_year = factory.SubFactory(AcademicYearFactory)
+    name = HalfTerm.Name.AUTUMN_2
+    start_date = date(2026, 11, 2)
+    end_date = date(2026, 12, 18)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    date = date(2026, 11, 23)
+    reason = "INSET day"
+
+
+def seed_calendar(start_year: int = 2026):
+    """England's usual half terms for one academic year (the demo's own seeding function)."""
+    from apdash.demo import seed_calendar as demo_seed_calendar
+
+    return demo_seed_calendar(date(start_year, 10, 1))
