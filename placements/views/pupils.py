@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 
 from apdash.selectors import visible_schools
 
-from . import selectors, services
-from .forms import PupilForm
-from .models import Pupil
+from .. import selectors, services
+from ..forms import PupilForm
+from ..models import Pupil
 
 
 @login_required

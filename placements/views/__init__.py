@@ -1,0 +1,1 @@
+"""Placement-area pages, one module per area (pupils, placements, flags, attendance, visits)."""
