@@ -203,3 +203,80 @@ def session_cutoff_passed(
         return False
     cutoff = cutoff_am if session == "AM" else cutoff_pm
     return now.time() >= cutoff
+
+
+# --- Unregistered-provider limits (G §3f, para 399; domain.md "Providers: registered or not") ---
+
+
+@dataclass(frozen=True)
+class HoursLimits:
+    full_time_hours: float  # more than this a week is "full-time" (DfE working view: 18)
+    max_days: int  # this many days a week or more at an unregistered provider is a breach (G §3f: 3)
+    warning_hours: float  # amber from this many hours
+
+
+@dataclass(frozen=True)
+class HoursAssessment:
+    weekly_hours: float
+    days: int
+    limits_breached: tuple[str, ...]  # "hours", "days", "main_responsibility"
+    near_limit: bool
+
+    @property
+    def is_breach(self) -> bool:
+        return bool(self.limits_breached)
+
+
+def pupil_hours_assessment(
+    slots: Iterable[Slot], *, provider_registered: bool, main_responsibility: bool, limits: HoursLimits
+) -> HoursAssessment:
+    """A pupil's weekly pattern at one provider against the unregistered-provider limits.
+    A registered provider has no such limits."""
+    slots = list(slots)
+    hours = weekly_hours(slots)
+    days = days_per_week(slots)
+    breached = []
+    if not provider_registered:
+        if hours > limits.full_time_hours:
+            breached.append("hours")
+        if days >= limits.max_days:
+            breached.append("days")
+        if main_responsibility:
+            breached.append("main_responsibility")
+    near = not provider_registered and not breached and hours >= limits.warning_hours
+    return HoursAssessment(weekly_hours=hours, days=days, limits_breached=tuple(breached), near_limit=near)
+
+
+def describe_hours_breach(assessment: HoursAssessment, limits: HoursLimits) -> str:
+    """The breach in words a coordinator can act on."""
+    parts = []
+    if "hours" in assessment.limits_breached:
+        parts.append(f"{assessment.weekly_hours:g} hours a week (more than {limits.full_time_hours:g})")
+    if "days" in assessment.limits_breached:
+        parts.append(f"{assessment.days} days a week ({limits.max_days} or more)")
+    if "main_responsibility" in assessment.limits_breached:
+        parts.append("the provider has main responsibility for the pupil's programme")
+    return "At an unregistered provider: " + "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class ProviderPupil:
+    weekly_hours: float
+    year_group: int
+    looked_after: bool
+    sen_status: str
+
+
+def provider_registration_breach(
+    pupils: Iterable[ProviderPupil], *, full_time_hours: float, pupil_count: int, needs: Iterable[str]
+) -> tuple[bool, int, int]:
+    """Whether an unregistered provider's pupils, across all schools, mean it must register
+    (Education Act 1996 s.463): `pupil_count` or more full-time pupils of compulsory school age,
+    or any one of them looked after or with an EHC plan (`needs`). Returns (breach, full-time
+    pupils, of whom with the listed needs)."""
+    needs = set(needs)
+    full_time = [p for p in pupils if p.year_group <= 11 and p.weekly_hours > full_time_hours]
+    with_needs = [
+        p for p in full_time if ("looked_after" in needs and p.looked_after) or (p.sen_status in needs)
+    ]
+    return (len(full_time) >= pupil_count or bool(with_needs), len(full_time), len(with_needs))

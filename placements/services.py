@@ -92,3 +92,11 @@ def placement_end(
     placement.full_clean()
     placement.save()
     return placement
+
+
+def hours_limits() -> rules.HoursLimits:
+    return rules.HoursLimits(
+        full_time_hours=settings.APDASH_FULL_TIME_HOURS,
+        max_days=settings.APDASH_UNREGISTERED_MAX_DAYS,
+        warning_hours=settings.APDASH_HOURS_WARNING,
+    )

@@ -86,3 +86,67 @@ def test_session_cutoff():
     assert rules.session_cutoff_passed("AM", day, datetime(2026, 11, 23, 10, 30), **kw)
     assert not rules.session_cutoff_passed("PM", day, datetime(2026, 11, 23, 14, 0), **kw)
     assert rules.session_cutoff_passed("PM", day, datetime(2026, 11, 24, 8, 0), **kw)
+
+
+LIMITS = rules.HoursLimits(full_time_hours=18, max_days=3, warning_hours=15)
+
+
+def _assess(slots, registered=False, main=False):
+    return rules.pupil_hours_assessment(
+        slots, provider_registered=registered, main_responsibility=main, limits=LIMITS
+    )
+
+
+def test_exactly_18_hours_is_not_a_breach_but_18_and_a_half_is():
+    eighteen = [rules.Slot(0, time(8), time(17)), rules.Slot(1, time(8), time(17))]
+    assert _assess(eighteen).limits_breached == ()
+    more = eighteen + [rules.Slot(1, time(17), time(17, 30))]
+    assert _assess(more).limits_breached == ("hours",)
+
+
+def test_two_days_is_fine_three_days_is_a_breach():
+    assert not _assess([rules.Slot(d, time(9), time(12)) for d in (0, 1)]).is_breach
+    assert _assess([rules.Slot(d, time(9), time(12)) for d in (0, 1, 2)]).limits_breached == ("days",)
+
+
+def test_main_responsibility_at_an_unregistered_provider_is_a_breach():
+    assert _assess([rules.Slot(0, time(9), time(12))], main=True).limits_breached == ("main_responsibility",)
+
+
+def test_a_registered_provider_has_no_limits():
+    assert not _assess(
+        [rules.Slot(d, time(8), time(16)) for d in range(5)], registered=True, main=True
+    ).is_breach
+
+
+def test_fifteen_hours_is_near_the_limit():
+    assessment = _assess([rules.Slot(0, time(8), time(15, 30)), rules.Slot(1, time(8), time(15, 30))])
+    assert assessment.near_limit and not assessment.is_breach
+
+
+def _full_time(year=10, looked_after=False, sen="none"):
+    return rules.ProviderPupil(weekly_hours=20, year_group=year, looked_after=looked_after, sen_status=sen)
+
+
+def _provider(pupils):
+    return rules.provider_registration_breach(
+        pupils, full_time_hours=18, pupil_count=5, needs=["looked_after", "ehcp"]
+    )
+
+
+def test_four_full_time_pupils_is_fine_five_must_register():
+    assert _provider([_full_time() for _ in range(4)])[0] is False
+    assert _provider([_full_time() for _ in range(5)])[0] is True
+
+
+def test_one_full_time_pupil_with_an_ehc_plan_or_looked_after_must_register():
+    assert _provider([_full_time(sen="ehcp")])[0] is True
+    assert _provider([_full_time(looked_after=True)])[0] is True
+    assert _provider([_full_time(sen="sen_support")])[0] is False
+
+
+def test_post_16_and_part_time_pupils_do_not_count_as_full_time():
+    pupils = [_full_time(year=12) for _ in range(5)] + [
+        rules.ProviderPupil(weekly_hours=18, year_group=10, looked_after=True, sen_status="ehcp")
+    ]
+    assert _provider(pupils) == (False, 0, 0)
