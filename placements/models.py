@@ -341,3 +341,24 @@ class Flag(models.Model):
     @property
     def is_open(self):
         return self.resolved_at is None
+
+
+class RegisterLink(models.Model):
+    """A provider's no-account link to one day's register. The URL carries a signed token naming
+    the provider, the date and this row's nonce; revoking the row kills the link."""
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="register_links")
+    date = models.DateField()
+    nonce = models.CharField(max_length=32, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        indexes = [models.Index(fields=["provider", "date"])]
+
+    def __str__(self):
+        return f"Register link for {self.provider} on {self.date:%d %B %Y}"
