@@ -347,7 +347,9 @@ class RegisterLink(models.Model):
     """A provider's no-account link to one day's register. The URL carries a signed token naming
     the provider, the date and this row's nonce; revoking the row kills the link."""
 
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="register_links")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.CASCADE, related_name="register_links"
+    )
     date = models.DateField()
     nonce = models.CharField(max_length=32, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

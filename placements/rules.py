@@ -280,3 +280,110 @@ def provider_registration_breach(
         p for p in full_time if ("looked_after" in needs and p.looked_after) or (p.sen_status in needs)
     ]
     return (len(full_time) >= pupil_count or bool(with_needs), len(full_time), len(with_needs))
+
+
+# --- Recording attendance (domain.md "Attendance"; School Attendance Regulations 2024) ----------
+
+ATTENDED = "attended"
+LATE = "late"
+ABSENT = "absent"
+REGISTER_STATUSES = (ATTENDED, LATE, ABSENT)
+
+# The provider says why; the school records the code (the provider must tell the school of absence).
+ABSENCE_REASON_CODES = {
+    "ill": "I",
+    "medical": "M",
+    "no_contact": "N",
+    "refused": "O",
+    "other": "O",
+}
+
+
+def attendance_code_for(status: str, *, absence_reason: str = "", la_arranged: bool = False) -> str:
+    """The DfE code for what a provider reported. Attending (late or not) supervised AP is `B`, or
+    `K` where the local authority arranged it — here, a partnership-commissioned placement, since
+    the partnership commissions on the LA's behalf. A pupil absent from AP gets the absence code."""
+    if status in (ATTENDED, LATE):
+        return "K" if la_arranged else "B"
+    if status == ABSENT:
+        if absence_reason not in ABSENCE_REASON_CODES:
+            raise ValueError(f"Unknown absence reason {absence_reason!r}")
+        return ABSENCE_REASON_CODES[absence_reason]
+    raise ValueError(f"Unknown register status {status!r}")
+
+
+def register_status_for(code: str, minutes_late: int = 0) -> str:
+    """The provider-facing status a code stands for (to pre-fill a register already sent)."""
+    if counts_as_attending(code):
+        return LATE if minutes_late else ATTENDED
+    return ABSENT
+
+
+def register_link_usable(link_date: date, today: date, *, grace_days: int) -> bool:
+    """A day's register link opens from that morning until `grace_days` days after, so a late
+    register can still come in the next morning; never before the day."""
+    return link_date <= today and (today - link_date).days <= grace_days
+
+
+def needs_follow_up(code: str | None) -> bool:
+    """Any absence, and any missing mark, should be chased the same day (G §1c, §4h)."""
+    return code is None or is_absence(code)
+
+
+def describe_elapsed(seconds: float) -> str:
+    """Time from the mark to its follow-up, in words: "45 minutes", "2 hours 5 minutes", "3 days"."""
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        text = f"{hours} hour{'s' if hours != 1 else ''}"
+        return text + (f" {minutes} minute{'s' if minutes != 1 else ''}" if minutes else "")
+    days = hours // 24
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def is_persistent_absence(percentage: float | None, *, threshold: float) -> bool:
+    """DfE: a pupil missing 10 % or more of possible sessions is persistently absent."""
+    return percentage is not None and percentage < threshold
+
+
+# --- Visits (G §1e: each pupil seen at each setting at least once each half term) --------------
+
+SEEN = "seen"
+DUE = "due"
+MISSED = "missed"
+
+
+def visit_coverage(
+    *,
+    seen: bool,
+    term_start: date,
+    term_end: date,
+    placement_start: date,
+    placement_end: date | None,
+    today: date,
+) -> str | None:
+    """Green seen / amber due / red missed for one pupil at one setting in one half term; None when
+    the placement did not run in that half term or the half term has not started."""
+    if placement_start > term_end or (placement_end is not None and placement_end < term_start):
+        return None
+    if seen:
+        return SEEN
+    if term_start > today:
+        return None
+    return MISSED if term_end < today else DUE
+
+
+def trend_polyline(values: list[float | None], *, width: int, height: int, top: float = 100.0) -> str:
+    """SVG polyline points for a small trend of percentages (gaps where there is no value)."""
+    points = []
+    if not values:
+        return ""
+    step = width / max(1, len(values) - 1)
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        y = height - (value / top) * height
+        points.append(f"{round(i * step, 1)},{round(y, 1)}")
+    return " ".join(points)
