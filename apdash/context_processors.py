@@ -22,7 +22,12 @@ def navigation(request):
         items += [
             ("Pupils", reverse("placements:pupil_list")),
             ("Providers", reverse("providers:provider_list")),
+            ("Flags", reverse("placements:flag_list")),
         ]
+    # Anyone with a role may raise a concern; the DSL's inbox is reached from the same page.
+    if roles - {Role.SUPERUSER}:
+        target = "safeguarding:inbox" if Role.DSL in roles else "safeguarding:index"
+        items.append(("Safeguarding", reverse(target)))
     if Role.SUPERUSER in roles or user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     path = request.path

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "template_partials",
     "django_htmx",
     "apdash",
@@ -46,9 +49,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "apdash.urls"
@@ -76,6 +82,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 AUTH_USER_MODEL = "apdash.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -86,6 +94,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling for everyone: lock a username from one address after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+OTP_TOTP_ISSUER = "apdash"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -167,6 +182,22 @@ APDASH_ATTENDANCE_CUTOFF_PM = env("APDASH_ATTENDANCE_CUTOFF_PM", default="14:30"
 APDASH_CONCERN_ACK_HOURS = env.dict(
     "APDASH_CONCERN_ACK_HOURS", cast={"value": int}, default={"urgent": 1, "other": 24}
 )
+# KCSIE categories plus what AP settings meet most; "other" must stay.
+APDASH_CONCERN_CATEGORIES = {
+    "physical_abuse": "Physical abuse",
+    "emotional_abuse": "Emotional abuse",
+    "sexual_abuse": "Sexual abuse or harassment",
+    "neglect": "Neglect",
+    "self_harm": "Self-harm or suicidal thoughts",
+    "exploitation": "Criminal or sexual exploitation",
+    "domestic_abuse": "Domestic abuse",
+    "online": "Online safety",
+    "missing": "Missing or absconding",
+    "radicalisation": "Radicalisation (Prevent)",
+    "other": "Other",
+}
+# G §3e: each pupil inducted at the start; flagged once this many school days have passed.
+APDASH_INDUCTION_SCHOOL_DAYS = env.int("APDASH_INDUCTION_SCHOOL_DAYS", default=5)
 APDASH_TIMETABLE_EARLIEST = env("APDASH_TIMETABLE_EARLIEST", default="07:00")
 APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
 

@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/setup/", accounts.otp_setup, name="otp_setup"),
+    path("accounts/two-factor/", accounts.otp_verify, name="otp_verify"),
     path("admin/", admin.site.urls),
     path("", include("placements.urls")),
     path("", include("providers.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
+    path("api/v1/", include("safeguarding.api_urls")),
 ]

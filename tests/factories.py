@@ -207,3 +207,53 @@ def seed_calendar(start_year: int = 2026):
     from apdash.demo import seed_calendar as demo_seed_calendar
 
     return demo_seed_calendar(date(start_year, 10, 1))
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safeguarding.Concern"
+
+    pupil = factory.SubFactory(PupilFactory)
+    category = "neglect"
+    description = "Said they had not eaten since yesterday lunchtime."
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    urgency = "routine"
+    raised_by = factory.SubFactory(UserFactory)
+    raised_at = factory.LazyFunction(timezone.now)
+
+
+class ConcernEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safeguarding.ConcernEntry"
+
+    concern = factory.SubFactory(ConcernFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = "note"
+    text = "Spoke to the pupil's parent by phone."
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safeguarding.RiskAssessment"
+
+    placement = factory.SubFactory(PlacementFactory)
+    journey = "Taxi arranged by the school, door to door."
+    at_setting = "Workshop with supervised machinery."
+    hazards = "Power tools; busy yard."
+    controls = "Induction on tools; staff ratio 1:4."
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    created_by = factory.SubFactory(UserFactory)
+    approved_by = factory.SelfAttribute("created_by")
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class InductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "safeguarding.Induction"
+
+    placement = factory.SubFactory(PlacementFactory)
+    date = factory.LazyAttribute(lambda o: o.placement.start_date)
+    told_who_dsl_is = True
+    told_what_to_do_if_unsafe = True
+    provider_dsl_name = "Dee Marsh"
+    recorded_by = factory.SubFactory(UserFactory)

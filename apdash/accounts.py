@@ -1,0 +1,136 @@
+"""Two-factor sign-in (TOTP, django-otp) for the roles that read safeguarding records.
+
+A DSL or head signs in with a password as usual; before any safeguarding page opens they set up
+an authenticator app once (QR code) and then give a one-time code each session. API tokens for
+those roles are issued only with a valid code (`otp_code_valid`)."""
+
+from __future__ import annotations
+
+import base64
+from functools import wraps
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role
+from .selectors import user_roles
+
+TWO_FACTOR_ROLES = frozenset({Role.DSL, Role.HEAD})
+DEVICE_NAME = "Authenticator app"
+
+
+def needs_two_factor(user) -> bool:
+    return bool(user_roles(user) & TWO_FACTOR_ROLES)
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def otp_code_valid(user, code) -> bool:
+    """Whether `code` is a current one-time code from one of the user's confirmed devices."""
+    code = (code or "").strip().replace(" ", "")
+    if not code.isdigit():
+        return False
+    return any(device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
+def _next_url(request, default="home"):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+def two_factor_required(view):
+    """Send a signed-in DSL or head to set up or give their one-time code before the view runs."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if needs_two_factor(user) and not user.is_verified():
+            target = "otp_verify" if confirmed_device(user) else "otp_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class OTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, devices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.devices = list(devices)
+        self.device = None
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        self.device = next((d for d in self.devices if d.verify_token(code)), None)
+        if self.device is None:
+            raise forms.ValidationError("That code is not right or has expired. Enter the code showing now")
+        return code
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+def otp_setup(request):
+    user = request.user
+    if confirmed_device(user):
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    form = OTPCodeForm(request.POST or None, devices=[device])
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        return redirect(_next_url(request))
+    context = {
+        "form": form,
+        # Safe to mark: the SVG is generated here from our own otpauth URL.
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "next": _next_url(request),
+    }
+    return render(request, "registration/otp_setup.html", context)
+
+
+@login_required
+def otp_verify(request):
+    user = request.user
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if not devices:
+        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
+    form = OTPCodeForm(request.POST or None, devices=devices)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, form.device)
+        return redirect(_next_url(request))
+    return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})

@@ -1,0 +1,141 @@
+"""The `concerns` API: any staff member may raise one; reads follow the same rules as the pages
+(the DSLs in full, the raiser what they wrote and its status, anyone else a 404); the
+chronology (`entries`) is for DSLs only. Nothing here updates or deletes."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apdash.accounts import needs_two_factor
+from apdash.selectors import visible_placements
+from placements.models import Placement, Pupil
+
+from . import selectors, services
+from .models import Concern, ConcernEntry, concern_categories
+
+
+class TwoFactorForSafeguardingRoles(permissions.BasePermission):
+    """DSLs and heads: a token (only issued with a one-time code) or a two-factor-verified session."""
+
+    message = "Two-factor authentication is required for your role."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not needs_two_factor(user):
+            return True
+        if isinstance(request.auth, Token):
+            return True
+        verified = getattr(request._request.user, "is_verified", None)
+        return bool(verified and verified())
+
+
+class ConcernEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConcernEntry
+        fields = ["id", "kind", "referral_to", "decision", "corrects", "text", "author", "created_at"]
+        read_only_fields = fields
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    pupil = serializers.PrimaryKeyRelatedField(queryset=Pupil.objects.none())
+    placement = serializers.PrimaryKeyRelatedField(
+        queryset=Placement.objects.none(), required=False, allow_null=True
+    )
+    category = serializers.ChoiceField(choices=[])
+    occurred_at = serializers.DateTimeField(required=False, help_text="When it happened (default: now)")
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id",
+            "pupil",
+            "placement",
+            "category",
+            "description",
+            "urgency",
+            "status",
+            "raised_by",
+            "raised_at",
+            "occurred_at",
+            "location",
+            "immediate_action",
+        ]
+        read_only_fields = ["id", "status", "raised_by", "raised_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["category"].choices = concern_categories()
+        request = self.context.get("request")
+        if request is not None:
+            fields["pupil"].queryset = selectors.raisable_pupils(request.user)
+            fields["placement"].queryset = visible_placements(request.user)
+        return fields
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        validated_data.setdefault("occurred_at", timezone.now())
+        try:
+            return services.concern_raise(
+                actor=request.user, ip=request.META.get("REMOTE_ADDR"), **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            ) from exc
+        except DjangoPermissionDenied as exc:
+            raise serializers.ValidationError({"pupil": "No such pupil."}) from exc
+
+
+class ConcernViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ConcernSerializer
+    permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
+    filterset_fields = ["status", "urgency", "pupil"]
+
+    def get_queryset(self):
+        return selectors.visible_concerns(self.request.user).order_by("-raised_at", "-id")
+
+    def _ip(self):
+        return self.request.META.get("REMOTE_ADDR")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = (
+            response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+        )
+        ids = [row["id"] for row in rows]
+        services.concern_reads_record(
+            actor=request.user,
+            concerns=Concern.objects.filter(pk__in=ids).order_by("pk"),
+            action="concern.list_viewed",
+            ip=self._ip(),
+            details={"via": "api"},
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        concern = self.get_object()
+        services.concern_reads_record(
+            actor=request.user, concerns=[concern], ip=self._ip(), details={"via": "api"}
+        )
+        return Response(self.get_serializer(concern).data)
+
+    @action(detail=True, methods=["get"], serializer_class=ConcernEntrySerializer, pagination_class=None)
+    def entries(self, request, pk=None):
+        concern = self.get_object()
+        if not selectors.dsl_concerns(request.user).filter(pk=concern.pk).exists():
+            raise Http404
+        entries = list(selectors.concern_entries(concern))
+        services.concern_reads_record(
+            actor=request.user,
+            concerns=[concern],
+            ip=self._ip(),
+            details={"via": "api", "entries": [e.pk for e in entries]},
+        )
+        return Response(ConcernEntrySerializer(entries, many=True).data)

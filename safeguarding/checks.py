@@ -1,0 +1,117 @@
+"""The safeguarding checks, registered with `apdash.checks`: `run_<check>(now) -> [CheckResult]`,
+each a few set-based queries and then `flags_sync`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from apdash import checks
+from apdash.selectors import school_days_by_school
+from placements.flags import FlagCondition, flags_sync
+from placements.models import Flag, Placement
+
+from . import rules
+from .models import Concern, Induction, RiskAssessment
+
+
+def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
+    hours = settings.APDASH_CONCERN_ACK_HOURS
+    rows = Concern.objects.filter(status=Concern.Status.NEW).values_list(
+        "id", "urgency", "raised_at", "pupil__school_id"
+    )
+    conditions = []
+    for concern_id, urgency, raised_at, school_id in rows:
+        if not rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
+            continue
+        # The flag names no pupil and carries no text: school staff who are not DSLs can see flags.
+        conditions.append(
+            FlagCondition(
+                key=f"concern_unacknowledged:{concern_id}",
+                severity=Flag.Severity.RED,
+                message=(
+                    f"A{'n urgent' if urgency == 'urgent' else ''} concern raised "
+                    f"{timezone.localtime(raised_at):%H:%M on %d %B %Y} has not been acknowledged by the DSL."
+                ),
+                school_id=school_id,
+                subject_date=timezone.localtime(raised_at).date(),
+                details={"concern_id": concern_id, "urgency": urgency},
+            )
+        )
+    return [flags_sync(Flag.Kind.CONCERN_UNACKNOWLEDGED, conditions, now=now)]
+
+
+def _active_placements(today):
+    return Placement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today, status="active"
+    )
+
+
+def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
+    today = timezone.localdate(now)
+    current = RiskAssessment.objects.filter(
+        placement=OuterRef("pk"), approved_at__isnull=False, review_date__gte=today
+    )
+    rows = (
+        _active_placements(today)
+        .annotate(has_current=Exists(current))
+        .filter(has_current=False)
+        .values_list("id", "pupil_id", "pupil__school_id", "provider_id", "provider__name")
+    )
+    conditions = [
+        FlagCondition(
+            key=f"risk_assessment_missing:{placement_id}",
+            severity=Flag.Severity.RED,
+            message=f"No approved, in-date risk assessment for the journey to and at {provider_name}.",
+            school_id=school_id,
+            pupil_id=pupil_id,
+            placement_id=placement_id,
+            provider_id=provider_id,
+        )
+        for placement_id, pupil_id, school_id, provider_id, provider_name in rows
+    ]
+    return [flags_sync(Flag.Kind.RISK_ASSESSMENT_MISSING, conditions, now=now)]
+
+
+def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
+    today = timezone.localdate(now)
+    allowed = settings.APDASH_INDUCTION_SCHOOL_DAYS
+    rows = list(
+        _active_placements(today)
+        .annotate(inducted=Exists(Induction.objects.filter(placement=OuterRef("pk"))))
+        .filter(inducted=False)
+        .select_related("pupil__school", "provider")
+    )
+    conditions = []
+    if rows:
+        schools = {p.pupil.school_id: p.pupil.school for p in rows}
+        days = school_days_by_school(schools.values(), min(p.start_date for p in rows), today)
+        for placement in rows:
+            elapsed = sum(1 for d in days[placement.pupil.school_id] if d >= placement.start_date)
+            if not rules.induction_overdue(elapsed, allowed=allowed):
+                continue
+            conditions.append(
+                FlagCondition(
+                    key=f"induction_missing:{placement.pk}",
+                    severity=Flag.Severity.AMBER,
+                    message=(
+                        f"No induction recorded at {placement.provider.name}, {elapsed} school days "
+                        f"after the placement started on {placement.start_date:%d %B %Y}."
+                    ),
+                    school_id=placement.pupil.school_id,
+                    pupil_id=placement.pupil_id,
+                    placement_id=placement.pk,
+                    provider_id=placement.provider_id,
+                    subject_date=placement.start_date,
+                )
+            )
+    return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now)]
+
+
+def register_checks() -> None:
+    checks.register("concern_unacknowledged", run_concern_unacknowledged, schedule="frequent")
+    checks.register("risk_assessment_missing", run_risk_assessment_missing)
+    checks.register("induction_missing", run_induction_missing)

@@ -1,0 +1,186 @@
+"""Who may read which concern, and the reads the pages, API and other apps need.
+
+A concern's detail is for the DSL(s) of the pupil's school, the partnership DSL when the
+placement is partnership-commissioned, and the raiser (what they wrote, and its status). Nobody
+else learns it exists: not in lists, counts or the API. Superusers are not DSLs and get nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+
+from apdash.models import AuditEvent, Membership, Role
+from apdash.selectors import user_scope, visible_placements, visible_pupils
+
+from .models import Concern, ConcernEntry, Induction, RiskAssessment
+
+OPEN_STATUSES = (Concern.Status.NEW, Concern.Status.ACKNOWLEDGED)
+
+
+@dataclass(frozen=True)
+class DslScope:
+    school_ids: frozenset[int]
+    partnership_ids: frozenset[int]
+
+    def __bool__(self):
+        return bool(self.school_ids or self.partnership_ids)
+
+
+def dsl_scope(user) -> DslScope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DslScope(frozenset(), frozenset())
+    cached = getattr(user, "_safeguarding_dsl_scope", None)
+    if cached is None:
+        rows = list(
+            Membership.objects.filter(user=user, role=Role.DSL).values_list("school_id", "partnership_id")
+        )
+        cached = DslScope(frozenset(s for s, _ in rows if s), frozenset(p for _, p in rows if p))
+        user._safeguarding_dsl_scope = cached
+    return cached
+
+
+def _dsl_q(scope: DslScope, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}pupil__school_id__in": scope.school_ids}) | Q(
+        **{
+            f"{prefix}placement__commissioned_by": "partnership",
+            f"{prefix}pupil__school__partnership_id__in": scope.partnership_ids,
+        }
+    )
+
+
+def is_dsl(user) -> bool:
+    return bool(dsl_scope(user))
+
+
+def dsl_concerns(user) -> QuerySet:
+    """Concerns this user reads in full as a DSL."""
+    scope = dsl_scope(user)
+    qs = Concern.objects.select_related("pupil", "pupil__school", "placement__provider", "raised_by")
+    if not scope:
+        return qs.none()
+    return qs.filter(_dsl_q(scope))
+
+
+def visible_concerns(user) -> QuerySet:
+    """Concerns this user may open at all: as a DSL, or as the person who raised them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Concern.objects.none()
+    scope = dsl_scope(user)
+    q = Q(raised_by=user)
+    if scope:
+        q |= _dsl_q(scope)
+    return Concern.objects.select_related(
+        "pupil", "pupil__school", "placement__provider", "raised_by", "acknowledged_by"
+    ).filter(q)
+
+
+def concern_for(user, concern_id: int) -> tuple[Concern, bool]:
+    """The concern and whether the user reads it as a DSL; Concern.DoesNotExist otherwise."""
+    concern = visible_concerns(user).get(pk=concern_id)
+    return concern, dsl_concerns(user).filter(pk=concern.pk).exists()
+
+
+def concern_entries(concern: Concern) -> QuerySet:
+    return concern.entries.select_related("author", "corrects").prefetch_related("corrections")
+
+
+def dsl_inbox(user) -> QuerySet:
+    """Open concerns: new before acknowledged, urgent first, oldest first ("new" sorts after
+    "acknowledged" and "urgent" after "routine", hence the descending order)."""
+    return (
+        dsl_concerns(user)
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(entry_count=Count("entries"))
+        .order_by("-status", "-urgency", "raised_at")
+    )
+
+
+def raised_by_me(user) -> QuerySet:
+    return visible_concerns(user).filter(raised_by=user).order_by("-raised_at")
+
+
+def pupil_chronology(user, *, pupil_id: int):
+    """A pupil and every entry across their concerns, oldest first, for a DSL of theirs."""
+    concerns = list(
+        dsl_concerns(user)
+        .filter(pupil_id=pupil_id)
+        .prefetch_related(
+            Prefetch("entries", queryset=ConcernEntry.objects.select_related("author", "corrects"))
+        )
+        .order_by("raised_at")
+    )
+    if not concerns:
+        raise Concern.DoesNotExist
+    events = []
+    for concern in concerns:
+        events.append({"at": concern.raised_at, "concern": concern, "entry": None})
+        events += [{"at": e.created_at, "concern": concern, "entry": e} for e in concern.entries.all()]
+    events.sort(key=lambda e: e["at"])
+    return concerns[0].pupil, concerns, events
+
+
+def concern_access_log(concern: Concern) -> list[AuditEvent]:
+    """Every recorded read and write of this concern, including lists it appeared in."""
+    events = AuditEvent.objects.filter(object_type="Concern", created_at__gte=concern.raised_at).filter(
+        Q(object_id=str(concern.pk)) | Q(action="concern.list_viewed")
+    )
+    return [
+        e
+        for e in events.select_related("actor").order_by("id")
+        if e.action != "concern.list_viewed" or concern.pk in e.details.get("concern_ids", [])
+    ]
+
+
+def raisable_pupils(user, *, today: date | None = None) -> QuerySet:
+    """Pupils this user may raise a concern about: every pupil they can see (provider staff: those
+    placed with them now)."""
+    return visible_pupils(user, today=today).order_by("last_name", "first_name")
+
+
+def raisable_placements(user, pupil, *, today: date | None = None) -> QuerySet:
+    return visible_placements(user, today=today).filter(pupil=pupil).order_by("-start_date")
+
+
+def safeguarding_placement(user, placement_id: int, *, today: date | None = None):
+    """A placement whose risk assessments and inductions this user may read and record."""
+    return visible_placements(user, today=today).get(pk=placement_id)
+
+
+def may_manage_risk_assessments(user) -> bool:
+    scope = user_scope(user)
+    return scope.everything or bool(scope.school_ids)
+
+
+def placement_safeguarding_records(placement) -> tuple[list[RiskAssessment], list[Induction]]:
+    return (
+        list(placement.risk_assessments.select_related("approved_by", "created_by")),
+        list(placement.inductions.select_related("recorded_by")),
+    )
+
+
+def concern_summary_for_pupils(pupil_ids) -> dict[int, dict]:
+    """Counts and acknowledgement timeliness only, never narrative: what an evidence pack or an
+    export may carry: {pupil_id: {total, open, acknowledged, slowest_ack_minutes, last_raised_at, ...}}."""
+    rows = (
+        Concern.objects.filter(pupil_id__in=list(pupil_ids))
+        .values("pupil_id")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+            last_raised_at=Max("raised_at"),
+            first_raised_at=Min("raised_at"),
+        )
+    )
+    summary = {r["pupil_id"]: {**r, "slowest_ack_minutes": None} for r in rows}
+    for pupil_id, raised_at, acknowledged_at in Concern.objects.filter(
+        pupil_id__in=list(summary), acknowledged_at__isnull=False
+    ).values_list("pupil_id", "raised_at", "acknowledged_at"):
+        minutes = int((acknowledged_at - raised_at).total_seconds() // 60)
+        current = summary[pupil_id]["slowest_ack_minutes"]
+        summary[pupil_id]["slowest_ack_minutes"] = minutes if current is None else max(current, minutes)
+    for row in summary.values():
+        row.pop("pupil_id")
+    return summary

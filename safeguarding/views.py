@@ -1,0 +1,266 @@
+"""Safeguarding pages. Every page sits behind two-factor sign-in for DSLs and heads; anything a
+user may not read is a 404; every read of a concern is written to the audit trail."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apdash.accounts import two_factor_required
+from placements.models import Placement, Pupil
+
+from . import selectors, services
+from .forms import ChoosePupilForm, CloseForm, ConcernForm, EntryForm, InductionForm, RiskAssessmentForm
+from .models import Concern, RiskAssessment
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _concern_or_404(request, pk, *, dsl_only=False):
+    try:
+        concern, as_dsl = selectors.concern_for(request.user, pk)
+    except Concern.DoesNotExist as exc:
+        raise Http404("No such concern") from exc
+    if dsl_only and not as_dsl:
+        raise Http404("No such concern")
+    return concern, as_dsl
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@two_factor_required
+def index(request):
+    raised = list(selectors.raised_by_me(request.user)[:200])
+    services.concern_reads_record(
+        actor=request.user, concerns=raised, action="concern.list_viewed", ip=client_ip(request)
+    )
+    return render(
+        request,
+        "safeguarding/index.html",
+        {"raised": raised, "is_dsl": selectors.is_dsl(request.user)},
+    )
+
+
+@two_factor_required
+def inbox(request):
+    if not selectors.is_dsl(request.user):
+        raise Http404
+    concerns = list(selectors.dsl_inbox(request.user)[:200])
+    services.concern_reads_record(
+        actor=request.user, concerns=concerns, action="concern.list_viewed", ip=client_ip(request)
+    )
+    return render(request, "safeguarding/inbox.html", {"concerns": concerns})
+
+
+@two_factor_required
+def concern_start(request):
+    pupils = selectors.raisable_pupils(request.user).select_related("school")
+    form = ChoosePupilForm(request.GET or None, pupils=pupils)
+    if request.GET and form.is_valid():
+        return redirect("safeguarding:concern_raise", pupil_id=form.cleaned_data["pupil"].pk)
+    return render(request, "safeguarding/concern_start.html", {"form": form})
+
+
+@two_factor_required
+def concern_raise(request, pupil_id):
+    try:
+        pupil = selectors.raisable_pupils(request.user).get(pk=pupil_id)
+    except Pupil.DoesNotExist as exc:
+        raise Http404("No such pupil") from exc
+    form = ConcernForm(request.POST or None, placements=selectors.raisable_placements(request.user, pupil))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = services.concern_raise(
+                actor=request.user,
+                pupil=pupil,
+                placement=data["placement"],
+                category=data["category"],
+                description=data["description"],
+                occurred_at=data["occurred_at"],
+                location=data["location"],
+                immediate_action=data["immediate_action"],
+                urgency=data["urgency"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Your concern has been sent to the DSL.")
+            return redirect("safeguarding:concern_detail", pk=concern.pk)
+    return render(request, "safeguarding/concern_form.html", {"form": form, "pupil": pupil})
+
+
+@two_factor_required
+def concern_detail(request, pk):
+    concern, as_dsl = _concern_or_404(request, pk)
+    entries = list(selectors.concern_entries(concern)) if as_dsl else []
+    services.concern_reads_record(
+        actor=request.user,
+        concerns=[concern],
+        ip=client_ip(request),
+        details={"as": "dsl" if as_dsl else "raiser", "entries": [e.pk for e in entries]},
+    )
+    return render(
+        request,
+        "safeguarding/concern_detail.html",
+        {"concern": concern, "as_dsl": as_dsl, "entries": entries},
+    )
+
+
+@require_POST
+@two_factor_required
+def concern_acknowledge(request, pk):
+    concern, _ = _concern_or_404(request, pk, dsl_only=True)
+    services.concern_acknowledge(actor=request.user, concern=concern, ip=client_ip(request))
+    messages.success(request, "You have acknowledged this concern.")
+    return redirect("safeguarding:concern_detail", pk=concern.pk)
+
+
+@two_factor_required
+def concern_entry_add(request, pk):
+    concern, _ = _concern_or_404(request, pk, dsl_only=True)
+    form = EntryForm(request.POST or None, concern=concern)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.concern_entry_add(
+                actor=request.user,
+                concern=concern,
+                kind=data["kind"],
+                text=data["text"],
+                referral_to=data["referral_to"],
+                decision=data["decision"],
+                corrects=data["corrects"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Added to the chronology.")
+            return redirect("safeguarding:concern_detail", pk=concern.pk)
+    return render(request, "safeguarding/entry_form.html", {"form": form, "concern": concern})
+
+
+@two_factor_required
+def concern_close(request, pk):
+    concern, _ = _concern_or_404(request, pk, dsl_only=True)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_close(
+                actor=request.user,
+                concern=concern,
+                outcome=form.cleaned_data["outcome"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The concern is closed.")
+            return redirect("safeguarding:concern_detail", pk=concern.pk)
+    return render(request, "safeguarding/close_form.html", {"form": form, "concern": concern})
+
+
+@two_factor_required
+def concern_access_log(request, pk):
+    concern, _ = _concern_or_404(request, pk, dsl_only=True)
+    services.concern_reads_record(
+        actor=request.user, concerns=[concern], action="concern.access_log_viewed", ip=client_ip(request)
+    )
+    events = selectors.concern_access_log(concern)
+    return render(request, "safeguarding/access_log.html", {"concern": concern, "events": events})
+
+
+@two_factor_required
+def pupil_chronology(request, pupil_id):
+    try:
+        pupil, concerns, events = selectors.pupil_chronology(request.user, pupil_id=pupil_id)
+    except Concern.DoesNotExist as exc:
+        raise Http404("No such pupil") from exc
+    services.concern_reads_record(
+        actor=request.user, concerns=concerns, action="concern.chronology_viewed", ip=client_ip(request)
+    )
+    return render(request, "safeguarding/chronology.html", {"pupil": pupil, "events": events})
+
+
+def _placement_or_404(request, placement_id):
+    try:
+        return selectors.safeguarding_placement(request.user, placement_id)
+    except Placement.DoesNotExist as exc:
+        raise Http404("No such placement") from exc
+
+
+@two_factor_required
+def placement_safeguarding(request, placement_id):
+    placement = _placement_or_404(request, placement_id)
+    assessments, inductions = selectors.placement_safeguarding_records(placement)
+    school_staff = selectors.may_manage_risk_assessments(request.user)
+    return render(
+        request,
+        "safeguarding/placement.html",
+        {
+            "placement": placement,
+            "assessments": assessments if school_staff else [],
+            "inductions": inductions,
+            "school_staff": school_staff,
+        },
+    )
+
+
+@two_factor_required
+def risk_assessment_create(request, placement_id):
+    placement = _placement_or_404(request, placement_id)
+    if not selectors.may_manage_risk_assessments(request.user):
+        raise Http404
+    form = RiskAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_assessment_record(
+                actor=request.user, placement=placement, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Risk assessment saved.")
+            return redirect("safeguarding:placement", placement_id=placement.pk)
+    return render(request, "safeguarding/risk_assessment_form.html", {"form": form, "placement": placement})
+
+
+@require_POST
+@two_factor_required
+def risk_assessment_approve(request, placement_id, pk):
+    placement = _placement_or_404(request, placement_id)
+    try:
+        assessment = placement.risk_assessments.get(pk=pk)
+        services.risk_assessment_approve(actor=request.user, assessment=assessment, ip=client_ip(request))
+    except (RiskAssessment.DoesNotExist, PermissionDenied) as exc:
+        raise Http404 from exc
+    messages.success(request, "Risk assessment approved.")
+    return redirect("safeguarding:placement", placement_id=placement.pk)
+
+
+@two_factor_required
+def induction_create(request, placement_id):
+    placement = _placement_or_404(request, placement_id)
+    form = InductionForm(request.POST or None, initial={"provider_dsl_name": placement.provider.dsl_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.induction_record(
+                actor=request.user, placement=placement, ip=client_ip(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Induction recorded.")
+            return redirect("safeguarding:placement", placement_id=placement.pk)
+    return render(request, "safeguarding/induction_form.html", {"form": form, "placement": placement})
