@@ -436,3 +436,70 @@ def test_figures_show_attendance_per_pupil_and_flag_persistent_absence(client, t
     assert by_pupil[poor.pupil_id].persistent_absence and not by_pupil[good.pupil_id].persistent_absence
     page = client.get(reverse("placements:attendance_figures")).content.decode()
     assert "Persistent absence" in page and "50.0%" in page and "<polyline" in page
+
+
+# --- Query counts ----------------------------------------------------------------------------------
+
+
+def _school_with_marked_pupils(n):
+    from placements.models import TimetableSlot
+    from tests.factories import ProviderFactory
+
+    school = SchoolFactory()
+    providers = [ProviderFactory() for _ in range(3)]
+    pupils = [PupilFactory(school=school) for _ in range(n)]
+    placements = Placement.objects.bulk_create(
+        Placement(pupil=p, provider=providers[i % 3], start_date=date(2026, 9, 7), reason="Vocational")
+        for i, p in enumerate(pupils)
+    )
+    TimetableSlot.objects.bulk_create(
+        TimetableSlot(placement=p, weekday=d, start=time(9, 0), end=time(15, 0))
+        for p in placements
+        for d in (0, 2)
+    )
+    monday = WEDNESDAY - timedelta(days=2)
+    marks = AttendanceMark.objects.bulk_create(
+        AttendanceMark(placement=p, date=monday, session=s, code="N" if i % 5 == 0 else "B")
+        for i, p in enumerate(placements)
+        for s in ("AM", "PM")
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(attendance=m, contacted="Parent", contacted_at=timezone.now(), outcome="safe_and_well")
+        for m in marks
+        if m.code == "N"
+    )
+    return school
+
+
+@pytest.mark.parametrize("pupils", [10, 200])
+def test_the_register_grid_runs_a_fixed_number_of_queries(
+    client, today, django_assert_max_num_queries, pupils
+):
+    school = _school_with_marked_pupils(pupils)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    with django_assert_max_num_queries(14):
+        page = _grid(client, school).content.decode()
+    assert page.count("Followed up<") == 2 * ((pupils + 4) // 5)
+
+
+@pytest.mark.parametrize("pupils", [10, 200])
+def test_the_figures_page_runs_a_fixed_number_of_queries(
+    client, today, django_assert_max_num_queries, pupils
+):
+    school = _school_with_marked_pupils(pupils)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("placements:attendance_figures")).content.decode()
+    assert page.count("<polyline") == pupils
+
+
+@pytest.mark.parametrize("pupils", [10, 200])
+def test_the_providers_register_runs_a_fixed_number_of_queries(
+    client, today, django_assert_max_num_queries, pupils
+):
+    school = _school_with_marked_pupils(pupils)
+    provider = Placement.objects.filter(pupil__school=school).first().provider
+    _, token = _link(provider, today)
+    with django_assert_max_num_queries(10):
+        page = client.get(_url(token)).content.decode()
+    assert page.count("Not marked yet") == 2 * len([i for i in range(pupils) if i % 3 == 0])

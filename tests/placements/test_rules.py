@@ -150,3 +150,86 @@ def test_post_16_and_part_time_pupils_do_not_count_as_full_time():
         rules.ProviderPupil(weekly_hours=18, year_group=10, looked_after=True, sen_status="ehcp")
     ]
     assert _provider(pupils) == (False, 0, 0)
+
+
+# --- Recording attendance, follow-ups and visits --------------------------------------------------
+
+
+def test_attendance_percentage_of_a_hand_counted_half_term():
+    # 20 sessions: 11 B + 2 K attended; 2 I authorised; N and O unauthorised; D, # and X not possible.
+    codes = ["B"] * 11 + ["K"] * 2 + ["I"] * 2 + ["N", "O", "D", "#", "X"]
+    # possible = 20 - 3 = 17; attended = 13; 13 / 17 = 76.47 %
+    assert rules.attendance_percentage(codes) == 76.5
+    assert rules.is_persistent_absence(76.5, threshold=90.0)
+
+
+def test_authorised_and_unauthorised_absences_both_count_against_attendance():
+    assert rules.attendance_percentage(["B", "I"]) == rules.attendance_percentage(["B", "N"]) == 50.0
+    assert rules.attendance_percentage(["K", "O", "D", "D"]) == 50.0
+
+
+@given(
+    st.lists(st.sampled_from(sorted(rules.ATTENDANCE_CODES)), min_size=1),
+    st.lists(st.sampled_from(["D", "#", "X", "Y1", "Z"])),
+)
+def test_not_counted_sessions_never_change_the_percentage(codes, not_counted):
+    assert rules.attendance_percentage(codes + not_counted) == rules.attendance_percentage(codes)
+
+
+def test_exactly_90_percent_is_not_persistent_absence():
+    assert not rules.is_persistent_absence(90.0, threshold=90.0)
+    assert rules.is_persistent_absence(89.9, threshold=90.0)
+    assert not rules.is_persistent_absence(None, threshold=90.0)
+
+
+def test_the_school_code_follows_what_the_provider_reported():
+    code = rules.attendance_code_for
+    assert code("attended") == "B" and code("late") == "B"
+    assert code("attended", la_arranged=True) == "K"
+    assert [
+        code("absent", absence_reason=r) for r in ("ill", "medical", "no_contact", "refused", "other")
+    ] == [
+        "I",
+        "M",
+        "N",
+        "O",
+        "O",
+    ]
+    # Absent from LA-arranged provision is still an absence, not K.
+    assert code("absent", absence_reason="ill", la_arranged=True) == "I"
+
+
+def test_a_register_link_opens_on_its_day_and_the_next_only():
+    day = date(2026, 11, 18)
+    usable = rules.register_link_usable
+    assert not usable(day, date(2026, 11, 17), grace_days=1)
+    assert usable(day, day, grace_days=1) and usable(day, date(2026, 11, 19), grace_days=1)
+    assert not usable(day, date(2026, 11, 20), grace_days=1)
+
+
+def test_elapsed_time_to_follow_up_reads_as_words():
+    assert rules.describe_elapsed(59) == "0 minutes"
+    assert rules.describe_elapsed(60) == "1 minute"
+    assert rules.describe_elapsed(3600) == "1 hour"
+    assert rules.describe_elapsed(3900) == "1 hour 5 minutes"
+    assert rules.describe_elapsed(2 * 86400 + 10) == "2 days"
+    assert rules.describe_elapsed(-30) == "0 minutes"
+
+
+def test_visit_coverage_is_seen_due_or_missed_by_half_term():
+    term = {
+        "term_start": date(2026, 11, 2),
+        "term_end": date(2026, 12, 18),
+        "placement_start": date(2026, 9, 7),
+    }
+    cover = rules.visit_coverage
+    assert cover(seen=True, placement_end=None, today=date(2026, 11, 20), **term) == rules.SEEN
+    assert cover(seen=False, placement_end=None, today=date(2026, 11, 20), **term) == rules.DUE
+    assert cover(seen=False, placement_end=None, today=date(2027, 1, 10), **term) == rules.MISSED
+    assert cover(seen=False, placement_end=None, today=date(2026, 10, 1), **term) is None
+    assert cover(seen=False, placement_end=date(2026, 10, 20), today=date(2027, 1, 10), **term) is None
+
+
+def test_trend_points_leave_gaps_for_weeks_without_sessions():
+    assert rules.trend_polyline([100.0, None, 50.0], width=100, height=20) == "0.0,0.0 100.0,10.0"
+    assert rules.trend_polyline([], width=100, height=20) == ""
