@@ -16,10 +16,11 @@ from apdash.selectors import (
     school_days_by_school,
     visible_placements,
     visible_pupils,
+    visible_schools,
 )
 
 from . import rules
-from .models import AttendanceMark, FollowUp, Placement, RegisterLink, TimetableSlot, Visit
+from .models import AttendanceMark, Flag, FollowUp, Placement, RegisterLink, TimetableSlot, Visit
 
 
 def pupil_list(user, *, today: date | None = None):
@@ -342,3 +343,199 @@ def providers_with_register(*, day: date) -> list[tuple[object, int]]:
             providers[placement.provider_id] = placement.provider
             counts[placement.provider_id] += 1
     return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]
+
+
+# --- Coordinator workspace: today board, pupil page --------------------------------------------
+
+
+def pupils_manageable_by(user):
+    """Pupils on the roll of the user's schools (provider staff never manage pupils)."""
+    return visible_pupils(user).filter(school__in=visible_schools(user))
+
+
+def placements_manageable_by(user):
+    """Placements of pupils on the roll of the user's schools. Provider staff may see a placement
+    to record attendance, but never change it."""
+    return visible_placements(user).filter(pupil__school__in=visible_schools(user))
+
+
+def _active_on(day: date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+@dataclass
+class BoardEntry:
+    placement: Placement
+    slots: list[TimetableSlot]
+
+    @property
+    def sessions(self) -> tuple[str, ...]:
+        found = {s for slot in self.slots for s in rules.slot_sessions(slot.start, slot.end)}
+        return tuple(s for s in ("AM", "PM") if s in found)
+
+
+@dataclass
+class BoardRow:
+    pupil: object
+    entries: list[BoardEntry]
+    school_day: bool
+
+    @property
+    def in_school(self) -> bool:
+        return self.school_day and not self.entries
+
+
+def today_board(user, *, day: date, provider_id: int | None = None, year_group: int | None = None):
+    """Where each of the user's pupils is on `day` (G §1a): the settings they are timetabled at
+    that weekday, or in school. A fixed handful of queries whatever the number of pupils."""
+    weekday = day.weekday()
+    active = (
+        Placement.objects.filter(_active_on(day))
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch(
+                "timetable", queryset=TimetableSlot.objects.filter(weekday=weekday), to_attr="slots_today"
+            )
+        )
+        .order_by("provider__name")
+    )
+    pupils = pupils_manageable_by(user).select_related("school")
+    if year_group:
+        pupils = pupils.filter(year_group=year_group)
+    if provider_id:
+        pupils = pupils.filter(
+            id__in=Placement.objects.filter(
+                _active_on(day), provider_id=provider_id, timetable__weekday=weekday
+            ).values("pupil_id")
+        )
+    pupils = list(
+        pupils.order_by("last_name", "first_name", "pk").prefetch_related(
+            Prefetch("placements", queryset=active, to_attr="active_placements")
+        )
+    )
+    schools = {p.school_id: p.school for p in pupils}
+    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
+    rows = []
+    for pupil in pupils:
+        entries = [
+            BoardEntry(placement=p, slots=p.slots_today)
+            for p in pupil.active_placements
+            if p.slots_today and (not provider_id or p.provider_id == provider_id)
+        ]
+        rows.append(BoardRow(pupil=pupil, entries=entries, school_day=bool(open_days.get(pupil.school_id))))
+    return rows
+
+
+@dataclass
+class TimetableCell:
+    label: str
+    colour: int
+
+
+@dataclass
+class PupilPage:
+    pupil: object
+    current: list[Placement]
+    past: list[Placement]
+    grid_rows: list[tuple[str, list[list[TimetableCell]]]]
+    settings_key: list[tuple[str, int]]
+    half_terms: list
+    visit_rows: list[tuple[Placement, list[str]]]
+    attendance_rows: list[tuple[Placement, int, float | None]]
+    attendance_overall: float | None
+    open_flags: list
+
+
+def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
+    """Everything the pupil page shows, in a fixed number of queries. Raises Pupil.DoesNotExist
+    for a pupil the user may not see."""
+    placements = (
+        Placement.objects.select_related("provider")
+        .prefetch_related(
+            "timetable",
+            Prefetch("visits", queryset=Visit.objects.filter(pupil_seen=True).order_by("date")),
+            Prefetch("attendance", queryset=AttendanceMark.objects.only("id", "placement_id", "code")),
+        )
+        .order_by("-start_date", "-pk")
+    )
+    flags = Flag.objects.filter(resolved_at__isnull=True).select_related("provider").order_by("-opened_at")
+    pupil = (
+        visible_pupils(user)
+        .filter(school__in=visible_schools(user))
+        .prefetch_related(
+            Prefetch("placements", queryset=placements),
+            Prefetch("flags", queryset=flags, to_attr="open_flags"),
+        )
+        .get(pk=pupil_id)
+    )
+    all_placements = list(pupil.placements.all())
+    current = [p for p in all_placements if p.end_date is None or p.end_date >= today]
+    past = [p for p in all_placements if p not in current]
+
+    colours = {}
+    for placement in current:
+        colours.setdefault(placement.provider_id, (placement.provider.name, len(colours) % 6))
+    slots = [(slot, placement) for placement in current for slot in placement.timetable.all()]
+    grid_rows = []
+    if slots:
+        first = min(slot.start.hour for slot, _ in slots)
+        last = max(slot.end.hour + (1 if slot.end.minute else 0) for slot, _ in slots)
+        for hour in range(first, last):
+            start, end = time(hour, 0), time(hour + 1, 0) if hour < 23 else time(23, 59)
+            cells = []
+            for weekday in range(5):
+                cells.append(
+                    [
+                        TimetableCell(
+                            label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
+                            colour=colours[p.provider_id][1],
+                        )
+                        for slot, p in slots
+                        if slot.weekday == weekday and slot.start < end and slot.end > start
+                    ]
+                )
+            grid_rows.append((f"{start:%H:%M}", cells))
+
+    year = academic_year_for(today)
+    terms = []
+    if year is not None:
+        terms = [
+            t
+            for t in half_terms_for(
+                partnership_id=pupil.school.partnership_id, start=year.start_date, end=year.end_date
+            )
+            if t.start_date <= today
+        ]
+    visit_rows = []
+    for placement in all_placements:
+        cells = []
+        for term in terms:
+            if placement.start_date > term.end_date or (
+                placement.end_date and placement.end_date < term.start_date
+            ):
+                cells.append("")
+                continue
+            seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
+            cells.append(f"Seen {seen[-1]:%-d %b}" if seen else "Not seen")
+        if any(cells):
+            visit_rows.append((placement, cells))
+
+    attendance_rows = []
+    codes = []
+    for placement in all_placements:
+        marks = [m.code for m in placement.attendance.all()]
+        codes += marks
+        if marks:
+            attendance_rows.append((placement, len(marks), rules.attendance_percentage(marks)))
+    return PupilPage(
+        pupil=pupil,
+        current=current,
+        past=past,
+        grid_rows=grid_rows,
+        settings_key=sorted(colours.values(), key=lambda item: item[1]),
+        half_terms=terms,
+        visit_rows=visit_rows,
+        attendance_rows=attendance_rows,
+        attendance_overall=rules.attendance_percentage(codes),
+        open_flags=pupil.open_flags,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, pupils, register, visits
+from .views import attendance, imports, placements, pupils, register, today, visits
 
 app_name = "placements"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     path("pupils/", pupils.pupil_list, name="pupil_list"),
     path("pupils/new/", pupils.pupil_create, name="pupil_create"),
     path("pupils/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
+    path("pupils/export.csv", pupils.pupil_export, name="pupil_export"),
+    path("pupils/import/", imports.pupil_import, name="pupil_import"),
+    path("pupils/import/sample.csv", imports.pupil_import_sample, name="pupil_import_sample"),
+    path("today/", today.today_board, name="today"),
+    path("placements/new/", placements.placement_create, name="placement_create"),
+    path("placements/hours-check/", placements.placement_hours_check, name="placement_hours_check"),
+    path("placements/export.csv", placements.placement_export, name="placement_export"),
+    path("placements/<int:pk>/edit/", placements.placement_edit, name="placement_edit"),
+    path("placements/<int:pk>/end/", placements.placement_end, name="placement_end"),
     path("register/<str:token>/", register.register_by_link, name="register_by_link"),
     path("provider/<int:provider_id>/register/", register.provider_register, name="provider_register"),
     path("attendance/register/", attendance.register_grid, name="register_grid"),

@@ -1,33 +1,68 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from apdash.selectors import visible_schools
+from apdash.selectors import visible_providers, visible_schools
 
 from .. import selectors, services
+from ..filters import PupilFilter
 from ..forms import PupilForm
 from ..models import Pupil
+from ..resources import PupilResource
+
+PAGE_SIZE = 50
+
+
+def _filtered_pupils(request):
+    today = timezone.localdate()
+    pupils = selectors.pupil_list(request.user, today=today).order_by("last_name", "first_name", "pk")
+    return PupilFilter(
+        request.GET or None,
+        queryset=pupils,
+        providers=visible_providers(request.user).order_by("name"),
+        today=today,
+    )
 
 
 @login_required
 def pupil_list(request):
     if not request.user.has_perm("placements.view_pupil_list"):
         raise Http404
-    pupils = selectors.pupil_list(request.user).order_by("last_name", "first_name")
-    return render(request, "placements/pupil_list.html", {"pupils": pupils[:200]})
+    pupil_filter = _filtered_pupils(request)
+    page = Paginator(pupil_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "placements/pupil_list.html",
+        {"filter": pupil_filter, "page": page, "pupils": page.object_list, "query": query.urlencode()},
+    )
+
+
+@login_required
+def pupil_export(request):
+    """The pupil list, with the same filters, as CSV."""
+    if not request.user.has_perm("placements.view_pupil_list"):
+        raise Http404
+    dataset = PupilResource().export(_filtered_pupils(request).qs)
+    response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pupils-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
 
 
 @login_required
 def pupil_detail(request, pk):
     try:
-        pupil = selectors.pupil_detail(request.user, pupil_id=pk)
+        page = selectors.pupil_page(request.user, pupil_id=pk, today=timezone.localdate())
     except Pupil.DoesNotExist as exc:
         raise Http404("No such pupil") from exc
-    if not request.user.has_perm("placements.view_pupil", pupil):
+    if not request.user.has_perm("placements.view_pupil", page.pupil):
         raise Http404("No such pupil")
-    return render(request, "placements/pupil_detail.html", {"pupil": pupil})
+    return render(request, "placements/pupil_detail.html", {"pupil": page.pupil, "page": page})
 
 
 @login_required

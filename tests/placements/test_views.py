@@ -4,6 +4,7 @@ from django.urls import reverse
 from apdash.models import Role
 from placements.models import Pupil
 from tests.factories import (
+    FlagFactory,
     PartnershipFactory,
     PupilFactory,
     SchoolFactory,
@@ -135,3 +136,84 @@ def test_pupil_list_runs_a_constant_number_of_queries(client, django_assert_max_
     with django_assert_max_num_queries(8):
         response = client.get(reverse("placements:pupil_list"))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def school_and_client(client):
+    school = SchoolFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    return school
+
+
+def listed(client, **params):
+    return client.get(reverse("placements:pupil_list"), params).content.decode()
+
+
+def test_the_pupil_list_filters_by_year_group_sen_and_looked_after(client, school_and_client):
+    school = school_and_client
+    PupilFactory(school=school, last_name="Yearten", year_group=10)
+    PupilFactory(school=school, last_name="Ehcpson", year_group=11, sen_status="ehcp", looked_after=True)
+    assert "Yearten" in listed(client, year_group=10) and "Ehcpson" not in listed(client, year_group=10)
+    assert "Ehcpson" in listed(client, sen_status="ehcp") and "Yearten" not in listed(
+        client, sen_status="ehcp"
+    )
+    assert "Ehcpson" in listed(client, looked_after="yes") and "Yearten" not in listed(
+        client, looked_after="yes"
+    )
+
+
+def test_the_pupil_list_filters_by_current_provider_and_open_flags(client, school_and_client):
+    school = school_and_client
+    placed = placement_with_timetable(pupil=PupilFactory(school=school, last_name="Placed"))
+    flagged = PupilFactory(school=school, last_name="Flagged")
+    FlagFactory(school=school, pupil=flagged)
+    page = listed(client, provider=placed.provider.pk)
+    assert "Placed" in page and "Flagged" not in page
+    page = listed(client, has_open_flags="yes")
+    assert "Flagged" in page and "Placed" not in page
+    assert "Placed" in listed(client, has_open_flags="no")
+
+
+def test_the_pupil_list_searches_by_name_and_upn(client, school_and_client):
+    school = school_and_client
+    kacey = PupilFactory(school=school, first_name="Kacey", last_name="Walsh")
+    PupilFactory(school=school, first_name="Jordan", last_name="Okafor")
+    assert "Walsh" in listed(client, q="kacey") and "Okafor" not in listed(client, q="kacey")
+    assert "Walsh" in listed(client, q=kacey.upn.lower()) and "Okafor" not in listed(client, q=kacey.upn)
+
+
+def test_the_pupil_list_is_paginated(client, school_and_client):
+    for _ in range(55):
+        PupilFactory(school=school_and_client)
+    first = listed(client)
+    assert "55 pupils" in first and 'aria-label="Page 2"' in first
+    assert listed(client, page=2).count('href="/pupils/') >= 5
+
+
+def test_the_pupil_export_follows_the_filters(client, school_and_client):
+    school = school_and_client
+    PupilFactory(school=school, last_name="Yearten", year_group=10)
+    PupilFactory(school=school, last_name="Yeareleven", year_group=11)
+    text = client.get(reverse("placements:pupil_export"), {"year_group": 10}).content.decode()
+    assert text.splitlines()[0].startswith("UPN,Forename,Surname,Date of birth,Year group")
+    assert "Yearten" in text and "Yeareleven" not in text and "Year 10" in text
+
+
+def test_the_pupil_page_shows_timetable_grid_visits_attendance_and_flags(client, school_and_client):
+    from datetime import date
+
+    from tests.factories import AttendanceMarkFactory, VisitFactory, seed_calendar
+
+    seed_calendar(2026)
+    pupil = PupilFactory(school=school_and_client)
+    placement = placement_with_timetable(pupil=pupil, days=(0, 2))
+    VisitFactory(placement=placement, date=date(2026, 11, 12))
+    AttendanceMarkFactory(placement=placement, date=date(2026, 11, 16), session="AM", code="B")
+    AttendanceMarkFactory(placement=placement, date=date(2026, 11, 16), session="PM", code="N")
+    FlagFactory(school=pupil.school, pupil=pupil, message="Visit due this half term")
+    FlagFactory(school=pupil.school, pupil=pupil, message="Old news", resolved_at="2026-11-01T10:00:00Z")
+    page = client.get(reverse("placements:pupil_detail", args=[pupil.pk])).content.decode()
+    assert f"{placement.provider.name} 09:00–15:00" in page
+    assert "Seen 12 Nov" in page
+    assert "50.0%" in page
+    assert "Visit due this half term" in page and "Old news" not in page

@@ -1,0 +1,128 @@
+from datetime import date, time
+
+import pytest
+from django.urls import reverse
+
+from apdash.models import Role
+from tests.factories import (
+    ClosureFactory,
+    PartnershipFactory,
+    ProviderFactory,
+    PupilFactory,
+    SchoolFactory,
+    member,
+    placement_with_timetable,
+    seed_calendar,
+)
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def calendar():
+    seed_calendar(2026)
+
+
+def board(client, day, **params):
+    return client.get(reverse("placements:today"), {"date": f"{day:%d/%m/%Y}", **params}).content.decode()
+
+
+def test_the_board_shows_who_is_at_a_setting_that_weekday_and_who_is_in_school(client):
+    school = SchoolFactory()
+    provider = ProviderFactory(
+        name="Forge Vocational", contact_name="Dee Carter", contact_phone="01632 960123"
+    )
+    away = placement_with_timetable(
+        pupil=PupilFactory(school=school, last_name="Away"), provider=provider, days=(0,), end=time(12, 0)
+    )
+    PupilFactory(school=school, last_name="Inschool")
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY)
+    assert "Monday 23 November 2026" in page
+    assert "Forge Vocational" in page and "Dee Carter" in page and "01632 960123" in page
+    assert "AM: 09:00–12:00" in page
+    assert page.count("In school") == 1
+    assert "1 of 2 pupils at a setting" in page
+    tuesday = board(client, TUESDAY)
+    assert "Dee Carter" not in tuesday and tuesday.count("In school") == 2
+    assert away.pupil.full_name in tuesday
+
+
+def test_a_closure_day_is_not_a_school_day_on_the_board(client):
+    school = SchoolFactory()
+    PupilFactory(school=school)
+    ClosureFactory(date=MONDAY, school=school)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY)
+    assert "Not a school day" in page and "In school" not in page
+
+
+def test_the_board_filters_by_provider_and_year_group(client):
+    school = SchoolFactory()
+    forge, stables = ProviderFactory(name="Forge"), ProviderFactory(name="Stables")
+    placement_with_timetable(
+        pupil=PupilFactory(school=school, last_name="Ashby", year_group=10), provider=forge
+    )
+    placement_with_timetable(
+        pupil=PupilFactory(school=school, last_name="Brook", year_group=11), provider=stables
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY, provider=forge.pk)
+    assert "Ashby" in page and "Brook" not in page
+    page = board(client, MONDAY, year_group=11)
+    assert "Brook" in page and "Ashby" not in page
+
+
+def test_the_board_never_shows_another_schools_pupils(client):
+    school = SchoolFactory()
+    placement_with_timetable(pupil=PupilFactory(last_name="Elsewhere"))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    assert "Elsewhere" not in board(client, MONDAY)
+
+
+def test_a_partnership_coordinator_sees_every_school_on_the_board(client):
+    partnership = PartnershipFactory()
+    a = PupilFactory(school=SchoolFactory(partnership=partnership), last_name="Alpha")
+    b = PupilFactory(school=SchoolFactory(partnership=partnership), last_name="Beta")
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    page = board(client, MONDAY)
+    assert "Alpha" in page and "Beta" in page and a.school.name in page and b.school.name in page
+
+
+def test_the_print_view_has_no_navigation(client):
+    school = SchoolFactory()
+    placement_with_timetable(pupil=PupilFactory(school=school))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY, print="1")
+    assert "Where pupils are on Monday 23 November 2026" in page
+    assert "govuk-service-navigation" not in page and "keep it secure" in page
+
+
+def test_a_bad_date_is_explained(client):
+    school = SchoolFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = client.get(reverse("placements:today"), {"date": "31/02/2026"}).content.decode()
+    assert "Enter the date as a real date" in page and "There is a problem" in page
+
+
+def test_provider_staff_cannot_open_the_board(client):
+    placement = placement_with_timetable()
+    client.force_login(member(Role.PROVIDER_STAFF, provider=placement.provider))
+    assert client.get(reverse("placements:today")).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_board_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+    school = SchoolFactory()
+    for i in range(rows):
+        pupil = PupilFactory(school=school)
+        if i % 2:
+            placement_with_timetable(pupil=pupil, days=(0, 2))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("placements:today"), {"date": "23/11/2026"})
+    assert response.status_code == 200
+    assert f"{rows // 2} of {rows} pupils at a setting" in response.content.decode()
