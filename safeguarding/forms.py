@@ -85,6 +85,7 @@ class ConcernForm(forms.Form):
         self.fields["placement"].label_from_instance = lambda p: p.provider.name
         self.fields["category"].choices = [("", "Choose a category")] + concern_categories()
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("placement"),
             Field.text("location", field_width=Fluid.TWO_THIRDS),
@@ -151,6 +152,7 @@ class EntryForm(forms.Form):
             lambda e: f"{timezone.localtime(e.created_at):%d/%m/%Y %H:%M} {e.heading} by {e.author}"
         )
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL),
             Field.select("referral_to"),
@@ -183,6 +185,7 @@ class CloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(Field.textarea("outcome", rows=5), Submit("submit", "Close the concern"))
 
 
@@ -219,6 +222,7 @@ class RiskAssessmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("journey", rows=4),
             Field.textarea("at_setting", rows=4),
@@ -258,6 +262,7 @@ class InductionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("date", field_width=Fixed.TEN),
             Field.checkbox("told_who_dsl_is"),

@@ -51,7 +51,11 @@ def test_a_correction_is_a_new_entry_pointing_at_the_one_it_corrects(entry, coun
         text="It was an aunt, not an uncle.",
     )
     assert correction.corrects == entry and list(entry.corrections.all()) == [correction]
-    assert list(entry.concern.entries.values_list("kind", flat=True)) == ["acknowledgement", "note", "correction"]
+    assert list(entry.concern.entries.values_list("kind", flat=True)) == [
+        "acknowledgement",
+        "note",
+        "correction",
+    ]
     _unchanged(entry)
 
 

@@ -1,0 +1,102 @@
+"""The three safeguarding checks open a flag the moment their condition holds, not before, and
+resolve it once the DSL, the risk assessment or the induction puts it right."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from placements.models import Flag
+from safeguarding import services
+from safeguarding.checks import run_concern_unacknowledged, run_induction_missing, run_risk_assessment_missing
+from tests.factories import (
+    ClosureFactory,
+    ConcernFactory,
+    InductionFactory,
+    PlacementFactory,
+    RiskAssessmentFactory,
+    seed_calendar,
+)
+
+pytestmark = pytest.mark.django_db
+
+RAISED = timezone.make_aware(datetime(2026, 11, 9, 10, 0))
+
+
+def _open(kind):
+    return list(Flag.objects.filter(kind=kind, resolved_at__isnull=True))
+
+
+@pytest.mark.parametrize(
+    ("urgency", "allowed"), [("urgent", timedelta(hours=1)), ("routine", timedelta(hours=24))]
+)
+def test_an_unacknowledged_concern_turns_red_once_its_time_has_passed(county, urgency, allowed):
+    concern = ConcernFactory(
+        pupil=county.pupil, raised_at=RAISED, urgency=urgency, raised_by=county.people["raiser"]
+    )
+    run_concern_unacknowledged(RAISED + allowed)
+    assert _open("concern_unacknowledged") == []
+    run_concern_unacknowledged(RAISED + allowed + timedelta(minutes=1))
+    [flag] = _open("concern_unacknowledged")
+    assert flag.severity == "red" and flag.school == county.school
+    # The flag is seen by school staff who are not DSLs: it names no pupil and quotes nothing.
+    assert flag.pupil is None and concern.description not in flag.message
+    assert concern.pupil.first_name not in flag.message
+    services.concern_acknowledge(actor=county.people["DSL"], concern=concern)
+    result = run_concern_unacknowledged(RAISED + allowed + timedelta(minutes=2))[0]
+    assert result.resolved == 1 and _open("concern_unacknowledged") == []
+
+
+def test_an_acknowledged_concern_is_never_flagged(county):
+    concern = ConcernFactory(
+        pupil=county.pupil, raised_at=RAISED, urgency="urgent", raised_by=county.people["raiser"]
+    )
+    services.concern_acknowledge(actor=county.people["DSL"], concern=concern)
+    run_concern_unacknowledged(RAISED + timedelta(days=3))
+    assert _open("concern_unacknowledged") == []
+
+
+def test_an_active_placement_without_an_approved_in_date_risk_assessment_is_red():
+    now = timezone.now()
+    today = timezone.localdate(now)
+    placement = PlacementFactory(start_date=today)
+    PlacementFactory(start_date=today + timedelta(days=2))  # not started yet
+    PlacementFactory(start_date=today - timedelta(days=30), end_date=today - timedelta(days=1))  # ended
+    run_risk_assessment_missing(now)
+    [flag] = _open("risk_assessment_missing")
+    assert flag.placement == placement and flag.severity == "red"
+
+    RiskAssessmentFactory(placement=placement, approved_by=None, approved_at=None)
+    run_risk_assessment_missing(now)
+    assert len(_open("risk_assessment_missing")) == 1, "an unapproved assessment does not count"
+
+    RiskAssessmentFactory(placement=placement, review_date=today)
+    assert run_risk_assessment_missing(now)[0].resolved == 1
+    assert _open("risk_assessment_missing") == []
+
+    tomorrow = now + timedelta(days=1)
+    run_risk_assessment_missing(tomorrow)
+    assert len(_open("risk_assessment_missing")) == 1, "past its review date it no longer counts"
+
+
+def test_induction_is_flagged_amber_after_five_school_days():
+    seed_calendar(2026)
+    # Monday 9 November 2026; an INSET day on Wednesday 11th pushes the fifth school day to Monday 16th.
+    placement = PlacementFactory(start_date=date(2026, 11, 9))
+    ClosureFactory(date=date(2026, 11, 11), school=placement.pupil.school)
+    at = lambda day: timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=18))  # noqa: E731
+    run_induction_missing(at(date(2026, 11, 16)))
+    assert _open("induction_missing") == []
+    run_induction_missing(at(date(2026, 11, 17)))
+    [flag] = _open("induction_missing")
+    assert flag.severity == "amber" and flag.placement == placement
+    InductionFactory(placement=placement, date=date(2026, 11, 17))
+    assert run_induction_missing(at(date(2026, 11, 17)))[0].resolved == 1
+    assert _open("induction_missing") == []
+
+
+def test_checks_are_registered_for_run_checks():
+    from apdash.checks import registered_checks
+
+    names = {c.name for c in registered_checks()}
+    assert {"concern_unacknowledged", "risk_assessment_missing", "induction_missing"} <= names
