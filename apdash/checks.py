@@ -4,9 +4,13 @@ the core never imports the apps to its left."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,65 @@ def registered_checks() -> list[RegisteredCheck]:
 
 def get_check(name: str) -> RegisteredCheck:
     return _REGISTRY[name]
+
+
+# --- The beat schedule ---------------------------------------------------------------------------
+
+SCHEDULE_TIMEZONE = "Europe/London"
+
+
+def _minutes_after(clock: str, minutes: int) -> time:
+    return (datetime.combine(date(2000, 1, 3), time.fromisoformat(clock)) + timedelta(minutes=minutes)).time()
+
+
+def beat_schedule() -> list[tuple[str, str, dict, dict]]:
+    """(name, task, kwargs, crontab) for each periodic task: the attendance checks just after each
+    session's register cut-off on weekdays (the checks skip days that are not school days), the
+    other checks nightly, and the co-ordinators' digest of new red flags each school morning."""
+    am = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_AM, 5)
+    pm = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_PM, 5)
+    weekdays = "1-5"
+    return [
+        (
+            "Attendance checks after the morning register",
+            "apdash.run_checks",
+            {"schedule": "attendance"},
+            {"minute": str(am.minute), "hour": str(am.hour), "day_of_week": weekdays},
+        ),
+        (
+            "Attendance checks after the afternoon register",
+            "apdash.run_checks",
+            {"schedule": "attendance"},
+            {"minute": str(pm.minute), "hour": str(pm.hour), "day_of_week": weekdays},
+        ),
+        (
+            "Nightly compliance checks",
+            "apdash.run_checks",
+            {"schedule": "nightly"},
+            {"minute": "30", "hour": "1", "day_of_week": "*"},
+        ),
+        (
+            "Morning digest of new red flags",
+            "placements.email_red_flag_digest",
+            {},
+            {"minute": "0", "hour": "7", "day_of_week": weekdays},
+        ),
+    ]
+
+
+def install_schedule(periodic_task_model, crontab_model, periodic_tasks_model=None) -> int:
+    """Create or update the django-celery-beat rows for `beat_schedule()`; safe to run again.
+    Takes the models so a migration can pass its historical ones. Returns how many rows."""
+    schedule = beat_schedule()
+    for name, task, kwargs, cron in schedule:
+        crontab, _ = crontab_model.objects.get_or_create(
+            **cron, day_of_month="*", month_of_year="*", timezone=SCHEDULE_TIMEZONE
+        )
+        periodic_task_model.objects.update_or_create(
+            name=name,
+            defaults={"task": task, "kwargs": json.dumps(kwargs), "crontab": crontab, "enabled": True},
+        )
+    if periodic_tasks_model is not None:
+        # Tells a running beat (DatabaseScheduler) to reload; signals do not fire in migrations.
+        periodic_tasks_model.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+    return len(schedule)

@@ -387,3 +387,121 @@ def trend_polyline(values: list[float | None], *, width: int, height: int, top: 
         y = height - (value / top) * height
         points.append(f"{round(i * step, 1)},{round(y, 1)}")
     return " ".join(points)
+
+
+# --- Compliance checks: half-termly visits, daily registers, provider audits --------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    id: int
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class VisitGap:
+    half_term_id: int
+    overdue: bool  # False: due in the current half term
+    school_days_left: int
+
+
+def visit_gaps(
+    *,
+    start: date,
+    end: date | None,
+    weekdays: Iterable[int],
+    school_days: Iterable[date],
+    half_terms: Iterable[Term],
+    visit_dates: Iterable[date],
+    today: date,
+    warning_school_days: int,
+) -> list[VisitGap]:
+    """Half terms in which one placement still needs its visit with the pupil seen (G §1e, §4i).
+    A half term needs one when the placement was active on a school day its timetable schedules
+    there; a visit dated inside it counts, even if recorded late. An ended half term without one is
+    overdue; the current one is due once `warning_school_days` or fewer school days remain."""
+    weekdays = set(weekdays)
+    school_days = list(school_days)
+    scheduled = [d for d in school_days if d.weekday() in weekdays and is_active_on(start, end, d)]
+    visit_dates = list(visit_dates)
+    gaps = []
+    for term in half_terms:
+        if term.start > today or not any(term.start <= d <= term.end for d in scheduled):
+            continue
+        if any(term.start <= v <= term.end for v in visit_dates):
+            continue
+        if term.end < today:
+            gaps.append(VisitGap(term.id, overdue=True, school_days_left=0))
+            continue
+        left = sum(1 for d in school_days if today <= d <= term.end)
+        if left <= warning_school_days:
+            gaps.append(VisitGap(term.id, overdue=False, school_days_left=left))
+    return gaps
+
+
+MISSING_MARK = "attendance_missing"
+UNEXPLAINED_ABSENCE = "absence_unexplained"
+
+
+@dataclass(frozen=True)
+class AttendanceGap:
+    day: date
+    session: str
+    kind: str  # MISSING_MARK or UNEXPLAINED_ABSENCE
+    code: str = ""
+
+
+def attendance_gaps(
+    *,
+    slots: Iterable[Slot],
+    start: date,
+    end: date | None,
+    days: Iterable[date],
+    marks: dict[tuple[date, str], tuple[str, bool]],
+    now: datetime,
+    cutoff_am: time,
+    cutoff_pm: time,
+) -> list[AttendanceGap]:
+    """Registers one placement owes on the given school days (G §1c, §4h): each session its
+    timetable schedules while it is active, once that session's cut-off has passed, needs a mark;
+    an `N` or `O` mark needs a follow-up. `marks` maps (day, session) to (code, followed up)."""
+    sessions: dict[int, set[str]] = {}
+    for slot in slots:
+        sessions.setdefault(slot.weekday, set()).update(slot_sessions(slot.start, slot.end))
+    gaps = []
+    for day in sorted(set(days)):
+        if not is_active_on(start, end, day):
+            continue
+        for session in sorted(sessions.get(day.weekday(), ())):
+            if not session_cutoff_passed(session, day, now, cutoff_am=cutoff_am, cutoff_pm=cutoff_pm):
+                continue
+            mark = marks.get((day, session))
+            if mark is None:
+                gaps.append(AttendanceGap(day, session, MISSING_MARK))
+            elif mark[0] in UNEXPLAINED_ABSENCE_CODES and not mark[1]:
+                gaps.append(AttendanceGap(day, session, UNEXPLAINED_ABSENCE, code=mark[0]))
+    return gaps
+
+
+def audit_problems(
+    *, audited_on: date | None, insurance_expires_on: date | None, today: date, max_age_days: int
+) -> list[tuple[str, str]]:
+    """Why a provider's annual directory audit is not current (G §3a–c), as (code, words):
+    no audit, the latest older than `max_age_days`, or its insurance lapsed or not recorded."""
+    if audited_on is None:
+        return [("audit_missing", "No annual audit is recorded.")]
+    problems = []
+    if (today - audited_on).days > max_age_days:
+        when = f"{audited_on.day} {audited_on:%B %Y}"
+        problems.append(("audit_expired", f"The latest audit, on {when}, is over a year old."))
+    if insurance_expires_on is None:
+        problems.append(("insurance_unknown", "The latest audit records no insurance expiry date."))
+    elif insurance_expires_on < today:
+        problems.append(
+            (
+                "insurance_expired",
+                f"Insurance expired on {insurance_expires_on.day} {insurance_expires_on:%B %Y}.",
+            )
+        )
+    return problems

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from apdash.models import Role, User
 from apdash.selectors import (
     academic_year_for,
     half_terms_for,
     school_days_by_school,
+    visible_flags,
     visible_placements,
     visible_pupils,
     visible_schools,
@@ -539,3 +541,74 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         attendance_overall=rules.attendance_percentage(codes),
         open_flags=pupil.open_flags,
     )
+
+
+# --- Flags -------------------------------------------------------------------------------------
+
+
+def flags_for(user, *, filters: dict | None = None):
+    """The flags a user may see, with what a list shows already joined; `filters` are field lookups
+    from the flags page's FilterSet."""
+    return visible_flags(user).filter(**(filters or {})).select_related("resolved_by")
+
+
+def flag_summary(user) -> list[dict]:
+    """Open flags the user may see, counted by kind and severity (the head's view)."""
+    rows = (
+        visible_flags(user)
+        .filter(resolved_at__isnull=True)
+        .values("kind", "severity")
+        .annotate(count=Count("id"))
+        .order_by("kind", "severity")
+    )
+    labels = dict(Flag.Kind.choices)
+    summary: dict[str, dict] = {}
+    for row in rows:
+        entry = summary.setdefault(
+            row["kind"],
+            {"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "red": 0, "amber": 0},
+        )
+        entry[row["severity"]] = row["count"]
+    return sorted(summary.values(), key=lambda e: (-e["red"], -e["amber"], e["label"]))
+
+
+def open_flags_for_pupil(user, pupil):
+    """Open flags about one pupil that the user may see, red first."""
+    return (
+        visible_flags(user).filter(pupil=pupil, resolved_at__isnull=True).order_by("-severity", "-opened_at")
+    )
+
+
+def open_flags_for_provider(user, provider):
+    """Open flags at one provider that the user may see: provider-wide ones and those about the
+    user's own pupils there, red first."""
+    return (
+        visible_flags(user)
+        .filter(provider=provider, resolved_at__isnull=True)
+        .order_by("-severity", "-opened_at")
+    )
+
+
+def red_flag_digests(*, since: datetime, until: datetime):
+    """(co-ordinator, red flags opened in [since, until) still open that they may see) for each
+    active school or partnership co-ordinator with any; one query per co-ordinator, not per flag."""
+    coordinators = (
+        User.objects.filter(
+            is_active=True, memberships__role__in=[Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR]
+        )
+        .distinct()
+        .order_by("email")
+    )
+    for user in coordinators:
+        flags = list(
+            visible_flags(user)
+            .filter(
+                severity=Flag.Severity.RED,
+                resolved_at__isnull=True,
+                opened_at__gte=since,
+                opened_at__lt=until,
+            )
+            .order_by("kind", "-opened_at")
+        )
+        if flags:
+            yield user, flags

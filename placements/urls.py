@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, imports, placements, pupils, register, today, visits
+from .views import attendance, flags, imports, placements, pupils, register, today, visits
 
 app_name = "placements"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("pupils/", pupils.pupil_list, name="pupil_list"),
     path("pupils/new/", pupils.pupil_create, name="pupil_create"),
     path("pupils/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
+    path("flags/", flags.flag_list, name="flag_list"),
+    path("flags/<int:pk>/resolve/", flags.flag_resolve, name="flag_resolve"),
     path("pupils/export.csv", pupils.pupil_export, name="pupil_export"),
     path("pupils/import/", imports.pupil_import, name="pupil_import"),
     path("pupils/import/sample.csv", imports.pupil_import_sample, name="pupil_import_sample"),

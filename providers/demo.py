@@ -3,10 +3,12 @@ mentoring settings, with a provider-staff login for one of them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from apdash.demo import DemoWorld, _user
 from apdash.models import Membership, Role
 
-from .models import Provider
+from .models import Provider, ProviderAudit
 
 PROVIDERS = [
     # (name, type, registered?)
@@ -90,3 +92,34 @@ def seed_providers(world: DemoWorld) -> None:
     Membership.objects.get_or_create(user=staff, role=Role.PROVIDER_STAFF, provider=staff_provider)
     world.users[Role.PROVIDER_STAFF] = staff
     world.logins.append((Role.PROVIDER_STAFF.label, staff.email, staff_provider.name))
+
+
+def seed_audits(world: DemoWorld) -> None:
+    """An annual directory audit for each provider in use (G §3b–c): most current, and among the
+    unregistered settings one audit over a year old, one whose insurance has lapsed and one never
+    audited, so the audit check has something to show."""
+    today = world.today
+    in_use = list(Provider.objects.filter(placements__end_date__isnull=True).distinct().order_by("name"))
+    unregistered = [p for p in in_use if not p.is_registered]
+    lapsed = {p.id: kind for p, kind in zip(unregistered, ("old", "insurance", "never"), strict=False)}
+    for provider in in_use:
+        if lapsed.get(provider.id) == "never" or provider.audits.exists():
+            continue
+        audited_on = today - timedelta(days=world.rng.randint(20, 300))
+        insurance = today + timedelta(days=world.rng.randint(60, 360))
+        if lapsed.get(provider.id) == "old":
+            audited_on = today - timedelta(days=400)
+        elif lapsed.get(provider.id) == "insurance":
+            insurance = today - timedelta(days=12)
+        ProviderAudit.objects.create(
+            provider=provider,
+            audited_on=audited_on,
+            auditor="Wendlowshire AP Directory",
+            single_central_record_checked=True,
+            dsl_confirmed=True,
+            insurance_expires_on=insurance,
+            health_and_safety_checked=True,
+            registration_law_understood=True,
+            safeguarding_checks_confirmed_in_writing=True,
+            next_due_on=audited_on + timedelta(days=365),
+        )

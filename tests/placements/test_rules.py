@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -233,3 +233,124 @@ def test_visit_coverage_is_seen_due_or_missed_by_half_term():
 def test_trend_points_leave_gaps_for_weeks_without_sessions():
     assert rules.trend_polyline([100.0, None, 50.0], width=100, height=20) == "0.0,0.0 100.0,10.0"
     assert rules.trend_polyline([], width=100, height=20) == ""
+
+
+# --- Compliance check rules: visits, registers, audits ---------------------------------------------
+
+AUTUMN_1 = rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
+AUTUMN_2 = rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
+
+
+def _weekdays(start, end):
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _visit_gaps(visits=(), today=date(2026, 11, 23), start=date(2026, 9, 7), end=None, weekdays=(0,)):
+    return rules.visit_gaps(
+        start=start,
+        end=end,
+        weekdays=weekdays,
+        school_days=_weekdays(AUTUMN_1.start, AUTUMN_1.end) + _weekdays(AUTUMN_2.start, AUTUMN_2.end),
+        half_terms=[AUTUMN_1, AUTUMN_2],
+        visit_dates=visits,
+        today=today,
+        warning_school_days=10,
+    )
+
+
+def test_a_visit_in_the_wrong_half_term_does_not_meet_the_earlier_one():
+    assert _visit_gaps(visits=[date(2026, 11, 3)]) == [rules.VisitGap(1, overdue=True, school_days_left=0)]
+
+
+def test_a_visit_dated_inside_the_half_term_meets_it():
+    assert _visit_gaps(visits=[date(2026, 10, 23)]) == []
+
+
+def test_the_current_half_term_is_due_from_ten_school_days_left_today_included():
+    seen = [date(2026, 10, 1)]
+    assert _visit_gaps(visits=seen, today=date(2026, 12, 4)) == []
+    assert _visit_gaps(visits=seen, today=date(2026, 12, 7)) == [rules.VisitGap(2, False, 10)]
+
+
+def test_a_placement_not_scheduled_on_any_school_day_of_a_half_term_needs_no_visit_there():
+    # Active only over the October holiday, and on Mondays only.
+    assert _visit_gaps(start=date(2026, 10, 24), end=date(2026, 11, 1)) == []
+
+
+def test_an_ended_placement_needs_no_visit_in_later_half_terms():
+    gaps = _visit_gaps(end=date(2026, 10, 9), today=date(2026, 12, 10))
+    assert gaps == [rules.VisitGap(1, overdue=True, school_days_left=0)]
+
+
+CUTOFFS = {"cutoff_am": time(10, 30), "cutoff_pm": time(14, 30)}
+MONDAY = date(2026, 11, 23)
+
+
+def _attendance_gaps(marks=None, now=datetime(2026, 11, 23, 18), days=(MONDAY,), end=None):
+    return rules.attendance_gaps(
+        slots=[rules.Slot(0, time(9), time(15))],
+        start=date(2026, 11, 2),
+        end=end,
+        days=days,
+        marks=marks or {},
+        now=now,
+        **CUTOFFS,
+    )
+
+
+def test_each_scheduled_session_past_its_cut_off_needs_a_mark():
+    assert [(g.session, g.kind) for g in _attendance_gaps()] == [
+        ("AM", rules.MISSING_MARK),
+        ("PM", rules.MISSING_MARK),
+    ]
+
+
+def test_no_gap_before_the_cut_off():
+    assert _attendance_gaps(now=datetime(2026, 11, 23, 10, 29)) == []
+    assert [g.session for g in _attendance_gaps(now=datetime(2026, 11, 23, 14, 29))] == ["AM"]
+
+
+def test_a_day_that_is_not_a_school_day_needs_no_mark():
+    # The caller passes school days only: a closure day is simply not among them.
+    assert _attendance_gaps(days=()) == []
+
+
+def test_an_ended_placement_needs_no_mark_after_it_ended():
+    assert _attendance_gaps(end=date(2026, 11, 20)) == []
+
+
+def test_an_n_or_o_mark_without_a_follow_up_is_unexplained_and_other_codes_are_fine():
+    marks = {(MONDAY, "AM"): ("N", False), (MONDAY, "PM"): ("O", True)}
+    assert [(g.session, g.kind, g.code) for g in _attendance_gaps(marks)] == [
+        ("AM", rules.UNEXPLAINED_ABSENCE, "N")
+    ]
+    assert _attendance_gaps({(MONDAY, "AM"): ("I", False), (MONDAY, "PM"): ("B", False)}) == []
+
+
+def test_an_audit_a_year_old_is_current_a_day_more_is_not():
+    today = date(2026, 11, 23)
+    insured = date(2027, 1, 1)
+    ok = rules.audit_problems(
+        audited_on=date(2025, 11, 23), insurance_expires_on=insured, today=today, max_age_days=365
+    )
+    old = rules.audit_problems(
+        audited_on=date(2025, 11, 22), insurance_expires_on=insured, today=today, max_age_days=365
+    )
+    assert ok == [] and [code for code, _ in old] == ["audit_expired"]
+
+
+def test_missing_audits_and_lapsed_or_unrecorded_insurance_are_problems():
+    today = date(2026, 11, 23)
+
+    def codes(**kw):
+        return [code for code, _ in rules.audit_problems(today=today, max_age_days=365, **kw)]
+
+    assert codes(audited_on=None, insurance_expires_on=None) == ["audit_missing"]
+    assert codes(audited_on=today, insurance_expires_on=date(2026, 11, 22)) == ["insurance_expired"]
+    assert codes(audited_on=today, insurance_expires_on=today) == []
+    assert codes(audited_on=today, insurance_expires_on=None) == ["insurance_unknown"]

@@ -10,11 +10,15 @@ from django.utils import timezone
 from apdash.demo import DEMO_PASSWORD, DemoWorld, seed_core
 from apdash.models import School
 from placements.demo import seed_placements
+from placements.demo_attendance import seed_attendance
+from placements.demo_flags import seed_flags
 from placements.models import Placement, Pupil
-from providers.demo import seed_providers
+from providers.demo import seed_audits, seed_providers
 from providers.models import Provider
+from safeguarding.demo import seed_safeguarding
 
-SEEDERS = [seed_core, seed_providers, seed_placements]
+# seed_flags runs every check over what the others made, so it stays last.
+SEEDERS = [seed_core, seed_providers, seed_placements, seed_attendance, seed_audits, seed_safeguarding, seed_flags]
 
 
 class Command(BaseCommand):
