@@ -18,7 +18,15 @@ from providers.models import Provider
 from safeguarding.demo import seed_safeguarding
 
 # seed_flags runs every check over what the others made, so it stays last.
-SEEDERS = [seed_core, seed_providers, seed_placements, seed_attendance, seed_audits, seed_safeguarding, seed_flags]
+SEEDERS = [
+    seed_core,
+    seed_providers,
+    seed_placements,
+    seed_attendance,
+    seed_audits,
+    seed_safeguarding,
+    seed_flags,
+]
 
 
 class Command(BaseCommand):
