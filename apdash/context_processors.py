@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from .models import Role
-from .selectors import user_roles
+from .selectors import user_roles, user_scope
 
 
 def navigation(request):
@@ -23,7 +23,12 @@ def navigation(request):
             ("Pupils", reverse("placements:pupil_list")),
             ("Providers", reverse("providers:provider_list")),
             ("Flags", reverse("placements:flag_list")),
+            ("Attendance", reverse("placements:register_grid")),
+            ("Visits", reverse("placements:visit_coverage")),
         ]
+    elif Role.PROVIDER_STAFF in roles:
+        for provider_id in sorted(user_scope(user).provider_ids):
+            items.append(("Register", reverse("placements:provider_register", args=[provider_id])))
     # Anyone with a role may raise a concern; the DSL's inbox is reached from the same page.
     if roles - {Role.SUPERUSER}:
         target = "safeguarding:inbox" if Role.DSL in roles else "safeguarding:index"
