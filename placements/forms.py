@@ -24,6 +24,11 @@ class PupilForm(forms.ModelForm):
         ]
         labels = {"upn": "UPN (unique pupil number)"}
         help_texts = {"date_of_birth": "For example, 27 3 2011 or 27/03/2011"}
+        widgets = {
+            "date_of_birth": forms.DateInput(
+                format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
+            )
+        }
 
     def __init__(self, *args, schools=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +109,13 @@ class PlacementForm(forms.ModelForm):
             "qualifications": "Qualifications the pupil will work towards here",
             "commissioned_by": "Commissioned by",
         }
+        widgets = {
+            "start_date": forms.DateInput(
+                format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
+            )
+        }
         help_texts = {
+            "reason": "",
             "start_date": "For example, 23/11/2026",
             "rationale": "Inspectors ask why off-site provision is the best option and how you keep it under "
             "review (para 402).",

@@ -20,8 +20,9 @@ from apdash.selectors import (
     visible_pupils,
     visible_schools,
 )
+from providers.selectors import PROVIDER_PAGE_SECTIONS
 
-from . import rules
+from . import rules, services
 from .models import AttendanceMark, Flag, FollowUp, Placement, RegisterLink, TimetableSlot, Visit
 
 
@@ -518,7 +519,10 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
                 cells.append("")
                 continue
             seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
-            cells.append(f"Seen {seen[-1]:%-d %b}" if seen else "Not seen")
+            if seen:
+                cells.append(f"Seen {seen[-1]:%-d %b}")
+            else:
+                cells.append("Not seen" if term.end_date < today else "Not yet seen")
         if any(cells):
             visit_rows.append((placement, cells))
 
@@ -541,6 +545,47 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         attendance_overall=rules.attendance_percentage(codes),
         open_flags=pupil.open_flags,
     )
+
+
+def provider_pupils_section(user, provider, today: date) -> dict:
+    """For a provider's page: the user's own pupils placed there now, each with their weekly hours
+    and days there against the unregistered-provider limits, and the provider's open flags."""
+    limits = services.hours_limits()
+    placements = (
+        placements_manageable_by(user)
+        .filter(_active_on(today), provider=provider)
+        .prefetch_related("timetable")
+        .order_by("pupil__last_name", "pupil__first_name", "pk")
+    )
+    by_pupil = {}
+    for placement in placements:
+        by_pupil.setdefault(placement.pupil_id, []).append(placement)
+    rows = []
+    for pupil_placements in by_pupil.values():
+        assessment = rules.pupil_hours_assessment(
+            [slot.as_rule_slot() for p in pupil_placements for slot in p.timetable.all()],
+            provider_registered=provider.is_registered,
+            main_responsibility=any(p.provider_has_main_responsibility for p in pupil_placements),
+            limits=limits,
+        )
+        rows.append(
+            {
+                "pupil": pupil_placements[0].pupil,
+                "placements": pupil_placements,
+                "assessment": assessment,
+                "breach": rules.describe_hours_breach(assessment, limits) if assessment.is_breach else "",
+            }
+        )
+    return {
+        "template": "placements/placement_provider_section.html",
+        "rows": rows,
+        "limits": limits,
+        "registered": provider.is_registered,
+        "open_flags": list(visible_flags(user).filter(provider=provider, resolved_at__isnull=True)),
+    }
+
+
+PROVIDER_PAGE_SECTIONS.append(provider_pupils_section)
 
 
 # --- Flags -------------------------------------------------------------------------------------

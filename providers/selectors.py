@@ -1,13 +1,47 @@
 """Read queries for the provider register."""
 
-from django.db.models import Count, Q
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apdash.selectors import user_scope, visible_providers
 
+from .models import ProviderAudit
+
+# Apps to the left add what they own to a provider's page (placements: the user's own pupils
+# there with their weekly hours against the limits) without this app importing them.
+# Each entry is called as section(user, provider, today) and returns a dict for the template.
+PROVIDER_PAGE_SECTIONS: list[Callable] = []
+
+
+def _latest_audit(field):
+    return Subquery(
+        ProviderAudit.objects.filter(provider=OuterRef("pk")).order_by("-audited_on", "-pk").values(field)[:1]
+    )
+
+
+def audit_expired_q(today) -> Q:
+    """No audit, the latest older than the maximum age (G §3a–c: annual), or insurance lapsed or
+    not recorded."""
+    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    return Q(last_audited_on__isnull=True) | Q(last_audited_on__lt=oldest) | Q(insurance_expires_on__lt=today)
+
+
+def audit_due_soon_q(today, *, within_days: int = 30) -> Q:
+    """Not yet expired, but the audit or the insurance runs out within `within_days`."""
+    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    return ~audit_expired_q(today) & (
+        Q(last_audited_on__lt=oldest + timedelta(days=within_days))
+        | Q(insurance_expires_on__lt=today + timedelta(days=within_days))
+    )
+
 
 def provider_list(user, *, today=None):
-    """Providers with the number of the user's own pupils placed there today."""
+    """Providers with the number of the user's own pupils placed there today and their latest
+    audit's dates."""
     today = today or timezone.localdate()
     scope = user_scope(user)
     active = Q(placements__start_date__lte=today) & (
@@ -16,5 +50,24 @@ def provider_list(user, *, today=None):
     if not scope.everything:
         active &= Q(placements__pupil__school_id__in=scope.school_ids)
     return visible_providers(user).annotate(
-        pupils_placed=Count("placements__pupil", filter=active, distinct=True)
+        pupils_placed=Count("placements__pupil", filter=active, distinct=True),
+        last_audited_on=_latest_audit("audited_on"),
+        audit_next_due_on=_latest_audit("next_due_on"),
+        insurance_expires_on=_latest_audit("insurance_expires_on"),
     )
+
+
+def audit_status(provider, today) -> str:
+    """ "expired", "due" or "current" for a provider from `provider_list` (the same tests as the
+    register's filter)."""
+    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    audited, insurance = provider.last_audited_on, provider.insurance_expires_on
+    if audited is None or audited < oldest or insurance is None or insurance < today:
+        return "expired"
+    if audited < oldest + timedelta(days=30) or insurance < today + timedelta(days=30):
+        return "due"
+    return "current"
+
+
+def provider_page_sections(user, provider, *, today):
+    return [section(user, provider, today) for section in PROVIDER_PAGE_SECTIONS]

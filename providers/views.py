@@ -1,29 +1,48 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-
-from apdash.selectors import visible_placements
+from django.utils import timezone
 
 from . import selectors
+from .filters import ProviderFilter
+from .models import ProviderAudit
+
+PAGE_SIZE = 50
 
 
 @login_required
 def provider_list(request):
     if not request.user.has_perm("providers.view_provider_register"):
         raise Http404
-    providers = selectors.provider_list(request.user).order_by("name")
-    return render(request, "providers/provider_list.html", {"providers": providers})
+    today = timezone.localdate()
+    providers = selectors.provider_list(request.user, today=today).order_by("name", "pk")
+    provider_filter = ProviderFilter(request.GET or None, queryset=providers, today=today)
+    page = Paginator(provider_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for provider in page.object_list:
+        provider.audit_status = selectors.audit_status(provider, today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "providers/provider_list.html",
+        {"filter": provider_filter, "page": page, "providers": page.object_list, "query": query.urlencode()},
+    )
 
 
 @login_required
 def provider_detail(request, pk):
     if not request.user.has_perm("providers.view_provider_register"):
         raise Http404
-    provider = get_object_or_404(selectors.provider_list(request.user), pk=pk)
-    placements = (
-        visible_placements(request.user)
-        .filter(provider=provider)
-        .prefetch_related("timetable")
-        .order_by("-start_date")
+    today = timezone.localdate()
+    provider = get_object_or_404(selectors.provider_list(request.user, today=today), pk=pk)
+    provider.audit_status = selectors.audit_status(provider, today)
+    return render(
+        request,
+        "providers/provider_detail.html",
+        {
+            "provider": provider,
+            "audit": ProviderAudit.objects.filter(provider=provider).order_by("-audited_on", "-pk").first(),
+            "sections": selectors.provider_page_sections(request.user, provider, today=today),
+        },
     )
-    return render(request, "providers/provider_detail.html", {"provider": provider, "placements": placements})
