@@ -115,6 +115,7 @@ class FollowUpForm(forms.Form):
         error_messages={"required": "Enter who you contacted"},
     )
     contacted_on = forms.DateField(
+        widget=forms.TextInput,
         label="Date of contact",
         help_text="For example, 23/11/2026",
         error_messages={
@@ -123,6 +124,7 @@ class FollowUpForm(forms.Form):
         },
     )
     contacted_time = forms.TimeField(
+        widget=forms.TextInput,
         label="Time of contact",
         help_text="24-hour clock, for example 09:45",
         input_formats=["%H:%M", "%H.%M"],
@@ -196,6 +198,7 @@ class VisitForm(forms.ModelForm):
             "notes": "Anything else (optional)",
         }
         help_texts = {"date": "For example, 23/11/2026", "visitor_name": "Who visited"}
+        widgets = {"date": forms.TextInput}
         error_messages = {
             "date": {
                 "required": "Enter the date of the visit",
@@ -234,6 +237,7 @@ class RegisterLinkForm(forms.Form):
         queryset=None, label="Provider", error_messages={"required": "Choose a provider"}
     )
     date = forms.DateField(
+        widget=forms.TextInput,
         label="Register date",
         help_text="For example, 23/11/2026",
         error_messages={
