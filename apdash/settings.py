@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "drf_spectacular_sidecar",
     "template_partials",
     "django_htmx",
     "apdash",
@@ -164,6 +165,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Alternative provision placements, attendance, visits and compliance flags.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc served from our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Field rules: today's values as defaults; a change in the law is a settings change. ---

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import accounts, views
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("placements.urls")),
     path("", include("providers.urls")),
+    path("api/v1/", include("apdash.api_urls")),
+    path("api/v1/", include("providers.api_urls")),
+    path("api/v1/", include("placements.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("safeguarding/", include("safeguarding.urls")),
     path("api/v1/", include("safeguarding.api_urls")),
 ]

@@ -1,0 +1,377 @@
+"""REST API v1 for the core: tokens, partnerships, schools and the calendar, plus the pieces every
+app's API shares (rules-based write permissions, Django validation errors as field-level 400s)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .accounts import needs_two_factor, otp_code_valid
+from .models import AcademicYear, Closure, HalfTerm, Partnership, School
+from .selectors import user_scope, visible_schools
+
+# --- Shared pieces -------------------------------------------------------------------------------
+
+
+def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """A model or service ValidationError as DRF's field-level 400 body."""
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(
+            {
+                ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
+                for name, messages in exc.message_dict.items()
+            }
+        )
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class FullCleanSerializer(serializers.ModelSerializer):
+    """Saves through the model's `full_clean()` (field validators and check constraints) so bad
+    input is a 400, never a database error; `extra_save_fields` fills fields from the request."""
+
+    def extra_save_fields(self) -> dict:
+        return {}
+
+    def resolve(self, validated_data: dict) -> dict:
+        """Turn validated input into model field values, inside the saving transaction."""
+        return validated_data
+
+    @transaction.atomic
+    def create(self, validated_data):
+        instance = self.Meta.model(**self.resolve(validated_data), **self.extra_save_fields())
+        return self._clean_and_save(instance)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        for name, value in self.resolve(validated_data).items():
+            setattr(instance, name, value)
+        return self._clean_and_save(instance)
+
+    def _clean_and_save(self, instance):
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        instance.save()
+        return instance
+
+
+def request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class IdFilter(filters.NumberFilter):
+    """An id in a query string: a whole number, matched without revealing whether it exists."""
+
+    field_class = forms.IntegerField
+
+
+class RulesWritePermission(permissions.BasePermission):
+    """Reads are scoped by each viewset's queryset (what you may not see is a 404). Writes need the
+    viewset's `create_perm` (no object) or `change_perm` (checked against the object)."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if view.action == "create":
+            perm = getattr(view, "create_perm", None)
+            return bool(perm) and request.user.has_perm(perm)
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        perm = getattr(view, "change_perm", None)
+        return bool(perm) and request.user.has_perm(perm, obj)
+
+
+class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Create, read, list and update — records are kept, so no delete. JSON in: nested
+    timetables and lists of marks have no form encoding."""
+
+    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
+    parser_classes = [JSONParser]
+
+
+# --- Tokens --------------------------------------------------------------------------------------
+
+
+class AuthTokenSerializer(serializers.Serializer):
+    """Email and password for an API token. Extra checks (a one-time code for some roles) belong
+    in `validate`, after the password has been checked."""
+
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The current code from the authenticator app; required for DSLs and heads.",
+    )
+
+    def validate(self, attrs):
+        user = authenticate(self.context.get("request"), email=attrs["email"], password=attrs["password"])
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["The email address or password is not right."]}, code="authorization"
+            )
+        if needs_two_factor(user) and not otp_code_valid(user, attrs.get("otp")):
+            raise serializers.ValidationError(
+                {"otp": ["Enter the current 6-digit code from your authenticator app: your role needs one."]},
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class AuthTokenView(APIView):
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser]
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# --- Partnerships and schools --------------------------------------------------------------------
+
+
+def partnership_ids_in_view(user):
+    """Partnerships a user belongs to directly or through one of their schools."""
+    scope = user_scope(user)
+    return set(scope.partnership_ids) | set(
+        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
+            "partnership_id", flat=True
+        )
+    )
+
+
+class PartnershipSerializer(FullCleanSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["id", "name", "local_authority", "dsl_name", "dsl_email"]
+
+
+class PartnershipViewSet(ApiViewSet):
+    serializer_class = PartnershipSerializer
+    create_perm = change_perm = "apdash.manage_schools"
+
+    def get_queryset(self):
+        qs = Partnership.objects.order_by("name", "id")
+        if user_scope(self.request.user).everything:
+            return qs
+        return qs.filter(id__in=partnership_ids_in_view(self.request.user))
+
+
+class SchoolSerializer(FullCleanSerializer):
+    class Meta:
+        model = School
+        fields = [
+            "id",
+            "name",
+            "urn",
+            "partnership",
+            "la_code",
+            "address",
+            "dsl_name",
+            "dsl_email",
+            "dsl_phone",
+        ]
+
+
+class SchoolFilter(filters.FilterSet):
+    partnership = IdFilter(field_name="partnership_id")
+
+    class Meta:
+        model = School
+        fields = ["partnership", "urn"]
+
+
+class SchoolViewSet(ApiViewSet):
+    serializer_class = SchoolSerializer
+    filterset_class = SchoolFilter
+    create_perm = change_perm = "apdash.manage_schools"
+
+    def get_queryset(self):
+        return visible_schools(self.request.user).order_by("name", "id")
+
+
+# --- Calendar ------------------------------------------------------------------------------------
+
+ACADEMIC_YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def academic_year_for_label(label: str) -> AcademicYear:
+    """The academic year for a checked label such as "2026/27", created (1 September to 31 August)
+    if new."""
+    start_year = int(label[:4])
+    year, _ = AcademicYear.objects.get_or_create(
+        label=label, defaults={"start_date": date(start_year, 9, 1), "end_date": date(start_year + 1, 8, 31)}
+    )
+    return year
+
+
+class AcademicYearLabelField(serializers.CharField):
+    def to_representation(self, value):
+        return value.label
+
+    def to_internal_value(self, data):
+        label = super().to_internal_value(data)
+        match = ACADEMIC_YEAR_LABEL.match(label)
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]) or not 1900 <= int(match[1]) <= 9000:
+            raise serializers.ValidationError(
+                f"Give the academic year as its first and last years, for example 2026/27 (not “{label}”)."
+            )
+        return label
+
+
+def partnerships_to_manage(user):
+    """Partnerships whose calendar a user may change: all for a superuser, else their own."""
+    if user_scope(user).everything:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(id__in=user_scope(user).partnership_ids)
+
+
+class HalfTermSerializer(FullCleanSerializer):
+    academic_year = AcademicYearLabelField(help_text="For example 2026/27; created if new.")
+
+    class Meta:
+        model = HalfTerm
+        fields = ["id", "academic_year", "name", "start_date", "end_date", "partnership"]
+        # The unique (academic year, name, partnership) rule is checked by full_clean with a plain message.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        fields["partnership"].queryset = (
+            partnerships_to_manage(user) if user is not None else Partnership.objects.none()
+        )
+        return fields
+
+    def resolve(self, validated_data):
+        if "academic_year" in validated_data:
+            validated_data["academic_year"] = academic_year_for_label(validated_data["academic_year"])
+        return validated_data
+
+    def validate(self, attrs):
+        user = request_user(self)
+        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        if partnership is None and not user_scope(user).everything:
+            raise serializers.ValidationError(
+                {
+                    "partnership": [
+                        "Choose your partnership: England's usual half terms are kept by an administrator."
+                    ]
+                }
+            )
+        return attrs
+
+
+class HalfTermFilter(filters.FilterSet):
+    academic_year = filters.CharFilter(field_name="academic_year__label")
+    partnership = IdFilter(field_name="partnership_id")
+
+    class Meta:
+        model = HalfTerm
+        fields = ["academic_year", "partnership", "name"]
+
+
+class HalfTermViewSet(ApiViewSet):
+    serializer_class = HalfTermSerializer
+    filterset_class = HalfTermFilter
+    create_perm = change_perm = "apdash.manage_calendar"
+
+    def get_queryset(self):
+        qs = HalfTerm.objects.select_related("academic_year").order_by("start_date", "id")
+        if user_scope(self.request.user).everything:
+            return qs
+        return qs.filter(
+            Q(partnership__isnull=True) | Q(partnership_id__in=partnership_ids_in_view(self.request.user))
+        )
+
+
+class ClosureSerializer(FullCleanSerializer):
+    class Meta:
+        model = Closure
+        fields = ["id", "date", "school", "partnership", "reason"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        if user is None:
+            fields["school"].queryset = School.objects.none()
+            fields["partnership"].queryset = Partnership.objects.none()
+            return fields
+        partnerships = partnerships_to_manage(user)
+        fields["partnership"].queryset = partnerships
+        fields["school"].queryset = (
+            School.objects.all()
+            if user_scope(user).everything
+            else School.objects.filter(partnership__in=partnerships)
+        )
+        return fields
+
+    def validate(self, attrs):
+        school = attrs.get("school", getattr(self.instance, "school", None))
+        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
+        if school and partnership:
+            raise serializers.ValidationError(
+                {"partnership": ["A closure is for one school or a whole partnership, not both."]}
+            )
+        if not school and not partnership:
+            raise serializers.ValidationError(
+                {"school": ["Choose the school or the partnership that is closed."]}
+            )
+        return attrs
+
+
+class ClosureFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+    partnership = IdFilter(field_name="partnership_id")
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Closure
+        fields = ["school", "partnership", "date", "date_from", "date_to"]
+
+
+class ClosureViewSet(mixins.DestroyModelMixin, ApiViewSet):
+    """Closures can be deleted: a wrongly entered INSET day is simply removed."""
+
+    serializer_class = ClosureSerializer
+    filterset_class = ClosureFilter
+    create_perm = change_perm = "apdash.manage_calendar"
+
+    def get_queryset(self):
+        qs = Closure.objects.order_by("date", "id")
+        user = self.request.user
+        if user_scope(user).everything:
+            return qs
+        return qs.filter(
+            Q(school_id__in=user_scope(user).school_ids) | Q(partnership_id__in=partnership_ids_in_view(user))
+        )

@@ -1,0 +1,623 @@
+"""REST API v1 for pupils, placements (with their weekly timetable), visits, attendance,
+follow-ups and flags. Every queryset starts from the visibility helpers in `apdash.selectors`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from apdash.api import (
+    ApiViewSet,
+    FullCleanSerializer,
+    IdFilter,
+    RulesWritePermission,
+    drf_validation_error,
+    request_user,
+)
+from apdash.selectors import (
+    visible_flags,
+    visible_placements,
+    visible_providers,
+    visible_pupils,
+    visible_schools,
+)
+
+from . import rules, services
+from .flags import flag_resolve
+from .models import AttendanceMark, Flag, FollowUp, Placement, Pupil, Session, Visit
+
+
+def school_placements(user):
+    """Placements a user sees as school or partnership staff (provider staff see none here)."""
+    if user is None or not user.has_perm("placements.view_pupil_list"):
+        return Placement.objects.none()
+    return visible_placements(user)
+
+
+# --- Pupils --------------------------------------------------------------------------------------
+
+
+class PupilSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pupil
+        fields = [
+            "id",
+            "upn",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "year_group",
+            "school",
+            "sen_status",
+            "looked_after",
+            "pupil_premium",
+            "needs_summary",
+        ]
+        # The service checks uniqueness after normalising the UPN, with a plain message.
+        extra_kwargs = {"upn": {"validators": [], "help_text": "13 characters, for example B801200005001"}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        if user is not None:
+            fields["school"].queryset = visible_schools(user)
+        return fields
+
+    def validate_upn(self, value):
+        problem = rules.upn_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value.strip().upper()
+
+    def create(self, validated_data):
+        try:
+            return services.pupil_create(actor=request_user(self), **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+    def update(self, instance, validated_data):
+        try:
+            return services.pupil_update(actor=request_user(self), pupil=instance, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+
+class PupilFilter(filters.FilterSet):
+    school = IdFilter(field_name="school_id")
+    name = filters.CharFilter(method="filter_name")
+
+    class Meta:
+        model = Pupil
+        fields = ["school", "upn", "year_group", "sen_status", "looked_after", "name"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(first_name__icontains=value) | Q(last_name__icontains=value))
+
+
+class PupilViewSet(ApiViewSet):
+    serializer_class = PupilSerializer
+    filterset_class = PupilFilter
+    create_perm = "placements.add_pupil"
+    change_perm = "placements.change_pupil"
+
+    def get_queryset(self):
+        # Provider staff see pupils only through the register they mark, never as a list.
+        if not self.request.user.has_perm("placements.view_pupil_list"):
+            return Pupil.objects.none()
+        return visible_pupils(self.request.user).order_by("last_name", "first_name", "id")
+
+
+# --- Placements ----------------------------------------------------------------------------------
+
+
+class TimetableSlotSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=4, help_text="Monday is 0, Friday is 4")
+    start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], help_text="HH:MM")
+    end = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], help_text="HH:MM")
+
+
+class HoursAssessmentSerializer(serializers.Serializer):
+    weekly_hours = serializers.FloatField()
+    days = serializers.IntegerField()
+    limits_breached = serializers.ListField(
+        child=serializers.ChoiceField(choices=["hours", "days", "main_responsibility"])
+    )
+    near_limit = serializers.BooleanField()
+    message = serializers.CharField(allow_null=True)
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    timetable = TimetableSlotSerializer(many=True, required=False)
+    weekly_hours = serializers.SerializerMethodField()
+    days_per_week = serializers.SerializerMethodField()
+    hours_warning = serializers.SerializerMethodField(
+        help_text="At an unregistered provider: whether this weekly pattern breaks or nears the limits "
+        "(G §3f; para 399). Null at a registered provider. Use ?dry_run=true to see it before saving."
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "pupil",
+            "provider",
+            "start_date",
+            "end_date",
+            "status",
+            "provider_has_main_responsibility",
+            "reason",
+            "census_reason",
+            "rationale",
+            "goal",
+            "qualifications",
+            "commissioned_by",
+            "end_reason",
+            "end_notes",
+            "timetable",
+            "weekly_hours",
+            "days_per_week",
+            "hours_warning",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        if user is not None:
+            fields["pupil"].queryset = visible_pupils(user)
+            fields["provider"].queryset = visible_providers(user)
+        return fields
+
+    @staticmethod
+    def _slots(placement) -> list[rules.Slot]:
+        return [slot.as_rule_slot() for slot in placement.timetable.all()]
+
+    def get_weekly_hours(self, placement) -> float:
+        return rules.weekly_hours(self._slots(placement))
+
+    def get_days_per_week(self, placement) -> int:
+        return rules.days_per_week(self._slots(placement))
+
+    @extend_schema_field(HoursAssessmentSerializer(allow_null=True))
+    def get_hours_warning(self, placement):
+        limits = services.hours_limits()
+        assessment = rules.pupil_hours_assessment(
+            self._slots(placement),
+            provider_registered=placement.provider.is_registered,
+            main_responsibility=placement.provider_has_main_responsibility,
+            limits=limits,
+        )
+        if placement.provider.is_registered:
+            return None
+        if assessment.is_breach:
+            message = rules.describe_hours_breach(assessment, limits)
+        elif assessment.near_limit:
+            message = (
+                f"{assessment.weekly_hours:g} hours a week at an unregistered provider: "
+                f"close to the {limits.full_time_hours:g}-hour limit."
+            )
+        else:
+            message = None
+        return {
+            "weekly_hours": assessment.weekly_hours,
+            "days": assessment.days,
+            "limits_breached": list(assessment.limits_breached),
+            "near_limit": assessment.near_limit,
+            "message": message,
+        }
+
+    @staticmethod
+    def _rule_slots(timetable):
+        return [rules.Slot(s["weekday"], s["start"], s["end"]) for s in timetable]
+
+    def create(self, validated_data):
+        timetable = self._rule_slots(validated_data.pop("timetable", []))
+        try:
+            return services.placement_create(actor=request_user(self), timetable=timetable, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+    def update(self, instance, validated_data):
+        timetable = validated_data.pop("timetable", None)
+        try:
+            return services.placement_update(
+                actor=request_user(self),
+                placement=instance,
+                timetable=None if timetable is None else self._rule_slots(timetable),
+                **validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+
+class PlacementFilter(filters.FilterSet):
+    pupil = IdFilter(field_name="pupil_id")
+    provider = IdFilter(field_name="provider_id")
+    school = IdFilter(field_name="pupil__school_id")
+    active_on = filters.DateFilter(method="filter_active_on", help_text="Placements active on this date")
+
+    class Meta:
+        model = Placement
+        fields = ["pupil", "provider", "school", "status", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(start_date__lte=value).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=value)
+        )
+
+
+DRY_RUN = OpenApiParameter(
+    "dry_run",
+    OpenApiTypes.BOOL,
+    description="Validate and return the placement as it would be saved, with `hours_warning`; save nothing.",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(parameters=[DRY_RUN]),
+    update=extend_schema(parameters=[DRY_RUN]),
+    partial_update=extend_schema(parameters=[DRY_RUN]),
+)
+class PlacementViewSet(ApiViewSet):
+    """Provider staff may read their current placements (to know whose register to mark); only
+    school and partnership co-ordinators change them."""
+
+    serializer_class = PlacementSerializer
+    filterset_class = PlacementFilter
+    create_perm = "placements.add_placement"
+    change_perm = "placements.change_placement"
+
+    def get_queryset(self):
+        return (
+            visible_placements(self.request.user).prefetch_related("timetable").order_by("-start_date", "id")
+        )
+
+    def _dry_run(self):
+        return self.request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer)
+
+    def _save(self, serializer):
+        if not self._dry_run():
+            serializer.save()
+            return
+        # Run the real service, read the result back, then roll it all back.
+        with transaction.atomic():
+            placement = serializer.save()
+            placement._prefetched_objects_cache = {}
+            data = serializer.data
+            transaction.set_rollback(True)
+        serializer._data = {**data, "id": None if self.action == "create" else data["id"]}
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        if self._dry_run():
+            response.status_code = status.HTTP_200_OK
+        return response
+
+
+# --- Visits --------------------------------------------------------------------------------------
+
+
+class VisitSerializer(FullCleanSerializer):
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "placement",
+            "date",
+            "pupil_seen",
+            "notes",
+            "visitor",
+            "visitor_name",
+            "wellbeing",
+            "learning",
+            "behaviour",
+            "pupil_view",
+        ]
+        read_only_fields = ["visitor"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["placement"].queryset = school_placements(request_user(self))
+        return fields
+
+    def extra_save_fields(self):
+        user = request_user(self)
+        return {"visitor": user, "recorded_by": user}
+
+    def validate(self, attrs):
+        placement = attrs.get("placement", getattr(self.instance, "placement", None))
+        day = attrs.get("date", getattr(self.instance, "date", None))
+        if day and day > timezone.localdate():
+            raise serializers.ValidationError(
+                {"date": ["A visit is recorded after it happens: the date is in the future."]}
+            )
+        if placement and day and day < placement.start_date:
+            raise serializers.ValidationError(
+                {"date": [f"The placement started on {placement.start_date:%-d %B %Y}, after this visit."]}
+            )
+        return attrs
+
+
+class VisitFilter(filters.FilterSet):
+    placement = IdFilter(field_name="placement_id")
+    pupil = IdFilter(field_name="placement__pupil_id")
+    provider = IdFilter(field_name="placement__provider_id")
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Visit
+        fields = ["placement", "pupil", "provider", "date", "date_from", "date_to", "pupil_seen"]
+
+
+class VisitViewSet(ApiViewSet):
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+    create_perm = change_perm = "placements.record_visit"
+
+    def get_queryset(self):
+        return Visit.objects.filter(placement__in=school_placements(self.request.user)).order_by(
+            "-date", "id"
+        )
+
+
+# --- Attendance ----------------------------------------------------------------------------------
+
+
+class AttendanceListSerializer(serializers.ListSerializer):
+    def validate(self, attrs):
+        seen = set()
+        for i, mark in enumerate(attrs):
+            key = (mark["placement"].pk, mark["date"], mark["session"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    [
+                        f"Mark {i + 1} repeats the {mark['session']} session on {mark['date']:%-d %B %Y} "
+                        "for the same placement."
+                    ]
+                )
+            seen.add(key)
+        return attrs
+
+
+class AttendanceMarkSerializer(serializers.ModelSerializer):
+    code = serializers.ChoiceField(
+        choices=list(rules.ATTENDANCE_CODES),
+        error_messages={"invalid_choice": "“{input}” is not a DfE attendance code (2024 regulations)."},
+    )
+
+    class Meta:
+        model = AttendanceMark
+        list_serializer_class = AttendanceListSerializer
+        fields = [
+            "id",
+            "placement",
+            "date",
+            "session",
+            "code",
+            "minutes_late",
+            "absence_reason",
+            "note",
+            "source",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["source", "recorded_by", "recorded_at"]
+        # A mark for an existing (placement, date, session) replaces it, so no uniqueness check here.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        fields["placement"].queryset = (
+            visible_placements(user) if user is not None else Placement.objects.none()
+        )
+        return fields
+
+    def validate(self, attrs):
+        placement = attrs.get("placement", getattr(self.instance, "placement", None))
+        day = attrs.get("date", getattr(self.instance, "date", None))
+        if day > timezone.localdate():
+            raise serializers.ValidationError({"date": ["Attendance cannot be recorded for a future date."]})
+        if not rules.is_active_on(placement.start_date, placement.end_date, day):
+            raise serializers.ValidationError(
+                {"date": [f"The placement was not running on {day:%-d %B %Y}."]}
+            )
+        return attrs
+
+    def _save_fields(self):
+        return {"source": AttendanceMark.Source.API, "recorded_by": request_user(self)}
+
+    def create(self, validated_data):
+        key = {name: validated_data.pop(name) for name in ("placement", "date", "session")}
+        mark, _ = AttendanceMark.objects.update_or_create(
+            **key, defaults={**validated_data, **self._save_fields()}
+        )
+        return mark
+
+    def update(self, instance, validated_data):
+        for name, value in {**validated_data, **self._save_fields()}.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        instance.save()
+        return instance
+
+
+class AttendanceFilter(filters.FilterSet):
+    placement = IdFilter(field_name="placement_id")
+    pupil = IdFilter(field_name="placement__pupil_id")
+    session = filters.ChoiceFilter(choices=Session.choices)
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = AttendanceMark
+        fields = ["placement", "pupil", "date", "session", "code", "date_from", "date_to"]
+
+
+ATTENDANCE_ONE_OR_MANY = PolymorphicProxySerializer(
+    component_name="AttendanceMarkOneOrMany",
+    serializers=[AttendanceMarkSerializer, AttendanceMarkSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=ATTENDANCE_ONE_OR_MANY,
+        responses={201: ATTENDANCE_ONE_OR_MANY},
+        description="Post one mark or a list of marks (all or nothing). A mark for a placement, date and "
+        "session that already has one replaces it.",
+    )
+)
+class AttendanceViewSet(ApiViewSet):
+    serializer_class = AttendanceMarkSerializer
+    filterset_class = AttendanceFilter
+    create_perm = change_perm = "placements.record_attendance"
+
+    def get_queryset(self):
+        return AttendanceMark.objects.filter(placement__in=visible_placements(self.request.user)).order_by(
+            "date", "session", "id"
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data, many=isinstance(request.data, list))
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+# --- Follow-ups ----------------------------------------------------------------------------------
+
+
+class FollowUpSerializer(FullCleanSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "attendance", "contacted", "contacted_at", "outcome", "note"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["attendance"].queryset = AttendanceMark.objects.filter(
+            placement__in=school_placements(request_user(self))
+        )
+        return fields
+
+    def extra_save_fields(self):
+        return {"recorded_by": request_user(self)}
+
+
+class FollowUpFilter(filters.FilterSet):
+    attendance = IdFilter(field_name="attendance_id")
+    placement = IdFilter(field_name="attendance__placement_id")
+    pupil = IdFilter(field_name="attendance__placement__pupil_id")
+
+    class Meta:
+        model = FollowUp
+        fields = ["attendance", "placement", "pupil", "outcome"]
+
+
+class FollowUpViewSet(ApiViewSet):
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
+    create_perm = change_perm = "placements.record_follow_up"
+
+    def get_queryset(self):
+        return FollowUp.objects.filter(
+            attendance__placement__in=school_placements(self.request.user)
+        ).order_by("contacted_at", "id")
+
+
+# --- Flags ---------------------------------------------------------------------------------------
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Flag
+        fields = [
+            "id",
+            "kind",
+            "severity",
+            "school",
+            "pupil",
+            "placement",
+            "provider",
+            "subject_date",
+            "message",
+            "details",
+            "opened_at",
+            "resolved_at",
+            "resolved_by",
+            "resolution",
+        ]
+        read_only_fields = fields
+
+
+class FlagResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField(help_text="Why this flag is resolved")
+
+
+class FlagFilter(filters.FilterSet):
+    pupil = IdFilter(field_name="pupil_id")
+    provider = IdFilter(field_name="provider_id")
+    placement = IdFilter(field_name="placement_id")
+    school = IdFilter(field_name="school_id")
+    open = filters.BooleanFilter(
+        method="filter_open", help_text="true: open flags only; false: resolved only"
+    )
+
+    class Meta:
+        model = Flag
+        fields = ["kind", "severity", "pupil", "provider", "placement", "school", "open"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(resolved_at__isnull=value)
+
+
+class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Flags are opened by the checks; people read and resolve them."""
+
+    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
+    parser_classes = [JSONParser]
+    serializer_class = FlagSerializer
+    filterset_class = FlagFilter
+    change_perm = "placements.resolve_flag"
+
+    def get_queryset(self):
+        return visible_flags(self.request.user).order_by("-opened_at", "id")
+
+    @extend_schema(request=FlagResolveSerializer, responses={200: FlagSerializer})
+    @action(detail=True, methods=["post"], serializer_class=FlagResolveSerializer)
+    def resolve(self, request, pk=None):
+        flag = self.get_object()
+        body = FlagResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            flag = flag_resolve(actor=request.user, flag=flag, resolution=body.validated_data["resolution"])
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+        return Response(FlagSerializer(flag, context=self.get_serializer_context()).data)
