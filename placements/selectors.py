@@ -109,8 +109,15 @@ class GridCell:
 
     @property
     def follow_up(self):
-        follow_ups = self.mark.follow_ups.all() if self.mark else []
-        return follow_ups[0] if follow_ups else None
+        """The latest follow-up (they are prefetched in contact order)."""
+        follow_ups = list(self.mark.follow_ups.all()) if self.mark else []
+        return follow_ups[-1] if follow_ups else None
+
+    @property
+    def followed_up(self):
+        # "Not yet contacted" is a follow-up that still needs another go.
+        follow_up = self.follow_up
+        return follow_up is not None and follow_up.outcome != FollowUp.Outcome.NOT_CONTACTED
 
     @property
     def needs_follow_up(self):

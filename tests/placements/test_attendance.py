@@ -503,3 +503,21 @@ def test_the_providers_register_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get(_url(token)).content.decode()
     assert page.count("Not marked yet") == 2 * len([i for i in range(pupils) if i % 3 == 0])
+
+
+def test_a_follow_up_that_reached_nobody_leaves_the_absence_to_chase_again(client, today):
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
+    follow_up = dict(placement=placement, date=today, session="AM", contacted="Mother by phone")
+    services.follow_up_record(
+        **follow_up, contacted_at=timezone.now(), outcome=FollowUp.Outcome.NOT_CONTACTED
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    page = _grid(client, placement.pupil.school).content.decode()
+    assert "Not yet contacted" in page and "Followed up<" not in page
+    assert reverse("placements:follow_up_create", args=[placement.pk, today.isoformat(), "AM"]) in page
+    services.follow_up_record(
+        **follow_up, contacted_at=timezone.now(), outcome=FollowUp.Outcome.SAFE_AND_WELL
+    )
+    page = _grid(client, placement.pupil.school).content.decode()
+    assert "Followed up<" in page and "Not yet contacted" not in page
