@@ -28,6 +28,14 @@ TWO_FACTOR_ROLES = frozenset({Role.DSL, Role.HEAD})
 DEVICE_NAME = "Authenticator app"
 
 
+def axes_username(request, credentials) -> str | None:
+    """The sign-in name django-axes counts failures against: the login form posts `username`,
+    the API token request `email`."""
+    source = credentials if credentials is not None else request.POST
+    value = source.get("username") or source.get("email")
+    return value.strip().lower() if value else None
+
+
 def needs_two_factor(user) -> bool:
     return bool(user_roles(user) & TWO_FACTOR_ROLES)
 

@@ -105,19 +105,15 @@ class ConcernViewSet(
         return self.request.META.get("REMOTE_ADDR")
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        rows = (
-            response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
-        )
-        ids = [row["id"] for row in rows]
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         services.concern_reads_record(
             actor=request.user,
-            concerns=Concern.objects.filter(pk__in=ids).order_by("pk"),
+            concerns=page,
             action="concern.list_viewed",
             ip=self._ip(),
             details={"via": "api"},
         )
-        return response
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         concern = self.get_object()

@@ -206,9 +206,9 @@ def concern_close(*, actor, concern: Concern, outcome: str, ip=None) -> Concern:
     return concern
 
 
-@transaction.atomic
 def concern_reads_record(*, actor, concerns, action: str = "concern.viewed", ip=None, details=None) -> None:
-    """Record that `actor` read these concerns: one event per concern opened, one for a list."""
+    """Record that `actor` read these concerns: one event per concern opened, one for a list
+    (each `audit_record` is atomic on its own; several together share one transaction)."""
     concerns = list(concerns)
     if action == "concern.list_viewed":
         if concerns:
@@ -221,10 +221,16 @@ def concern_reads_record(*, actor, concerns, action: str = "concern.viewed", ip=
                 ip=ip,
             )
         return
-    for concern in concerns:
-        audit_record(
-            actor=actor, action=action, object_type="Concern", object_id=concern.pk, details=details, ip=ip
-        )
+    with transaction.atomic():
+        for concern in concerns:
+            audit_record(
+                actor=actor,
+                action=action,
+                object_type="Concern",
+                object_id=concern.pk,
+                details=details,
+                ip=ip,
+            )
 
 
 @transaction.atomic
