@@ -1,9 +1,11 @@
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
 from .models import Role
-from .selectors import user_roles, user_scope, visible_pupils, visible_schools
+from .selectors import user_roles, visible_pupils, visible_schools
 
 # The first role a user holds in this order decides their home page.
 HOME_ORDER = (
@@ -14,6 +16,19 @@ HOME_ORDER = (
     Role.HEAD,
     Role.PROVIDER_STAFF,
 )
+
+# Apps to the left add their parts of a home page (the today board, flags, visits due) without
+# the core importing them. Each is called as section(user, role, today) and returns a list of
+# dicts, each with the "template" that renders it.
+HOME_SECTIONS: list[Callable] = []
+
+HEADINGS = {
+    Role.PROVIDER_STAFF: "Today's attendance",
+    Role.HEAD: "Alternative provision at a glance",
+    Role.DSL: "Safeguarding",
+    Role.PARTNERSHIP_COORDINATOR: "Partnership overview",
+    Role.SUPERUSER: "Partnership overview",
+}
 
 
 def primary_role(user):
@@ -28,13 +43,13 @@ def home(request):
     context = {
         "role": role,
         "role_label": Role(role).label if role else "No role yet",
+        "heading": HEADINGS.get(role, "Today") if role else "Welcome",
         "today": today,
-        "schools": visible_schools(request.user),
+        "sections": [s for section in HOME_SECTIONS for s in section(request.user, role, today)]
+        if role
+        else [],
     }
-    if role == Role.PROVIDER_STAFF:
-        providers = user_scope(request.user).provider_ids
-        context["pupils"] = visible_pupils(request.user, today=today).order_by("last_name")
-        context["provider_count"] = len(providers)
-    else:
+    if role in (Role.DSL, Role.SCHOOL_COORDINATOR, Role.HEAD):
+        context["schools"] = visible_schools(request.user)
         context["pupil_count"] = visible_pupils(request.user, today=today).count()
     return render(request, "apdash/home.html", context)

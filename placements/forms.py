@@ -323,7 +323,7 @@ class PupilImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         if len(schools) == 1:
-            self.fields["school"].initial = schools[0]
+            self.fields["school"].initial = schools[0].pk
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("file"),

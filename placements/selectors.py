@@ -592,6 +592,69 @@ def provider_pupils_section(user, provider, today: date) -> dict:
     }
 
 
+def visits_due_this_half_term(user, *, today: date) -> list[tuple[Placement, object]]:
+    """Placements running in the current half term where the pupil has not yet been seen at the
+    setting (G §1e: at least once each half term), as (placement, half term)."""
+    placements = list(
+        placements_manageable_by(user)
+        .filter(_active_on(today))
+        .order_by("pupil__last_name", "pupil__first_name", "provider__name")
+    )
+    terms = {}
+    for partnership_id in {p.pupil.school.partnership_id for p in placements}:
+        inside = half_terms_for(partnership_id=partnership_id, start=today, end=today)
+        terms[partnership_id] = inside[0] if inside else None
+    starts = [t.start_date for t in terms.values() if t]
+    seen = defaultdict(list)
+    if starts:
+        for placement_id, day in Visit.objects.filter(
+            placement_id__in=[p.pk for p in placements], pupil_seen=True, date__gte=min(starts)
+        ).values_list("placement_id", "date"):
+            seen[placement_id].append(day)
+    due = []
+    for placement in placements:
+        term = terms[placement.pupil.school.partnership_id]
+        if term and not any(term.start_date <= day <= term.end_date for day in seen[placement.pk]):
+            due.append((placement, term))
+    return due
+
+
+def school_overview(user, *, today: date):
+    """The user's schools, each with its AP pupils, pupils placed today and open flags."""
+    active = Q(pupils__placements__start_date__lte=today) & (
+        Q(pupils__placements__end_date__isnull=True) | Q(pupils__placements__end_date__gte=today)
+    )
+    return visible_schools(user).annotate(
+        pupil_count=Count("pupils", distinct=True),
+        placed_count=Count("pupils", filter=active, distinct=True),
+        open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+    )
+
+
+def providers_with_issues(user) -> list[tuple[object, list]]:
+    """Providers with open flags the user may see, most flags first."""
+    by_provider = {}
+    for flag in (
+        visible_flags(user).filter(resolved_at__isnull=True, provider__isnull=False).order_by("-severity")
+    ):
+        by_provider.setdefault(flag.provider_id, (flag.provider, []))[1].append(flag)
+    return sorted(by_provider.values(), key=lambda item: (-len(item[1]), item[0].name))
+
+
+def at_a_glance(user, *, today: date) -> dict:
+    """A head's summary: pupils placed today, the providers used and the open flags."""
+    placements = list(placements_manageable_by(user).filter(_active_on(today)))
+    providers = {p.provider_id: p.provider for p in placements}
+    flags = list(visible_flags(user).filter(resolved_at__isnull=True))
+    return {
+        "pupils_placed": len({p.pupil_id for p in placements}),
+        "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
+        "unregistered": sorted((p for p in providers.values() if not p.is_registered), key=lambda p: p.name),
+        "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],
+        "amber_count": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
+    }
+
+
 PROVIDER_PAGE_SECTIONS.append(provider_pupils_section)
 
 

@@ -46,7 +46,7 @@ def _import_for_real(text, *, school, actor):
 def pupil_import(request):
     if not request.user.has_perm("placements.add_placement"):
         raise Http404
-    schools = list(visible_schools(request.user).order_by("name"))
+    schools = visible_schools(request.user).order_by("name")
     school_ids = {s.pk: s for s in schools}
     context = {"problems": None, "preview": None}
 

@@ -7,7 +7,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from apdash.selectors import visible_providers
+from apdash.models import Role
+from apdash.selectors import visible_flags, visible_providers
+from apdash.views import HOME_SECTIONS
 
 from .. import selectors
 from ..forms import TodayBoardForm
@@ -45,3 +47,47 @@ def today_board(request):
     context["print_view"] = request.GET.get("print") == "1"
     template = "placements/today_print.html" if context["print_view"] else "placements/today.html"
     return render(request, template, context)
+
+
+def home_sections(user, role, today):
+    """The placement parts of each role's home page (see `apdash.views.HOME_SECTIONS`)."""
+    if role == Role.PROVIDER_STAFF:
+        providers = visible_providers(user).order_by("name")
+        rows = (
+            selectors.placements_active_on(user, today)
+            .select_related("pupil__school")
+            .order_by("pupil__last_name", "pupil__first_name")
+        )
+        return [
+            {"template": "placements/today_home_provider.html", "providers": providers, "placements": rows}
+        ]
+    if role in (Role.PARTNERSHIP_COORDINATOR, Role.SUPERUSER):
+        return [
+            {
+                "template": "placements/today_home_schools.html",
+                "schools": selectors.school_overview(user, today=today),
+            },
+            {
+                "template": "placements/today_home_providers.html",
+                "providers": selectors.providers_with_issues(user),
+            },
+        ]
+    if role == Role.HEAD:
+        return [{"template": "placements/today_home_glance.html", **selectors.at_a_glance(user, today=today)}]
+    if role in (Role.SCHOOL_COORDINATOR, Role.DSL):
+        board = board_context(user)
+        return [
+            {"template": "placements/today_home_board.html", **board},
+            {
+                "template": "placements/today_home_flags.html",
+                "flags": list(visible_flags(user).filter(resolved_at__isnull=True)[:10]),
+            },
+            {
+                "template": "placements/today_home_visits.html",
+                "due": selectors.visits_due_this_half_term(user, today=today),
+            },
+        ]
+    return []
+
+
+HOME_SECTIONS.append(home_sections)

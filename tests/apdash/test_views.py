@@ -37,3 +37,58 @@ def test_provider_staff_home_lists_only_their_pupils_today(client):
     page = client.get(reverse("home")).content.decode()
     assert placement.pupil.full_name in page
     assert other.pupil.full_name not in page
+
+
+def test_a_school_coordinators_home_has_the_board_open_flags_and_visits_due(client):
+    from datetime import date
+
+    from tests.factories import FlagFactory, PupilFactory, VisitFactory, seed_calendar
+
+    seed_calendar(2026)
+    school = SchoolFactory()
+    unseen = placement_with_timetable(pupil=PupilFactory(school=school, last_name="Unseen"))
+    seen = placement_with_timetable(pupil=PupilFactory(school=school, last_name="Seenwell"))
+    VisitFactory(placement=seen, date=date(2026, 11, 10))
+    FlagFactory(school=school, pupil=unseen.pupil, message="Attendance not received on Friday")
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = client.get(reverse("home")).content.decode()
+    assert "Where pupils are" in page and unseen.provider.name in page
+    assert "Attendance not received on Friday" in page
+    visits = page.split("Visits due this half term")[1]
+    assert "Unseen" in visits and "Seenwell" not in visits
+
+
+def test_a_partnership_coordinators_home_counts_each_school_and_lists_providers_with_issues(client):
+    from tests.factories import FlagFactory, ProviderFactory, PupilFactory
+
+    partnership = PartnershipFactory()
+    a, b = SchoolFactory(partnership=partnership, name="Alder School"), SchoolFactory(partnership=partnership)
+    placement_with_timetable(pupil=PupilFactory(school=a))
+    PupilFactory(school=a)
+    PupilFactory(school=b)
+    troubled = ProviderFactory(name="Troubled Provider")
+    FlagFactory(school=None, provider=troubled, message="Five full-time pupils across schools")
+    placement_with_timetable(pupil=PupilFactory(school=b), provider=troubled)
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    page = client.get(reverse("home")).content.decode()
+    assert "Alder School" in page and b.name in page
+    assert "Troubled Provider" in page and "Five full-time pupils across schools" in page
+
+
+def test_a_heads_home_summarises_providers_and_flags(client):
+    from tests.factories import FlagFactory, ProviderFactory, PupilFactory
+
+    school = SchoolFactory()
+    placement_with_timetable(pupil=PupilFactory(school=school), provider=ProviderFactory(name="Barn Project"))
+    FlagFactory(school=school, severity="red", message="Risk assessment missing for the journey")
+    client.force_login(member(Role.HEAD, school=school))
+    page = client.get(reverse("home")).content.decode()
+    assert "Barn Project" in page and "0 registered, 1 unregistered" in page
+    assert "Risk assessment missing for the journey" in page
+
+
+def test_provider_staff_home_links_to_their_register(client):
+    placement = placement_with_timetable()
+    client.force_login(member(Role.PROVIDER_STAFF, provider=placement.provider))
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("placements:provider_register", args=[placement.provider.pk]) in page
