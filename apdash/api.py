@@ -18,6 +18,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .accounts import needs_two_factor, otp_code_valid
@@ -32,11 +33,11 @@ def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationEr
     if hasattr(exc, "error_dict"):
         return serializers.ValidationError(
             {
-                ("non_field_errors" if name == NON_FIELD_ERRORS else name): messages
+                (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
                 for name, messages in exc.message_dict.items()
             }
         )
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+    return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
 
 
 class FullCleanSerializer(serializers.ModelSerializer):

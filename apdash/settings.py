@@ -171,6 +171,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 # --- Field rules: today's values as defaults; a change in the law is a settings change. ---

@@ -194,15 +194,15 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(HoursAssessmentSerializer(allow_null=True))
     def get_hours_warning(self, placement):
+        if placement.provider.is_registered:
+            return None
         limits = services.hours_limits()
         assessment = rules.pupil_hours_assessment(
             self._slots(placement),
-            provider_registered=placement.provider.is_registered,
+            provider_registered=False,
             main_responsibility=placement.provider_has_main_responsibility,
             limits=limits,
         )
-        if placement.provider.is_registered:
-            return None
         if assessment.is_breach:
             message = rules.describe_hours_breach(assessment, limits)
         elif assessment.near_limit:
@@ -268,7 +268,9 @@ DRY_RUN = OpenApiParameter(
 
 
 @extend_schema_view(
-    create=extend_schema(parameters=[DRY_RUN]),
+    create=extend_schema(
+        parameters=[DRY_RUN], responses={201: PlacementSerializer, 200: PlacementSerializer}
+    ),
     update=extend_schema(parameters=[DRY_RUN]),
     partial_update=extend_schema(parameters=[DRY_RUN]),
 )
@@ -289,29 +291,31 @@ class PlacementViewSet(ApiViewSet):
     def _dry_run(self):
         return self.request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
 
-    def perform_create(self, serializer):
-        self._save(serializer)
-
-    def perform_update(self, serializer):
-        self._save(serializer)
-
-    def _save(self, serializer):
+    def create(self, request, *args, **kwargs):
         if not self._dry_run():
-            serializer.save()
-            return
-        # Run the real service, read the result back, then roll it all back.
+            return super().create(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({**self._rehearse(serializer), "id": None})
+
+    def update(self, request, *args, **kwargs):
+        if not self._dry_run():
+            return super().update(request, *args, **kwargs)
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        return Response(self._rehearse(serializer))
+
+    @staticmethod
+    def _rehearse(serializer):
+        """Save through the real service, read the result back, then roll it all back."""
         with transaction.atomic():
             placement = serializer.save()
             placement._prefetched_objects_cache = {}
-            data = serializer.data
+            data = dict(serializer.data)
             transaction.set_rollback(True)
-        serializer._data = {**data, "id": None if self.action == "create" else data["id"]}
-
-    def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
-        if self._dry_run():
-            response.status_code = status.HTTP_200_OK
-        return response
+        return data
 
 
 # --- Visits --------------------------------------------------------------------------------------
