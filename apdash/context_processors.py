@@ -20,6 +20,7 @@ def navigation(request):
     }
     if school_staff:
         items += [
+            ("Today", reverse("placements:today")),
             ("Pupils", reverse("placements:pupil_list")),
             ("Providers", reverse("providers:provider_list")),
             ("Flags", reverse("placements:flag_list")),
