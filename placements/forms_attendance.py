@@ -138,9 +138,10 @@ class FollowUpForm(forms.Form):
     )
     note = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, now: datetime, **kwargs):
+    def __init__(self, *args, now: datetime, day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now
+        self.day = day
         local = timezone.localtime(now)
         self.fields["contacted_on"].initial = local.date().strftime("%d/%m/%Y")
         self.fields["contacted_time"].initial = local.strftime("%H:%M")
@@ -161,6 +162,10 @@ class FollowUpForm(forms.Form):
             contacted_at = timezone.make_aware(datetime.combine(day, clock))
             if contacted_at > self.now:
                 self.add_error("contacted_time", "The time of contact cannot be in the future")
+            elif self.day and day < self.day:
+                self.add_error(
+                    "contacted_on", f"The contact cannot be before the absence ({self.day:%-d %B %Y})"
+                )
             cleaned["contacted_at"] = contacted_at
         if cleaned.get("outcome") == FollowUp.Outcome.OTHER and not cleaned.get("note"):
             self.add_error("note", "Say what happened when the outcome is other")

@@ -112,7 +112,7 @@ def follow_up_create(request, placement_id, day, session):
     if mark is None and not (placement.is_active_on(day) and is_school_day(placement.pupil.school, day)):
         raise Http404
     now = timezone.now()
-    form = FollowUpForm(request.POST or None, now=now)
+    form = FollowUpForm(request.POST or None, now=now, day=day)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

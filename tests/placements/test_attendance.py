@@ -337,7 +337,7 @@ def test_the_elapsed_time_from_mark_to_follow_up_is_shown_on_the_grid(client, to
     assert "Followed up" in page and "after 1 hour 5 minutes" in page
 
 
-def test_a_follow_up_contact_time_in_the_future_is_refused(client, today):
+def test_a_follow_up_contact_time_in_the_future_or_before_the_absence_is_refused(client, today):
     placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
     AttendanceMarkFactory(placement=placement, date=today, session="AM", code="O")
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
@@ -352,6 +352,16 @@ def test_a_follow_up_contact_time_in_the_future_is_refused(client, today):
         },
     )
     assert "The time of contact cannot be in the future" in response.content.decode()
+    response = client.post(
+        reverse("placements:follow_up_create", args=[placement.pk, today.isoformat(), "AM"]),
+        {
+            "contacted": "Parent",
+            "contacted_on": "17/11/2026",
+            "contacted_time": "16:00",
+            "outcome": "escalated",
+        },
+    )
+    assert "The contact cannot be before the absence (18 November 2026)" in response.content.decode()
     assert not FollowUp.objects.exists()
 
 
