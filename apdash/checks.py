@@ -56,7 +56,8 @@ def _minutes_after(clock: str, minutes: int) -> time:
 def beat_schedule() -> list[tuple[str, str, dict, dict]]:
     """(name, task, kwargs, crontab) for each periodic task: the attendance checks just after each
     session's register cut-off on weekdays (the checks skip days that are not school days), the
-    other checks nightly, and the co-ordinators' digest of new red flags each school morning."""
+    other checks nightly, the co-ordinators' digest of new red flags and the providers' register
+    links each school morning."""
     am = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_AM, 5)
     pm = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_PM, 5)
     weekdays = "1-5"
@@ -84,6 +85,12 @@ def beat_schedule() -> list[tuple[str, str, dict, dict]]:
             "placements.email_red_flag_digest",
             {},
             {"minute": "0", "hour": "7", "day_of_week": weekdays},
+        ),
+        (
+            "Morning register links to providers",
+            "placements.email_register_links",
+            {},
+            {"minute": "30", "hour": "7", "day_of_week": weekdays},
         ),
     ]
 
