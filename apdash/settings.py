@@ -209,6 +209,12 @@ APDASH_CONCERN_CATEGORIES = {
 }
 # G §3e: each pupil inducted at the start; flagged once this many school days have passed.
 APDASH_INDUCTION_SCHOOL_DAYS = env.int("APDASH_INDUCTION_SCHOOL_DAYS", default=5)
+# A provider's register link opens on its day and stays open this many days after (late registers).
+APDASH_REGISTER_LINK_GRACE_DAYS = env.int("APDASH_REGISTER_LINK_GRACE_DAYS", default=1)
+# DfE: a pupil missing 10% or more of possible sessions is persistently absent.
+APDASH_PERSISTENT_ABSENCE_BELOW = env.float("APDASH_PERSISTENT_ABSENCE_BELOW", default=90.0)
+# Links in emails (register links, digests) point here.
+APDASH_SITE_URL = env("APDASH_SITE_URL", default="http://127.0.0.1:8000")
 APDASH_TIMETABLE_EARLIEST = env("APDASH_TIMETABLE_EARLIEST", default="07:00")
 APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
 

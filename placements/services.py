@@ -242,7 +242,7 @@ def register_link_token(link: RegisterLink) -> str:
 
 
 def register_link_grace_days() -> int:
-    return int(getattr(settings, "APDASH_REGISTER_LINK_GRACE_DAYS", 1))
+    return settings.APDASH_REGISTER_LINK_GRACE_DAYS
 
 
 def register_link_from_token(token: str, *, today) -> RegisterLink | None:

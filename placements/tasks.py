@@ -23,7 +23,7 @@ def email_register_links(day: str | None = None) -> int:
     from datetime import date as _date
 
     day = _date.fromisoformat(day) if day else timezone.localdate()
-    base = getattr(settings, "APDASH_SITE_URL", "http://localhost:8000").rstrip("/")
+    base = settings.APDASH_SITE_URL.rstrip("/")
     sent = 0
     for provider, pupils in selectors.providers_with_register(day=day):
         if not provider.contact_email:
@@ -55,7 +55,7 @@ def email_red_flag_digest(at: str | None = None) -> int:
 
     now = timezone.localtime(timezone.make_aware(datetime.fromisoformat(at)) if at else timezone.now())
     since = now - timedelta(days=3 if now.weekday() == 0 else 1)
-    base = getattr(settings, "APDASH_SITE_URL", "http://localhost:8000").rstrip("/")
+    base = settings.APDASH_SITE_URL.rstrip("/")
     url = base + reverse("placements:flag_list") + "?severity=red"
     sent = 0
     for user, flags in selectors.red_flag_digests(since=since, until=now):
