@@ -248,3 +248,26 @@ def test_a_closure_outside_your_view_is_404(api, world):
     closure = ClosureFactory(school=SchoolFactory())
     assert api(world.partnership_coordinator).get(f"/api/v1/closures/{closure.id}/").status_code == 404
     assert api(world.partnership_coordinator).delete(f"/api/v1/closures/{closure.id}/").status_code == 404
+
+
+def test_a_partnership_coordinator_corrects_a_closure_and_a_school_coordinator_may_not(api, world):
+    closure = ClosureFactory(school=world.school, reason="INSET")
+    response = api(world.partnership_coordinator).patch(
+        f"/api/v1/closures/{closure.id}/", {"reason": "INSET day: safeguarding training"}, format="json"
+    )
+    assert response.status_code == 200
+    refused = api(world.coordinator).patch(
+        f"/api/v1/closures/{closure.id}/", {"reason": "Snow"}, format="json"
+    )
+    assert refused.status_code == 403
+    closure.refresh_from_db()
+    assert closure.reason == "INSET day: safeguarding training"
+
+
+def test_a_superuser_renames_a_partnership(api, world):
+    response = api(world.superuser).patch(
+        f"/api/v1/partnerships/{world.partnership.id}/", {"name": "Northshire Partnership"}, format="json"
+    )
+    assert response.status_code == 200
+    world.partnership.refresh_from_db()
+    assert world.partnership.name == "Northshire Partnership"
