@@ -1,0 +1,34 @@
+"""The pure safeguarding rules on and around their boundaries."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safeguarding import rules
+
+HOURS = {"urgent": 1, "other": 24}
+RAISED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@given(
+    minutes=st.integers(min_value=0, max_value=3 * 24 * 60), urgency=st.sampled_from(["urgent", "routine"])
+)
+def test_a_concern_is_overdue_exactly_when_more_than_its_hours_have_passed(minutes, urgency):
+    allowed = 60 if urgency == "urgent" else 24 * 60
+    now = RAISED + timedelta(minutes=minutes)
+    assert rules.acknowledgement_overdue(RAISED, urgency, now=now, hours=HOURS) == (minutes > allowed)
+
+
+@given(days=st.integers(min_value=0, max_value=40), allowed=st.integers(min_value=1, max_value=10))
+def test_induction_is_overdue_only_after_the_allowed_school_days(days, allowed):
+    assert rules.induction_overdue(days, allowed=allowed) == (days > allowed)
+
+
+def test_a_risk_assessment_counts_only_when_approved_and_not_past_its_review_date():
+    today = date(2026, 11, 23)
+    assert rules.risk_assessment_current(approved=True, review_date=today, today=today)
+    assert not rules.risk_assessment_current(
+        approved=True, review_date=today - timedelta(days=1), today=today
+    )
+    assert not rules.risk_assessment_current(approved=False, review_date=today, today=today)
