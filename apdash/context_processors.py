@@ -27,6 +27,8 @@ def navigation(request):
             ("Attendance", reverse("placements:register_grid")),
             ("Visits", reverse("placements:visit_coverage")),
         ]
+        if roles & {Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR, Role.HEAD, Role.SUPERUSER}:
+            items.append(("Inspection", reverse("inspection:readiness")))
     elif Role.PROVIDER_STAFF in roles:
         for provider_id in sorted(user_scope(user).provider_ids):
             items.append(("Register", reverse("placements:provider_register", args=[provider_id])))

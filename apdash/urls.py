@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("safeguarding/", include("safeguarding.urls")),
     path("api/v1/", include("safeguarding.api_urls")),
+    path("inspection/", include("inspection.urls")),
 ]

@@ -1,0 +1,103 @@
+"""Forms for the evidence pack and the census export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
+from django import forms
+
+from placements.rules import upn_problem
+
+from .models import EvidencePack
+
+DATE_HELP = "For example, 23/11/2026"
+
+
+def _date_field(label, required_message):
+    return forms.DateField(
+        label=label,
+        widget=forms.TextInput,
+        help_text=DATE_HELP,
+        error_messages={"required": required_message, "invalid": "Enter a real date, like 23/11/2026"},
+    )
+
+
+class EvidencePackForm(forms.Form):
+    scope = forms.ChoiceField(
+        label="What should the pack cover?",
+        choices=EvidencePack.Scope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the pack should cover"},
+    )
+    school = forms.ModelChoiceField(
+        queryset=None,
+        label="School",
+        required=False,
+        empty_label=None,
+        help_text="For a whole-school pack, and the school of a single pupil",
+    )
+    upn = forms.CharField(
+        label="Pupil's UPN", required=False, help_text="Only for a single pupil's pack", max_length=13
+    )
+    date_from = _date_field("Evidence from", "Enter the date the evidence starts from")
+    date_to = _date_field("Evidence up to", "Enter the date the evidence runs to")
+
+    def __init__(self, *args, schools, partnerships, pupils, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.partnerships = list(partnerships)
+        self.pupils = pupils
+        self.fields["school"].queryset = schools
+        if not self.partnerships:
+            self.fields["scope"].choices = [
+                c for c in EvidencePack.Scope.choices if c[0] != EvidencePack.Scope.PARTNERSHIP
+            ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("scope", legend_size=Size.MEDIUM),
+            Field.select("school"),
+            Field.text("upn", field_width=Fixed.TEN),
+            Field.text("date_from", field_width=Fixed.TEN),
+            Field.text("date_to", field_width=Fixed.TEN),
+            Submit("submit", "Generate the evidence pack"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The end date must be on or after the start date")
+        if last and last > self.today:
+            self.add_error("date_to", "The end date cannot be in the future")
+        scope = cleaned.get("scope")
+        if scope == EvidencePack.Scope.PARTNERSHIP:
+            cleaned["partnership"] = self.partnerships[0]
+        elif scope == EvidencePack.Scope.PUPIL:
+            upn = (cleaned.get("upn") or "").strip().upper()
+            problem = upn_problem(upn) if upn else "Enter the UPN of the pupil"
+            pupil = None if problem else self.pupils.filter(upn=upn).first()
+            if problem:
+                self.add_error("upn", problem)
+            elif pupil is None:
+                self.add_error("upn", f"No pupil with UPN {upn} at your schools")
+            cleaned["pupil"] = pupil
+        elif scope == EvidencePack.Scope.SCHOOL and not cleaned.get("school"):
+            self.add_error("school", "Choose the school")
+        return cleaned
+
+
+class CensusForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=None, label="School", empty_label=None)
+    census_date = _date_field("Census date", "Enter the census date")
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("school"),
+            Field.text("census_date", field_width=Fixed.TEN),
+            Submit("submit", "Download the census CSV"),
+        )

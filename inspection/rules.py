@@ -1,0 +1,508 @@
+"""Inspection readiness: pure rules over plain facts about one pupil's placements. No ORM, no
+clock (pass `today`). Each rule answers one column of the readiness grid with a status, the reason
+in words and what to open to put it right."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from placements import rules as placement_rules
+from placements.rules import HoursLimits, Slot, Term
+
+GREEN = "green"
+AMBER = "amber"
+RED = "red"
+ORDER = {GREEN: 0, AMBER: 1, RED: 2}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    source: str
+    label: str
+
+
+# G §1 a–f (the key member of staff must show these for every pupil), then G §4 and paras 399/402.
+COLUMNS = (
+    Column("a", "G §1a", "Timetable and where each day"),
+    Column("b", "G §1b", "Plan, goal and review"),
+    Column("c", "G §1c", "Attendance followed up"),
+    Column("d", "G §1d", "Safeguarding reaches the DSL"),
+    Column("e", "G §1e", "Seen at each setting each half term"),
+    Column("f", "G §1f", "Provision quality-assured"),
+    Column("risk", "G §4", "Risk assessment"),
+    Column("induction", "G §3e", "Induction"),
+    Column("registration", "para 399, G §3f", "Registration lawful"),
+    Column("rationale", "para 402", "Rationale recorded"),
+)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Where to put a problem right: a kind of page ("placement", "visit", "risk_assessment",
+    "induction", "provider", "register", "pupil", "safeguarding") and the object's id."""
+
+    kind: str
+    object_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    reason: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    id: int
+    name: str
+    registered: bool
+    urn: str = ""
+    registration_checked: bool = False
+    dsl_name: str = ""
+    audited_on: date | None = None
+    insurance_expires_on: date | None = None
+    last_qa_on: date | None = None
+    last_qa_judgement: str = ""
+    must_register: bool = False  # an open provider-wide registration flag (across all schools)
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    approved: bool
+    review_date: date
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    id: int
+    provider: ProviderFacts
+    start: date
+    end: date | None
+    slots: tuple[Slot, ...] = ()
+    qualifications: str = ""
+    goal_label: str = ""
+    rationale: str = ""
+    main_responsibility: bool = False
+    visit_dates: tuple[date, ...] = ()
+    risk_assessments: tuple[RiskFacts, ...] = ()
+    induction_on: date | None = None
+    school_days_since_start: int = 0
+    # (day, session, code or "") for each gap `placements.rules.attendance_gaps` found
+    attendance_gaps: tuple[placement_rules.AttendanceGap, ...] = ()
+
+
+@dataclass(frozen=True)
+class PupilFacts:
+    id: int
+    placements: tuple[PlacementFacts, ...]
+    school_days: tuple[date, ...] = ()
+    half_terms: tuple[Term, ...] = ()
+    half_term_names: dict = field(default_factory=dict)
+    attendance_percentage: float | None = None
+    school_dsl_named: bool = True
+    reviews_overdue: int = 0
+    # None when the reader may not know about concerns (only the pupil's DSLs may).
+    concerns_overdue: int | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    hours: HoursLimits
+    audit_max_age_days: int
+    qa_max_age_days: int
+    induction_school_days: int
+    visit_warning_school_days: int
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _worst(cells: Iterable[Cell], *, green: Cell) -> Cell:
+    """The worst status among `cells`, all their reasons of that status joined, the first fix."""
+    cells = [c for c in cells if c.status != GREEN]
+    if not cells:
+        return green
+    worst = max(ORDER[c.status] for c in cells)
+    chosen = [c for c in cells if ORDER[c.status] == worst]
+    return Cell(chosen[0].status, " ".join(c.reason for c in chosen), chosen[0].fix)
+
+
+def _days(slots: Iterable[Slot]) -> str:
+    days = sorted({s.weekday for s in slots})
+    return ", ".join(placement_rules.WEEKDAY_NAMES[d][:3] for d in days)
+
+
+def timetable_cell(pupil: PupilFacts) -> Cell:
+    # G §1a: timetable, qualifications working towards, where the pupil is each day.
+    problems = []
+    for p in pupil.placements:
+        if not p.slots:
+            problems.append(
+                Cell(
+                    RED,
+                    f"No timetable at {p.provider.name}: where the pupil is each day is unknown.",
+                    Fix("placement", p.id),
+                )
+            )
+        elif not p.qualifications.strip():
+            problems.append(
+                Cell(AMBER, f"No qualifications recorded at {p.provider.name}.", Fix("placement", p.id))
+            )
+    where = "; ".join(f"{p.provider.name}: {_days(p.slots)}" for p in pupil.placements if p.slots)
+    return _worst(problems, green=Cell(GREEN, f"Timetabled ({where})."))
+
+
+def plan_cell(pupil: PupilFacts) -> Cell:
+    # G §1b, §4: a plan with an agreed goal, reviewed at least half-termly.
+    problems = [
+        Cell(RED, f"No agreed goal for the placement at {p.provider.name}.", Fix("placement", p.id))
+        for p in pupil.placements
+        if not p.goal_label
+    ]
+    if pupil.reviews_overdue:
+        problems.append(Cell(AMBER, "A placement review is overdue.", Fix("pupil", pupil.id)))
+    goals = sorted({p.goal_label for p in pupil.placements if p.goal_label})
+    return _worst(problems, green=Cell(GREEN, f"Goal: {', '.join(goals)}."))
+
+
+def attendance_cell(pupil: PupilFacts) -> Cell:
+    # G §1c, §4h: attendance received each day and absences followed up swiftly.
+    unexplained = [
+        (p, g)
+        for p in pupil.placements
+        for g in p.attendance_gaps
+        if g.kind == placement_rules.UNEXPLAINED_ABSENCE
+    ]
+    missing = [
+        (p, g) for p in pupil.placements for g in p.attendance_gaps if g.kind == placement_rules.MISSING_MARK
+    ]
+    if unexplained:
+        p, gap = unexplained[0]
+        n = len(unexplained)
+        return Cell(
+            RED,
+            f"{n} absence{'s' if n != 1 else ''} this half term not followed up "
+            f"(first: {p.provider.name}, {_long(gap.day)} {gap.session}).",
+            Fix("register", p.id),
+        )
+    if missing:
+        p, gap = missing[0]
+        n = len(missing)
+        return Cell(
+            AMBER,
+            f"{n} session{'s' if n != 1 else ''} this half term with no register "
+            f"(first: {p.provider.name}, {_long(gap.day)} {gap.session}).",
+            Fix("register", p.id),
+        )
+    if pupil.attendance_percentage is None:
+        return Cell(GREEN, "Registers up to date; no sessions due yet this half term.")
+    return Cell(
+        GREEN, f"{pupil.attendance_percentage:g}% attendance this half term; every absence followed up."
+    )
+
+
+def safeguarding_cell(pupil: PupilFacts) -> Cell:
+    # G §1d: every safeguarding issue communicated to the school DSL. Counts only, never narrative.
+    problems = []
+    if pupil.concerns_overdue:
+        problems.append(
+            Cell(
+                RED,
+                "A concern has waited longer than allowed for the DSL's acknowledgement.",
+                Fix("safeguarding", pupil.id),
+            )
+        )
+    if not pupil.school_dsl_named:
+        problems.append(Cell(RED, "The school's DSL is not named.", None))
+    for provider in {p.provider for p in pupil.placements}:
+        if not provider.dsl_name:
+            problems.append(Cell(AMBER, f"{provider.name} has no DSL named.", Fix("provider", provider.id)))
+    names = "; ".join(sorted(f"{p.provider.name}: {p.provider.dsl_name}" for p in pupil.placements))
+    return _worst(problems, green=Cell(GREEN, f"Route to the DSL recorded ({names})."))
+
+
+def visits_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Cell:
+    # G §1e, §4i: seen at each setting at least once each half term (the half-termly visit check).
+    problems = []
+    last_seen = []
+    for p in pupil.placements:
+        gaps = placement_rules.visit_gaps(
+            start=p.start,
+            end=p.end,
+            weekdays=[s.weekday for s in p.slots],
+            school_days=pupil.school_days,
+            half_terms=pupil.half_terms,
+            visit_dates=p.visit_dates,
+            today=today,
+            warning_school_days=warning_school_days,
+        )
+        for gap in gaps:
+            term = pupil.half_term_names.get(gap.half_term_id, "a half term")
+            if gap.overdue:
+                problems.append(
+                    Cell(RED, f"No visit to {p.provider.name} during {term}.", Fix("visit", p.id))
+                )
+            else:
+                left = gap.school_days_left
+                problems.append(
+                    Cell(
+                        AMBER,
+                        f"Not yet seen at {p.provider.name} this half term: "
+                        f"{left} school day{'s' if left != 1 else ''} of {term} left.",
+                        Fix("visit", p.id),
+                    )
+                )
+        if p.visit_dates:
+            last_seen.append(f"{p.provider.name} {_long(max(p.visit_dates))}")
+    seen = f" Last seen: {'; '.join(last_seen)}." if last_seen else ""
+    return _worst(problems, green=Cell(GREEN, f"Seen at each setting each half term.{seen}"))
+
+
+def quality_assurance_cell(pupil: PupilFacts, *, today: date, limits: Limits) -> Cell:
+    # G §1f, §3a–e: each provision audited annually (directory) and quality-assured by the school.
+    problems = []
+    for provider in sorted({p.provider for p in pupil.placements}, key=lambda p: p.name):
+        audit = placement_rules.audit_problems(
+            audited_on=provider.audited_on,
+            insurance_expires_on=provider.insurance_expires_on,
+            today=today,
+            max_age_days=limits.audit_max_age_days,
+        )
+        if audit:
+            words = " ".join(w for _, w in audit)
+            problems.append(Cell(RED, f"{provider.name}: {words}", Fix("provider", provider.id)))
+        if provider.last_qa_on is None or (today - provider.last_qa_on).days > limits.qa_max_age_days:
+            problems.append(
+                Cell(
+                    AMBER,
+                    f"No quality-assurance visit to {provider.name} in the last year.",
+                    Fix("provider", provider.id),
+                )
+            )
+    return _worst(problems, green=Cell(GREEN, "Each provider audited and quality-assured this year."))
+
+
+def risk_assessment_cell(pupil: PupilFacts, *, today: date) -> Cell:
+    # G §4: a risk assessment for the journey to and from the setting and at the setting.
+    problems = []
+    reviews = []
+    for p in pupil.placements:
+        current = [r for r in p.risk_assessments if r.approved and r.review_date >= today]
+        if current:
+            reviews.append(max(r.review_date for r in current))
+            continue
+        if not p.risk_assessments:
+            problems.append(
+                Cell(
+                    RED,
+                    f"No risk assessment for the journey to and at {p.provider.name}.",
+                    Fix("risk_assessment", p.id),
+                )
+            )
+        elif any(not r.approved for r in p.risk_assessments):
+            problems.append(
+                Cell(
+                    AMBER,
+                    f"The risk assessment for {p.provider.name} awaits approval.",
+                    Fix("risk_assessment", p.id),
+                )
+            )
+        else:
+            due = max(r.review_date for r in p.risk_assessments)
+            problems.append(
+                Cell(
+                    RED,
+                    f"The risk assessment for {p.provider.name} was due for review on {_long(due)}.",
+                    Fix("risk_assessment", p.id),
+                )
+            )
+    green = Cell(GREEN, f"Approved; next review {_long(min(reviews))}." if reviews else "Approved.")
+    return _worst(problems, green=green)
+
+
+def induction_cell(pupil: PupilFacts, *, induction_school_days: int) -> Cell:
+    # G §3e: each pupil inducted at the start (who the DSL is, what to do if they feel unsafe).
+    problems = []
+    for p in pupil.placements:
+        if p.induction_on is not None:
+            continue
+        elapsed = p.school_days_since_start
+        if elapsed > induction_school_days:
+            problems.append(
+                Cell(
+                    RED,
+                    f"No induction recorded at {p.provider.name}, {elapsed} school days after the start.",
+                    Fix("induction", p.id),
+                )
+            )
+        else:
+            problems.append(
+                Cell(AMBER, f"Induction at {p.provider.name} not yet recorded.", Fix("induction", p.id))
+            )
+    done = [p for p in pupil.placements if p.induction_on]
+    words = "; ".join(f"{p.provider.name} {_long(p.induction_on)}" for p in done)
+    return _worst(problems, green=Cell(GREEN, f"Inducted ({words})." if words else "Inducted."))
+
+
+def registration_cell(pupil: PupilFacts, *, limits: HoursLimits) -> Cell:
+    # para 399, G §3f, Education Act 1996 s.463: unregistered settings stay part-time.
+    problems = []
+    words = []
+    by_provider: dict[int, list[PlacementFacts]] = {}
+    for p in pupil.placements:
+        by_provider.setdefault(p.provider.id, []).append(p)
+    for group in by_provider.values():
+        provider = group[0].provider
+        if not provider.registration_checked:
+            problems.append(
+                Cell(
+                    AMBER,
+                    f"The registration status of {provider.name} has not been checked.",
+                    Fix("provider", provider.id),
+                )
+            )
+        if provider.registered:
+            words.append(f"{provider.name} registered" + (f" (URN {provider.urn})" if provider.urn else ""))
+            continue
+        assessment = placement_rules.pupil_hours_assessment(
+            [s for p in group for s in p.slots],
+            provider_registered=False,
+            main_responsibility=any(p.main_responsibility for p in group),
+            limits=limits,
+        )
+        if assessment.is_breach:
+            problems.append(
+                Cell(
+                    RED,
+                    f"{provider.name}: {placement_rules.describe_hours_breach(assessment, limits)}",
+                    Fix("placement", group[0].id),
+                )
+            )
+        elif assessment.near_limit:
+            problems.append(
+                Cell(
+                    AMBER,
+                    f"{assessment.weekly_hours:g} hours a week at {provider.name}, close to the "
+                    f"{limits.full_time_hours:g}-hour line.",
+                    Fix("placement", group[0].id),
+                )
+            )
+        if provider.must_register:
+            problems.append(
+                Cell(
+                    RED,
+                    f"{provider.name} may need to register as an independent school "
+                    "(full-time pupils across all schools).",
+                    Fix("provider", provider.id),
+                )
+            )
+        words.append(
+            f"{provider.name} unregistered, {assessment.weekly_hours:g} hours over {assessment.days} "
+            f"day{'s' if assessment.days != 1 else ''}"
+        )
+    return _worst(problems, green=Cell(GREEN, "; ".join(words) + "."))
+
+
+def rationale_cell(pupil: PupilFacts) -> Cell:
+    # para 402: why off-site provision is the best option, kept under review.
+    problems = [
+        Cell(RED, f"No rationale recorded for the placement at {p.provider.name}.", Fix("placement", p.id))
+        for p in pupil.placements
+        if not p.rationale.strip()
+    ]
+    return _worst(problems, green=Cell(GREEN, "Why this is the best option is recorded."))
+
+
+def pupil_readiness(pupil: PupilFacts, *, today: date, limits: Limits) -> dict[str, Cell]:
+    """One row of the readiness grid: a cell per column of `COLUMNS`."""
+    return {
+        "a": timetable_cell(pupil),
+        "b": plan_cell(pupil),
+        "c": attendance_cell(pupil),
+        "d": safeguarding_cell(pupil),
+        "e": visits_cell(pupil, today=today, warning_school_days=limits.visit_warning_school_days),
+        "f": quality_assurance_cell(pupil, today=today, limits=limits),
+        "risk": risk_assessment_cell(pupil, today=today),
+        "induction": induction_cell(pupil, induction_school_days=limits.induction_school_days),
+        "registration": registration_cell(pupil, limits=limits.hours),
+        "rationale": rationale_cell(pupil),
+    }
+
+
+def percent_green(rows: Iterable[dict[str, Cell]]) -> dict[str, int | None]:
+    """The roll-up: for each column, the percentage of rows that are green (None with no rows)."""
+    rows = list(rows)
+    if not rows:
+        return {c.key: None for c in COLUMNS}
+    return {
+        c.key: round(100 * sum(1 for row in rows if row[c.key].status == GREEN) / len(rows)) for c in COLUMNS
+    }
+
+
+def overall_status(row: dict[str, Cell]) -> str:
+    return max((cell.status for cell in row.values()), key=ORDER.__getitem__, default=GREEN)
+
+
+# --- School census: alternative provision placements (domain.md "Placements") -------------------
+
+SETTING_TYPES = {
+    "fe_college": "NFE",  # non-maintained further education
+    "tuition": "OOT",  # one-to-one tuition
+    "work_based": "WBP",  # work-based placement
+}
+FULL_TIME_SESSIONS = 10  # every session of the school week
+
+
+def census_setting_type(*, urn: str, ukprn: str, provider_type: str) -> str:
+    """The census asks for a URN, or a UKPRN, or else the type of setting (NFE/OOT/OTH/WBP)."""
+    if urn or ukprn:
+        return ""
+    return SETTING_TYPES.get(provider_type, "OTH")
+
+
+def weekly_sessions(slots: Iterable[Slot]) -> int:
+    """AM and PM sessions a week the timetable covers (a slot across noon counts as both)."""
+    sessions = {
+        (s.weekday, session) for s in slots for session in placement_rules.slot_sessions(s.start, s.end)
+    }
+    return len(sessions)
+
+
+def census_attendance_pattern(sessions_per_week: int) -> str:
+    # Census: full-time when the pupil attends the provision for every session of the week.
+    return "Full-time" if sessions_per_week >= FULL_TIME_SESSIONS else "Part-time"
+
+
+def census_association(commissioned_by: str) -> str:
+    # The partnership commissions on the LA's behalf (as with the K attendance code).
+    return "LA arranged" if commissioned_by == "partnership" else "School arranged"
+
+
+def follow_up_minutes(intervals: Iterable[float]) -> int | None:
+    """The median time, in minutes, from an absence being recorded to its follow-up."""
+    values = sorted(int(v // 60) for v in intervals)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) // 2
+
+
+FLAG_NEXT_STEPS = {
+    "visit_due": "Book the visit before the half term ends.",
+    "visit_overdue": "Visit now and record why the last half term was missed.",
+    "hours_breach_pupil": "Reduce the timetable below the limits or move to a registered provider.",
+    "hours_near_limit": "Keep the timetable under review at the next placement review.",
+    "hours_breach_provider": "Raise it with the partnership; the provider may need to register.",
+    "attendance_missing": "Chase the provider for the register today.",
+    "absence_unexplained": "Contact the family the same day and record the follow-up.",
+    "audit_expired": "Ask the directory for the annual audit and the current insurance certificate.",
+    "concern_unacknowledged": "The DSL acknowledges the concern today.",
+    "review_overdue": "Hold the placement review.",
+    "risk_assessment_missing": "Complete and approve the risk assessment.",
+    "induction_missing": "Record the pupil's induction at the setting.",
+}

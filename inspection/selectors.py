@@ -1,0 +1,588 @@
+"""Read queries for inspection readiness, the evidence pack and the census export. Each reads a
+fixed handful of queries whatever the number of pupils, then hands plain facts to the rules
+(`inspection.rules`, `placements.rules`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_placements
+from placements import rules as placement_rules
+from placements.models import AttendanceMark, Flag, FollowUp, Placement, TimetableSlot, Visit
+from placements.selectors import attendance_cutoffs
+from placements.services import hours_limits
+from providers.models import ProviderAudit, QAVisit
+from safeguarding.models import Concern, Induction, RiskAssessment
+from safeguarding.rules import acknowledgement_overdue
+from safeguarding.selectors import concern_summary_for_pupils, dsl_scope
+
+from . import rules
+
+QA_MAX_AGE_DAYS = 365
+
+
+def readiness_limits() -> rules.Limits:
+    return rules.Limits(
+        hours=hours_limits(),
+        audit_max_age_days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS,
+        qa_max_age_days=QA_MAX_AGE_DAYS,
+        induction_school_days=settings.APDASH_INDUCTION_SCHOOL_DAYS,
+        visit_warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
+    )
+
+
+def _active_between(first: date, last: date) -> Q:
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+
+def ap_placements(placements, *, first: date, last: date):
+    """Placements (of an already scoped queryset) running on some day of [first, last], with what
+    the readiness rules and the pack read joined: four queries when evaluated."""
+    return (
+        placements.filter(_active_between(first, last))
+        .select_related("pupil", "pupil__school", "pupil__school__partnership", "provider")
+        .prefetch_related(
+            Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")),
+            Prefetch("risk_assessments", queryset=RiskAssessment.objects.order_by("-created_at")),
+            Prefetch("inductions", queryset=Induction.objects.order_by("-date")),
+        )
+        .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "provider__name", "pk")
+    )
+
+
+@dataclass
+class ReadinessRow:
+    pupil: object
+    placements: list
+    cells: dict[str, rules.Cell]
+
+    @property
+    def status(self):
+        return rules.overall_status(self.cells)
+
+
+@dataclass
+class Readiness:
+    rows: list[ReadinessRow]
+    by_school: list[tuple[object, dict]]  # (school, % green per column)
+    overall: dict
+    today: date
+
+    @property
+    def columns(self):
+        return rules.COLUMNS
+
+
+class _Calendar:
+    """Half terms and school days for the schools in view (a few queries, not one per pupil)."""
+
+    def __init__(self, schools, *, start: date, end: date):
+        self.schools = {s.id: s for s in schools}
+        self.terms = {
+            pid: half_terms_for(partnership_id=pid, start=start, end=end)
+            for pid in {s.partnership_id for s in self.schools.values()}
+        }
+        self.days = school_days_by_school(self.schools.values(), start, end) if self.schools else {}
+
+    def terms_for(self, school_id):
+        return self.terms.get(self.schools[school_id].partnership_id, [])
+
+
+def _provider_facts(providers, *, flags) -> dict[int, rules.ProviderFacts]:
+    ids = [p.id for p in providers]
+    audits = {}
+    for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by(
+        "provider_id", "-audited_on", "-id"
+    ):
+        audits.setdefault(audit.provider_id, audit)
+    qa = {}
+    for visit in QAVisit.objects.filter(provider_id__in=ids).order_by("provider_id", "-visited_on", "-id"):
+        qa.setdefault(visit.provider_id, visit)
+    must_register = {f.provider_id for f in flags if f.kind == Flag.Kind.HOURS_BREACH_PROVIDER}
+    facts = {}
+    for p in providers:
+        audit, visit = audits.get(p.id), qa.get(p.id)
+        facts[p.id] = rules.ProviderFacts(
+            id=p.id,
+            name=p.name,
+            registered=p.is_registered,
+            urn=p.urn,
+            registration_checked=p.registration_checked_on is not None,
+            dsl_name=p.dsl_name,
+            audited_on=audit.audited_on if audit else None,
+            insurance_expires_on=audit.insurance_expires_on if audit else None,
+            last_qa_on=visit.visited_on if visit else None,
+            last_qa_judgement=visit.get_judgement_display() if visit else "",
+            must_register=p.id in must_register,
+        )
+    return facts
+
+
+def _open_flags(placements):
+    pupil_ids = {p.pupil_id for p in placements}
+    provider_ids = {p.provider_id for p in placements}
+    return list(
+        Flag.objects.filter(resolved_at__isnull=True)
+        .filter(
+            Q(pupil_id__in=pupil_ids)
+            | Q(school__isnull=True, provider_id__in=provider_ids)
+            | Q(school_id__in={p.pupil.school_id for p in placements}, pupil__isnull=True)
+        )
+        .select_related("provider", "pupil")
+        .order_by("-severity", "kind", "opened_at")
+    )
+
+
+def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_pupil_ids=None) -> Readiness:
+    """The readiness grid for the AP pupils among `placements` (already scoped to the reader),
+    those placed today. `dsl_pupil_ids`: pupils whose concern timeliness the reader may know."""
+    now = now or timezone.now()
+    placements = list(ap_placements(placements, first=today, last=today))
+    return _readiness(placements, today=today, now=now, dsl_pupil_ids=dsl_pupil_ids or set())
+
+
+def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readiness:
+    limits = readiness_limits()
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    year = academic_year_for(today)
+    year_start = year.start_date if year else today
+    calendar = _Calendar(schools.values(), start=year_start, end=year.end_date if year else today)
+    flags = _open_flags(placements) if flags is None else flags
+    providers = _provider_facts({p.provider_id: p.provider for p in placements}.values(), flags=flags)
+    placement_ids = [p.pk for p in placements]
+
+    visits = defaultdict(list)
+    for placement_id, day in Visit.objects.filter(
+        placement_id__in=placement_ids, pupil_seen=True, date__gte=year_start, date__lte=today
+    ).values_list("placement_id", "date"):
+        visits[placement_id].append(day)
+
+    # Registers this half term: each school's current half term (or today's week in a holiday).
+    term_start = {}
+    for school_id in schools:
+        current = [t for t in calendar.terms_for(school_id) if t.start_date <= today <= t.end_date]
+        term_start[school_id] = current[0].start_date if current else today
+    first_day = min(term_start.values(), default=today)
+    marks = defaultdict(dict)
+    codes = defaultdict(list)
+    for placement_id, day, session, code, outcomes in _marks_with_follow_ups(placement_ids, first_day, today):
+        marks[placement_id][(day, session)] = (
+            code,
+            any(o != FollowUp.Outcome.NOT_CONTACTED for o in outcomes),
+        )
+    by_placement_school = {p.pk: p.pupil.school_id for p in placements}
+    for placement_id, entries in marks.items():
+        start = term_start[by_placement_school[placement_id]]
+        codes[placement_id] = [code for (day, _), (code, _) in entries.items() if day >= start]
+
+    overdue = defaultdict(int)
+    if dsl_pupil_ids:
+        hours = settings.APDASH_CONCERN_ACK_HOURS
+        for pupil_id, urgency, raised_at in Concern.objects.filter(
+            pupil_id__in=dsl_pupil_ids, status=Concern.Status.NEW
+        ).values_list("pupil_id", "urgency", "raised_at"):
+            if acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
+                overdue[pupil_id] += 1
+    reviews = defaultdict(int)
+    for flag in flags:
+        if flag.kind == Flag.Kind.REVIEW_OVERDUE and flag.pupil_id:
+            reviews[flag.pupil_id] += 1
+
+    local_now = timezone.localtime(now).replace(tzinfo=None)
+    cutoffs = attendance_cutoffs()
+    by_pupil = defaultdict(list)
+    for p in placements:
+        by_pupil[p.pupil_id].append(p)
+    rows = []
+    for pupil_placements in by_pupil.values():
+        pupil = pupil_placements[0].pupil
+        days = calendar.days.get(pupil.school_id, [])
+        terms = calendar.terms_for(pupil.school_id)
+        term_days = [d for d in days if term_start[pupil.school_id] <= d <= today]
+        facts = []
+        for p in pupil_placements:
+            slots = tuple(s.as_rule_slot() for s in p.timetable.all())
+            gaps = placement_rules.attendance_gaps(
+                slots=slots,
+                start=p.start_date,
+                end=p.end_date,
+                days=term_days,
+                marks=marks[p.pk],
+                now=local_now,
+                **cutoffs,
+            )
+            facts.append(
+                rules.PlacementFacts(
+                    id=p.pk,
+                    provider=providers[p.provider_id],
+                    start=p.start_date,
+                    end=p.end_date,
+                    slots=slots,
+                    qualifications=p.qualifications,
+                    goal_label=p.get_goal_display() if p.goal else "",
+                    rationale=p.rationale,
+                    main_responsibility=p.provider_has_main_responsibility,
+                    visit_dates=tuple(sorted(visits[p.pk])),
+                    risk_assessments=tuple(
+                        rules.RiskFacts(approved=r.is_approved, review_date=r.review_date)
+                        for r in p.risk_assessments.all()
+                    ),
+                    induction_on=max((i.date for i in p.inductions.all()), default=None),
+                    school_days_since_start=sum(1 for d in days if p.start_date <= d <= today),
+                    attendance_gaps=tuple(gaps),
+                )
+            )
+        pupil_facts = rules.PupilFacts(
+            id=pupil.pk,
+            placements=tuple(facts),
+            school_days=tuple(days),
+            half_terms=tuple(placement_rules.Term(t.id, t.start_date, t.end_date) for t in terms),
+            half_term_names={t.id: str(t) for t in terms},
+            attendance_percentage=placement_rules.attendance_percentage(
+                [c for p in pupil_placements for c in codes[p.pk]]
+            ),
+            school_dsl_named=bool(pupil.school.dsl_name or pupil.school.dsl_email),
+            reviews_overdue=reviews[pupil.pk],
+            concerns_overdue=overdue[pupil.pk] if pupil.pk in dsl_pupil_ids else None,
+        )
+        rows.append(
+            ReadinessRow(
+                pupil=pupil,
+                placements=pupil_placements,
+                cells=rules.pupil_readiness(pupil_facts, today=today, limits=limits),
+            )
+        )
+    by_school = [
+        (school, rules.percent_green(r.cells for r in rows if r.pupil.school_id == school.id))
+        for school in sorted(schools.values(), key=lambda s: s.name)
+    ]
+    return Readiness(
+        rows=rows, by_school=by_school, overall=rules.percent_green(r.cells for r in rows), today=today
+    )
+
+
+def _marks_with_follow_ups(placement_ids, first: date, last: date):
+    """(placement, day, session, code, [follow-up outcomes]) in two queries."""
+    rows = list(
+        AttendanceMark.objects.filter(
+            placement_id__in=placement_ids, date__gte=first, date__lte=last
+        ).values_list("id", "placement_id", "date", "session", "code")
+    )
+    outcomes = defaultdict(list)
+    absences = [r[0] for r in rows if placement_rules.is_absence(r[4])]
+    if absences:
+        for mark_id, outcome in FollowUp.objects.filter(attendance_id__in=absences).values_list(
+            "attendance_id", "outcome"
+        ):
+            outcomes[mark_id].append(outcome)
+    return [(pid, day, session, code, outcomes[mark_id]) for mark_id, pid, day, session, code in rows]
+
+
+def readiness_for_user(user, *, school_ids, today: date, now: datetime | None = None) -> Readiness:
+    """The readiness grid for one user's chosen schools, scoped through `visible_placements`."""
+    placements = visible_placements(user, today=today).filter(pupil__school_id__in=school_ids)
+    scope = dsl_scope(user)
+    dsl_pupils = set()
+    if scope:
+        dsl_pupils = set(
+            placements.filter(
+                Q(pupil__school_id__in=scope.school_ids)
+                | Q(commissioned_by="partnership", pupil__school__partnership_id__in=scope.partnership_ids)
+            ).values_list("pupil_id", flat=True)
+        )
+    return readiness_for(placements, today=today, now=now, dsl_pupil_ids=dsl_pupils)
+
+
+# --- The evidence pack ---------------------------------------------------------------------------
+
+
+@dataclass
+class PackScope:
+    """What one pack covers: some schools (one, or a partnership's), optionally one pupil, and the
+    date range the figures are for."""
+
+    title: str
+    schools: list
+    date_from: date
+    date_to: date
+    pupil: object = None
+
+
+def _weeks(first: date, last: date) -> float:
+    return max(1.0, ((last - first).days + 1) / 7)
+
+
+def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, progress=None) -> dict:
+    """Everything the evidence pack prints, as plain data. `progress(done, total)` is called as each
+    pupil's section is assembled. Concern narrative is never read: counts and timeliness only."""
+    now = now or timezone.now()
+    progress = progress or (lambda done, total: None)
+    first, last = scope.date_from, scope.date_to
+    base = Placement.objects.filter(pupil__school__in=scope.schools)
+    if scope.pupil is not None:
+        base = base.filter(pupil=scope.pupil)
+    placements = list(ap_placements(base, first=first, last=last))
+    placement_ids = [p.pk for p in placements]
+    flags = _open_flags(placements)
+    # Placements running at the end of the range (today, for a range up to today) are "current".
+    day = min(today, last)
+    readiness = _readiness(
+        [p for p in placements if p.is_active_on(day)],
+        today=day,
+        now=now,
+        dsl_pupil_ids={p.pupil_id for p in placements},
+        flags=flags,
+    )
+    limits = readiness_limits()
+
+    marks = defaultdict(list)
+    absences = []
+    for mark in (
+        AttendanceMark.objects.filter(placement_id__in=placement_ids, date__gte=first, date__lte=last)
+        .only("id", "placement_id", "date", "session", "code", "recorded_at")
+        .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
+    ):
+        marks[mark.placement_id].append(mark.code)
+        if placement_rules.is_absence(mark.code):
+            absences.append(mark)
+    follow_ups = defaultdict(lambda: {"absences": 0, "followed_up": 0, "intervals": []})
+    for mark in absences:
+        entry = follow_ups[mark.placement_id]
+        entry["absences"] += 1
+        done = [f for f in mark.follow_ups.all() if f.outcome != FollowUp.Outcome.NOT_CONTACTED]
+        if done:
+            entry["followed_up"] += 1
+            entry["intervals"].append((done[0].contacted_at - mark.recorded_at).total_seconds())
+    visits = defaultdict(list)
+    for visit in Visit.objects.filter(
+        placement_id__in=placement_ids, date__gte=first, date__lte=last
+    ).order_by("date"):
+        visits[visit.placement_id].append(visit)
+    concerns = concern_summary_for_pupils({p.pupil_id for p in placements})
+
+    schools = {p.pupil.school_id: p.pupil.school for p in placements} or {s.id: s for s in scope.schools}
+    calendar = _Calendar(schools.values(), start=first, end=last)
+
+    readiness_by_pupil = {row.pupil.pk: row for row in readiness.rows}
+    by_pupil = defaultdict(list)
+    for p in placements:
+        by_pupil[p.pupil_id].append(p)
+    pupils = []
+    total = len(by_pupil)
+    for done, pupil_placements in enumerate(by_pupil.values(), start=1):
+        pupil = pupil_placements[0].pupil
+        terms = calendar.terms_for(pupil.school_id)
+        entries = []
+        for p in pupil_placements:
+            slots = list(p.timetable.all())
+            hours = placement_rules.weekly_hours(s.as_rule_slot() for s in slots)
+            follow = follow_ups[p.pk]
+            entries.append(
+                {
+                    "placement": p,
+                    "slots": slots,
+                    "weekly_hours": hours,
+                    "days": placement_rules.days_per_week(s.as_rule_slot() for s in slots),
+                    "attendance": placement_rules.attendance_percentage(marks[p.pk]),
+                    "sessions": len(marks[p.pk]),
+                    "absences": follow["absences"],
+                    "followed_up": follow["followed_up"],
+                    "median_follow_up": rules.follow_up_minutes(follow["intervals"]),
+                    "visits_by_term": [
+                        (t, [v for v in visits[p.pk] if t.start_date <= v.date <= t.end_date])
+                        for t in terms
+                        if p.start_date <= t.end_date and (p.end_date is None or p.end_date >= t.start_date)
+                    ],
+                    "risk_assessment": next(iter(p.risk_assessments.all()), None),
+                    "induction": next(iter(p.inductions.all()), None),
+                }
+            )
+        summary = concerns.get(pupil.pk)
+        pupils.append(
+            {
+                "pupil": pupil,
+                "placements": entries,
+                "attendance": placement_rules.attendance_percentage(
+                    [c for p in pupil_placements for c in marks[p.pk]]
+                ),
+                "concerns": summary,
+                "readiness": readiness_by_pupil.get(pupil.pk),
+                "readiness_cells": [(c, readiness_by_pupil[pupil.pk].cells[c.key]) for c in rules.COLUMNS]
+                if pupil.pk in readiness_by_pupil
+                else [],
+                "flags": [f for f in flags if f.pupil_id == pupil.pk],
+            }
+        )
+        progress(done, total)
+
+    providers = _planning_call(placements, marks, day=day)
+    return {
+        "scope": scope,
+        "today": today,
+        "generated_at": now,
+        "schools": sorted(schools.values(), key=lambda s: s.name),
+        "summary": {
+            "pupils": len(by_pupil),
+            "providers": len(providers),
+            "unregistered": sum(1 for row in providers if not row["provider"].is_registered),
+            "attendance": placement_rules.attendance_percentage(
+                [c for codes in marks.values() for c in codes]
+            ),
+            "visits": sum(1 for vs in visits.values() for v in vs if v.pupil_seen),
+            "red_flags": sum(1 for f in flags if f.severity == Flag.Severity.RED),
+            "amber_flags": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
+        },
+        "readiness": readiness,
+        "rollup": rollup_table(readiness),
+        "providers": providers,
+        "register": _provider_register(providers),
+        "pupils": pupils,
+        "unregistered": _unregistered_compliance(placements, flags, limits=limits, day=day),
+        "limits": limits,
+        "flags": [(f, rules.FLAG_NEXT_STEPS.get(f.kind, "")) for f in flags],
+    }
+
+
+def rollup_table(readiness: Readiness) -> list[tuple[rules.Column, list]]:
+    """Per column: % green for each school, then for all of them when there are several."""
+    several = len(readiness.by_school) > 1
+    return [
+        (c, [pct[c.key] for _, pct in readiness.by_school] + ([readiness.overall[c.key]] if several else []))
+        for c in rules.COLUMNS
+    ]
+
+
+def _planning_call(placements, marks, *, day: date) -> list[dict]:
+    """The planning-call sheet: each provider used, its pupils and reasons, start dates, hours a
+    week scheduled and attended (scheduled hours × the share of sessions attended)."""
+    by_provider = defaultdict(list)
+    for p in placements:
+        by_provider[p.provider_id].append(p)
+    rows = []
+    for group in by_provider.values():
+        provider = group[0].provider
+        scheduled = attended = 0.0
+        reasons = defaultdict(int)
+        for p in group:
+            hours = placement_rules.weekly_hours(s.as_rule_slot() for s in p.timetable.all())
+            if p.is_active_on(day):
+                scheduled += hours
+            percentage = placement_rules.attendance_percentage(marks[p.pk])
+            if percentage is not None and p.is_active_on(day):
+                attended += hours * percentage / 100
+            reasons[p.get_census_reason_display() if p.census_reason else "Not recorded"] += 1
+        rows.append(
+            {
+                "provider": provider,
+                "pupils": len({p.pupil_id for p in group}),
+                "reasons": sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
+                "start_dates": sorted({p.start_date for p in group}),
+                "scheduled_hours": round(scheduled, 1),
+                "attended_hours": round(attended, 1),
+                "placements": group,
+            }
+        )
+    return sorted(rows, key=lambda row: row["provider"].name)
+
+
+def _provider_register(providers) -> list[dict]:
+    ids = [row["provider"].id for row in providers]
+    audits = defaultdict(list)
+    for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by("-audited_on"):
+        audits[audit.provider_id].append(audit)
+    qa = defaultdict(list)
+    for visit in QAVisit.objects.filter(provider_id__in=ids).order_by("-visited_on"):
+        qa[visit.provider_id].append(visit)
+    return [
+        {
+            "provider": row["provider"],
+            "audit": next(iter(audits[row["provider"].id]), None),
+            "qa_visits": qa[row["provider"].id][:3],
+        }
+        for row in providers
+    ]
+
+
+def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
+    """G §3f, para 399: each pupil's hours and days at each unregistered provider against the limits,
+    and the provider-level position across all schools (counts only)."""
+    groups = defaultdict(list)
+    for p in placements:
+        if not p.provider.is_registered and p.is_active_on(day):
+            groups[(p.pupil_id, p.provider_id)].append(p)
+    rows = []
+    for group in groups.values():
+        assessment = placement_rules.pupil_hours_assessment(
+            [s.as_rule_slot() for p in group for s in p.timetable.all()],
+            provider_registered=False,
+            main_responsibility=any(p.provider_has_main_responsibility for p in group),
+            limits=limits.hours,
+        )
+        rows.append(
+            {
+                "pupil": group[0].pupil,
+                "provider": group[0].provider,
+                "assessment": assessment,
+                "breach": placement_rules.describe_hours_breach(assessment, limits.hours)
+                if assessment.is_breach
+                else "",
+            }
+        )
+    providers = defaultdict(lambda: {"pupils": 0, "breaches": 0})
+    for row in rows:
+        entry = providers[row["provider"]]
+        entry["pupils"] += 1
+        entry["breaches"] += 1 if row["assessment"].is_breach else 0
+    provider_flags = {f.provider_id: f for f in flags if f.kind == Flag.Kind.HOURS_BREACH_PROVIDER}
+    return {
+        "rows": sorted(rows, key=lambda r: (r["provider"].name, r["pupil"].last_name, r["pupil"].first_name)),
+        "providers": [
+            {"provider": provider, **counts, "flag": provider_flags.get(provider.id)}
+            for provider, counts in sorted(providers.items(), key=lambda item: item[0].name)
+        ],
+    }
+
+
+# --- School census (domain.md "Placements") ------------------------------------------------------
+
+
+def census_rows(placements, *, census_date: date) -> list[dict]:
+    """AP placements running on the census date, with the census fields."""
+    rows = []
+    for p in ap_placements(placements, first=census_date, last=census_date):
+        slots = [s.as_rule_slot() for s in p.timetable.all()]
+        sessions = rules.weekly_sessions(slots)
+        rows.append(
+            {
+                "upn": p.pupil.upn,
+                "surname": p.pupil.last_name,
+                "forename": p.pupil.first_name,
+                "date_of_birth": p.pupil.date_of_birth.isoformat(),
+                "school_urn": p.pupil.school.urn,
+                "provider": p.provider.name,
+                "start_date": p.start_date.isoformat(),
+                "end_date": p.end_date.isoformat() if p.end_date else "",
+                "provider_urn": p.provider.urn,
+                "provider_ukprn": "" if p.provider.urn else p.provider.ukprn,
+                "setting_type": rules.census_setting_type(
+                    urn=p.provider.urn, ukprn=p.provider.ukprn, provider_type=p.provider.provider_type
+                ),
+                "association_type": rules.census_association(p.commissioned_by),
+                "primary_reason": p.census_reason,
+                "attendance_pattern": rules.census_attendance_pattern(sessions),
+                "sessions_per_week": sessions,
+            }
+        )
+    return rows
+
+
+def default_pack_range(today: date) -> tuple[date, date]:
+    """This academic year so far (or the last 12 weeks outside one)."""
+    year = academic_year_for(today)
+    return (year.start_date if year else today - timedelta(weeks=12)), today

@@ -1,0 +1,154 @@
+"""Writes for inspection: asking for an evidence pack, generating it (the Celery task's body) and
+recording who downloaded it."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apdash.services import audit_record
+
+from . import selectors
+from .models import EvidencePack
+
+log = logging.getLogger(__name__)
+
+# Share of the progress bar each stage takes: gathering each pupil's evidence, then layout and PDF.
+GATHERED_AT = 60
+LAID_OUT_AT = 90
+
+
+def _enqueue(pack_id: int) -> None:
+    from .tasks import evidence_pack_generate
+
+    try:
+        evidence_pack_generate.delay(pack_id)
+    except Exception:  # noqa: BLE001 — a broker outage must not fail the request
+        # The pack stays queued and its page says so; asking again queues a fresh one.
+        log.exception("Could not enqueue evidence pack %s", pack_id)
+
+
+@transaction.atomic
+def evidence_pack_request(
+    *, actor, scope: str, date_from, date_to, school=None, partnership=None, pupil=None, options=None
+) -> EvidencePack:
+    """Record a request for a pack and queue its generation once the request's transaction commits."""
+    pack = EvidencePack(
+        scope=scope,
+        school=school,
+        partnership=partnership,
+        pupil=pupil,
+        date_from=date_from,
+        date_to=date_to,
+        options=options or {},
+        generated_by=actor if getattr(actor, "pk", None) else None,
+        stage="Waiting to start",
+    )
+    pack.full_clean()
+    pack.save()
+    audit_record(
+        actor=actor,
+        action="evidence_pack.requested",
+        object_type="EvidencePack",
+        object_id=pack.pk,
+        details={"scope": scope, "date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+    )
+    transaction.on_commit(lambda: _enqueue(pack.pk))
+    return pack
+
+
+def pack_scope(pack: EvidencePack) -> selectors.PackScope:
+    from apdash.models import School
+
+    if pack.scope == EvidencePack.Scope.PARTNERSHIP:
+        schools = list(School.objects.filter(partnership=pack.partnership).select_related("partnership"))
+        title = pack.partnership.name
+    elif pack.scope == EvidencePack.Scope.PUPIL:
+        schools = [pack.pupil.school]
+        title = pack.pupil.school.name
+    else:
+        schools = [pack.school]
+        title = pack.school.name
+    return selectors.PackScope(
+        title=title, schools=schools, date_from=pack.date_from, date_to=pack.date_to, pupil=pack.pupil
+    )
+
+
+def _set_progress(pack_id: int, progress: int, stage: str, **extra) -> None:
+    # Outside any transaction, so the page polling the pack sees each step as it happens.
+    EvidencePack.objects.filter(pk=pack_id).update(progress=progress, stage=stage, **extra)
+
+
+def render_pack_pdf(scope: selectors.PackScope, *, today, progress=None) -> tuple[bytes, int]:
+    """The evidence pack as PDF bytes and its page count. `progress(percent, stage)` is told how
+    far it has got. Used by the Celery task and by `manage.py evidence_pack`."""
+    from weasyprint import HTML
+
+    report = progress or (lambda percent, stage: None)
+
+    def pupils_done(done, total):
+        report(
+            5 + (GATHERED_AT - 5) * done // max(total, 1), f"Gathered evidence for {done} of {total} pupils"
+        )
+
+    report(5, "Gathering the evidence")
+    data = selectors.pack_data(scope, today=today, progress=pupils_done)
+    html = render_to_string("inspection/pack/pack.html", data)
+    report(GATHERED_AT + 5, "Laying out the pages")
+    document = HTML(string=html, base_url=".").render()
+    pages = len(document.pages)
+    report(LAID_OUT_AT, f"Writing {pages} pages")
+    return document.write_pdf(), pages
+
+
+def evidence_pack_generate(*, pack_id: int) -> EvidencePack:
+    """Build a queued pack's PDF, recording progress as it goes. Idempotent: a finished pack is
+    left alone, so a redelivered task does no harm."""
+    pack = EvidencePack.objects.select_related("school", "partnership", "pupil__school").get(pk=pack_id)
+    if pack.status == EvidencePack.Status.DONE:
+        return pack
+    _set_progress(pack.pk, 1, "Starting", status=EvidencePack.Status.RUNNING, error="")
+    try:
+        pdf, pages = render_pack_pdf(
+            pack_scope(pack),
+            today=min(timezone.localdate(), pack.date_to),
+            progress=lambda percent, stage: _set_progress(pack.pk, percent, stage),
+        )
+    except Exception as exc:
+        _set_progress(
+            pack.pk,
+            0,
+            "Failed",
+            status=EvidencePack.Status.FAILED,
+            error=str(exc)[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    pack.file.save(f"evidence-pack-{pack.pk}-{pack.created_at:%Y%m%d}.pdf", ContentFile(pdf), save=False)
+    EvidencePack.objects.filter(pk=pack.pk).update(
+        file=pack.file.name,
+        pages=pages,
+        progress=100,
+        stage=f"Ready: {pages} pages",
+        status=EvidencePack.Status.DONE,
+        finished_at=timezone.now(),
+    )
+    pack.refresh_from_db()
+    return pack
+
+
+@transaction.atomic
+def evidence_pack_download_record(*, actor, pack: EvidencePack, ip=None) -> None:
+    """Every download of a pack is audited: it holds personal data about children."""
+    audit_record(
+        actor=actor,
+        action="evidence_pack.downloaded",
+        object_type="EvidencePack",
+        object_id=pack.pk,
+        details={"scope": pack.scope, "subject": pack.subject_name},
+        ip=ip,
+    )

@@ -1,0 +1,238 @@
+"""Inspection pages: the readiness grid, evidence packs (request, progress, download) and the
+census export. Views are thin: visibility through `apdash.selectors`, work in services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apdash.models import Partnership, Role
+from apdash.selectors import user_scope, visible_placements, visible_pupils, visible_schools
+from apdash.views import HOME_SECTIONS
+
+from . import rules, selectors, services
+from .forms import CensusForm, EvidencePackForm
+from .models import EvidencePack
+
+FIX_PAGES = {
+    "placement": lambda row, object_id: reverse("placements:placement_edit", args=[object_id]),
+    "visit": lambda row, object_id: reverse("placements:visit_create", args=[object_id]),
+    "risk_assessment": lambda row, object_id: reverse("safeguarding:placement", args=[object_id]),
+    "induction": lambda row, object_id: reverse("safeguarding:placement", args=[object_id]),
+    "provider": lambda row, object_id: reverse("providers:provider_detail", args=[object_id]),
+    "register": lambda row, object_id: f"{reverse('placements:register_grid')}?school={row.pupil.school_id}",
+    "pupil": lambda row, object_id: reverse("placements:pupil_detail", args=[row.pupil.pk]),
+    "safeguarding": lambda row, object_id: reverse("safeguarding:inbox"),
+}
+
+
+def _school_staff_only(request):
+    if not request.user.has_perm("placements.view_pupil_list"):
+        raise Http404
+
+
+def _grid(readiness):
+    """Rows of (column, cell, link to fix it) for the template."""
+    return [
+        {
+            "row": row,
+            "cells": [
+                (
+                    column,
+                    row.cells[column.key],
+                    FIX_PAGES[row.cells[column.key].fix.kind](row, row.cells[column.key].fix.object_id)
+                    if row.cells[column.key].fix
+                    else "",
+                )
+                for column in rules.COLUMNS
+            ],
+        }
+        for row in readiness.rows
+    ]
+
+
+@login_required
+def readiness(request):
+    _school_staff_only(request)
+    schools = list(visible_schools(request.user))
+    if not schools:
+        raise Http404
+    wanted = request.GET.get("school")
+    chosen = schools
+    if wanted:
+        chosen = [s for s in schools if str(s.pk) == wanted]
+        if not chosen:
+            raise Http404("No such school")
+    today = timezone.localdate()
+    result = selectors.readiness_for_user(request.user, school_ids=[s.pk for s in chosen], today=today)
+    return render(
+        request,
+        "inspection/readiness.html",
+        {
+            "readiness": result,
+            "rollup": selectors.rollup_table(result),
+            "grid": _grid(result),
+            "schools": schools,
+            "chosen": chosen[0] if wanted else None,
+            "columns": rules.COLUMNS,
+        },
+    )
+
+
+def _visible_packs(user):
+    scope = user_scope(user)
+    packs = EvidencePack.objects.select_related("school", "partnership", "pupil__school", "generated_by")
+    if scope.everything:
+        return packs
+    return packs.filter(
+        Q(school_id__in=scope.school_ids)
+        | Q(partnership_id__in=scope.partnership_ids)
+        | Q(pupil__school_id__in=scope.school_ids)
+    )
+
+
+def _pack_form(request, today):
+    default_from, default_to = selectors.default_pack_range(today)
+    return EvidencePackForm(
+        request.POST or None,
+        schools=visible_schools(request.user),
+        partnerships=Partnership.objects.filter(pk__in=user_scope(request.user).partnership_ids),
+        pupils=visible_pupils(request.user).filter(school__in=visible_schools(request.user)),
+        today=today,
+        initial={
+            "scope": EvidencePack.Scope.SCHOOL,
+            "date_from": default_from.strftime("%d/%m/%Y"),
+            "date_to": default_to.strftime("%d/%m/%Y"),
+        },
+    )
+
+
+@login_required
+def pack_list(request):
+    _school_staff_only(request)
+    today = timezone.localdate()
+    form = _pack_form(request, today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pack = services.evidence_pack_request(
+            actor=request.user,
+            scope=data["scope"],
+            school=data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None,
+            partnership=data.get("partnership"),
+            pupil=data.get("pupil"),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+        return redirect("inspection:pack_detail", pk=pack.pk)
+    return render(
+        request, "inspection/pack_list.html", {"form": form, "packs": _visible_packs(request.user)[:50]}
+    )
+
+
+@login_required
+def pack_detail(request, pk):
+    _school_staff_only(request)
+    pack = get_object_or_404(_visible_packs(request.user), pk=pk)
+    template = "inspection/pack_detail.html"
+    if request.htmx:
+        template += "#progress"
+    return render(request, template, {"pack": pack})
+
+
+@login_required
+def pack_download(request, pk):
+    _school_staff_only(request)
+    pack = get_object_or_404(_visible_packs(request.user), pk=pk, status=EvidencePack.Status.DONE)
+    services.evidence_pack_download_record(actor=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
+    return FileResponse(
+        pack.file.open("rb"),
+        as_attachment=True,
+        filename=f"evidence-pack-{pack.pk}-{pack.created_at:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+
+
+CENSUS_COLUMNS = [
+    ("upn", "UPN"),
+    ("surname", "Surname"),
+    ("forename", "Forename"),
+    ("date_of_birth", "Date of birth"),
+    ("school_urn", "School URN"),
+    ("provider", "Provider"),
+    ("start_date", "AP start date"),
+    ("end_date", "AP end date"),
+    ("provider_urn", "Provider URN"),
+    ("provider_ukprn", "Provider UKPRN"),
+    ("setting_type", "Setting type"),
+    ("association_type", "Association type"),
+    ("primary_reason", "Primary reason"),
+    ("attendance_pattern", "Attendance pattern"),
+    ("sessions_per_week", "Sessions per week"),
+]
+
+
+@login_required
+def census_export(request):
+    _school_staff_only(request)
+    form = CensusForm(request.POST or None, schools=visible_schools(request.user))
+    if request.method == "POST" and form.is_valid():
+        school, census_date = form.cleaned_data["school"], form.cleaned_data["census_date"]
+        rows = selectors.census_rows(
+            visible_placements(request.user, today=census_date).filter(pupil__school=school),
+            census_date=census_date,
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="ap-census-{school.urn}-{census_date:%Y-%m-%d}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow([label for _, label in CENSUS_COLUMNS])
+        for row in rows:
+            writer.writerow([row[key] for key, _ in CENSUS_COLUMNS])
+        return response
+    return render(request, "inspection/census.html", {"form": form})
+
+
+@require_POST
+@login_required
+def pack_retry(request, pk):
+    _school_staff_only(request)
+    old = get_object_or_404(_visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
+    pack = services.evidence_pack_request(
+        actor=request.user,
+        scope=old.scope,
+        school=old.school,
+        partnership=old.partnership,
+        pupil=old.pupil,
+        date_from=old.date_from,
+        date_to=old.date_to,
+    )
+    return redirect("inspection:pack_detail", pk=pack.pk)
+
+
+def home_sections(user, role, today):
+    """The head's readiness summary on their home page (see `apdash.views.HOME_SECTIONS`)."""
+    if role != Role.HEAD:
+        return []
+    schools = list(visible_schools(user))
+    result = selectors.readiness_for_user(user, school_ids=[s.pk for s in schools], today=today)
+    red = sum(1 for row in result.rows if row.status == rules.RED)
+    return [
+        {
+            "template": "inspection/home_readiness.html",
+            "rollup": selectors.rollup_table(result),
+            "readiness": result,
+            "pupils": len(result.rows),
+            "red": red,
+        }
+    ]
+
+
+HOME_SECTIONS.append(home_sections)
