@@ -29,6 +29,12 @@ def pupil_in_scope(user, pupil):
 
 
 @rules.predicate
+def placement_in_scope(user, placement):
+    # A school-side scope: provider staff reading a placement does not make it theirs to change.
+    return placement is not None and pupil_in_scope(user, placement.pupil)
+
+
+@rules.predicate
 def school_in_scope(user, school):
     scope = user_scope(user)
     return scope.everything or school.id in scope.school_ids
@@ -46,7 +52,7 @@ manages_calendar = is_superuser | is_partnership_coordinator
 rules.add_perm("placements.view_pupil", is_superuser | (is_school_staff & pupil_in_scope))
 rules.add_perm("placements.change_pupil", manages_placements & (is_superuser | pupil_in_scope))
 rules.add_perm("placements.add_placement", manages_placements)
-rules.add_perm("placements.change_placement", manages_placements)
+rules.add_perm("placements.change_placement", manages_placements & (is_superuser | placement_in_scope))
 rules.add_perm("placements.record_attendance", is_superuser | is_school_staff | is_provider_staff)
 rules.add_perm("apdash.manage_calendar", manages_calendar)
 rules.add_perm("apdash.manage_schools", is_superuser)

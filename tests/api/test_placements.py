@@ -3,6 +3,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from apdash.models import Membership, Role
 from placements.models import Placement, TimetableSlot
 from tests.api.helpers import ids, results
 from tests.factories import PlacementFactory, ProviderFactory, PupilFactory, placement_with_timetable
@@ -256,3 +257,16 @@ def test_placements_filter_by_pupil_provider_and_active_date(api, world):
     before = (current.start_date - timedelta(days=1)).isoformat()
     assert results(client.get(f"/api/v1/placements/?active_on={before}&pupil={pupil.id}")) == []
     assert client.get("/api/v1/placements/?pupil=abc").status_code == 400
+
+
+def test_a_coordinator_who_also_works_at_the_provider_cannot_change_another_schools_placement(api, world):
+    Membership.objects.create(user=world.coordinator, role=Role.PROVIDER_STAFF, provider=world.provider)
+    theirs = PlacementFactory(
+        pupil=PupilFactory(school=world.other), provider=world.provider, reason="Original"
+    )
+    client = api(world.coordinator)
+    assert client.get(f"/api/v1/placements/{theirs.id}/").status_code == 200
+    response = client.patch(f"/api/v1/placements/{theirs.id}/", {"reason": "Changed"}, format="json")
+    assert response.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.reason == "Original"
