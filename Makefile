@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CELERY_BROKER_URL=memory:// CELERY_TASK_ALWAYS_EAGER=true
 
-.PHONY: demo test install assets lint check-migrations serve benchmark clean
+.PHONY: demo test install assets lint benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,9 @@ lint:
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+
+## Benchmarks at county (default) or England scale: BENCH_SCALE=england make benchmark
+BENCH_SCALE ?= county
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apdash_bench
+benchmark: install assets
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/run.py --scale $(BENCH_SCALE)

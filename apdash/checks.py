@@ -75,6 +75,13 @@ def beat_schedule() -> list[tuple[str, str, dict, dict]]:
             {"minute": str(pm.minute), "hour": str(pm.hour), "day_of_week": weekdays},
         ),
         (
+            # Concerns must be acknowledged within an hour when urgent (APDASH_CONCERN_ACK_HOURS).
+            "Frequent checks (concern acknowledgement)",
+            "apdash.run_checks",
+            {"schedule": "frequent"},
+            {"minute": "*/15", "hour": "*", "day_of_week": "*"},
+        ),
+        (
             "Nightly compliance checks",
             "apdash.run_checks",
             {"schedule": "nightly"},

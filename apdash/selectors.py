@@ -29,6 +29,8 @@ class Scope:
     partnership_ids: frozenset[int] = frozenset()
     provider_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = field(default_factory=frozenset)
+    # Schools where the user is a DSL (school DSL, or partnership DSL for the partnership's schools).
+    dsl_school_ids: frozenset[int] = frozenset()
 
     @property
     def is_provider_only(self):
@@ -52,9 +54,16 @@ def user_scope(user) -> Scope:
         school_ids |= set(
             School.objects.filter(partnership_id__in=partnership_ids).values_list("id", flat=True)
         )
+    dsl_school_ids = {m[1] for m in memberships if m[0] == Role.DSL and m[1]}
+    dsl_partnerships = {m[2] for m in memberships if m[0] == Role.DSL and m[2]}
+    if dsl_partnerships:
+        dsl_school_ids |= set(
+            School.objects.filter(partnership_id__in=dsl_partnerships).values_list("id", flat=True)
+        )
     scope = Scope(
         everything=everything,
         school_ids=frozenset(school_ids),
+        dsl_school_ids=frozenset(dsl_school_ids),
         partnership_ids=partnership_ids,
         provider_ids=frozenset(m[3] for m in memberships if m[3]),
         roles=roles,
@@ -135,12 +144,19 @@ def visible_providers(user) -> QuerySet:
     return Provider.objects.filter(id__in=scope.provider_ids)
 
 
+# Flags that reveal a safeguarding concern exists: for the DSL's dashboards only (design.md).
+DSL_ONLY_FLAG_KINDS = ("concern_unacknowledged",)
+
+
 def visible_flags(user) -> QuerySet:
     """Flags about the user's schools, and provider-wide flags (no school) for providers where
-    the user's schools have pupils placed, or for everything in a partnership co-ordinator's view."""
+    the user's schools have pupils placed. Concern flags only for the schools where the user is
+    a DSL — not even a superuser sees that a concern exists otherwise."""
     Flag = apps.get_model("placements", "Flag")
     scope = user_scope(user)
-    qs = Flag.objects.select_related("school", "pupil", "placement", "provider")
+    qs = Flag.objects.select_related("school", "pupil", "placement", "provider").exclude(
+        Q(kind__in=DSL_ONLY_FLAG_KINDS) & ~Q(school_id__in=scope.dsl_school_ids)
+    )
     if scope.everything:
         return qs
     if not scope.school_ids:

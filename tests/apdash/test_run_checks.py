@@ -97,6 +97,8 @@ def test_the_migration_installs_the_beat_schedule_and_reinstalling_changes_nothi
     assert (afternoon.minute, afternoon.hour) == ("35", "14")
     assert '"nightly"' in tasks["Nightly compliance checks"].kwargs
     assert tasks["Morning digest of new red flags"].task == "placements.email_red_flag_digest"
+    frequent = tasks["Frequent checks (concern acknowledgement)"]
+    assert '"frequent"' in frequent.kwargs and frequent.crontab.minute == "*/15"
     links = tasks["Morning register links to providers"]
     assert links.task == "placements.email_register_links"
     assert (links.crontab.minute, links.crontab.hour, links.crontab.day_of_week) == ("30", "7", "1-5")

@@ -120,3 +120,27 @@ def test_provider_wide_flags_reach_schools_with_pupils_there_only():
     not_placed = member(Role.SCHOOL_COORDINATOR, school=SchoolFactory())
     assert visible_flags(placed_here).count() == 1
     assert visible_flags(not_placed).count() == 0
+
+
+def test_an_unacknowledged_concern_flag_reaches_the_schools_dsl_and_nobody_else():
+    partnership = PartnershipFactory()
+    school = SchoolFactory(partnership=partnership)
+    FlagFactory(kind="concern_unacknowledged", severity="red", school=school)
+    FlagFactory(kind="visit_due", severity="amber", school=school)
+    dsl = member(Role.DSL, school=school)
+    partnership_dsl = member(Role.DSL, partnership=partnership)
+    for user in (dsl, partnership_dsl):
+        assert set(visible_flags(user).values_list("kind", flat=True)) == {
+            "concern_unacknowledged",
+            "visit_due",
+        }
+    coordinator = member(Role.SCHOOL_COORDINATOR, school=school)
+    assert list(visible_flags(coordinator).values_list("kind", flat=True)) == ["visit_due"]
+    for user in (
+        coordinator,
+        member(Role.HEAD, school=school),
+        member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership),
+        member(Role.DSL, school=SchoolFactory()),
+        UserFactory(is_superuser=True),
+    ):
+        assert not visible_flags(user).filter(kind="concern_unacknowledged").exists()
