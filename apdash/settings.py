@@ -217,6 +217,8 @@ APDASH_PERSISTENT_ABSENCE_BELOW = env.float("APDASH_PERSISTENT_ABSENCE_BELOW", d
 APDASH_SITE_URL = env("APDASH_SITE_URL", default="http://127.0.0.1:8000")
 APDASH_TIMETABLE_EARLIEST = env("APDASH_TIMETABLE_EARLIEST", default="07:00")
 APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
+# Learning plans and QA reports: PDF or Word documents up to this size.
+APDASH_DOCUMENT_MAX_BYTES = env.int("APDASH_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

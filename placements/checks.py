@@ -18,7 +18,7 @@ from providers.models import Provider, ProviderAudit
 
 from . import rules
 from .flags import FlagCondition, flags_sync
-from .models import AttendanceMark, Flag, FollowUp, Placement, Visit
+from .models import AttendanceMark, Flag, FollowUp, Placement, Review, Visit
 from .services import hours_limits
 
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
@@ -360,7 +360,70 @@ def run_audits(now: datetime) -> list[CheckResult]:
     return [flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now)]
 
 
+# --- Plan reviews (DfE Feb 2025: at least half-termly; G §4g) ------------------------------------
+
+
+def run_reviews(now: datetime) -> list[CheckResult]:
+    """An active placement whose pupil's plan had no review in a half term that has ended: the
+    visit rule's half terms, with the pupil's review dates in place of visits. One flag per pupil
+    and half term, however many settings the pupil attends."""
+    today = _local(now).date()
+    conditions: dict[str, FlagCondition] = {}
+    year = academic_year_for(today)
+    if year is not None:
+        placements = list(
+            Placement.objects.filter(_active_between(today, today))
+            .select_related("pupil__school", "provider")
+            .prefetch_related("timetable")
+            .order_by("pupil_id", "start_date", "id")
+        )
+        schools = {p.pupil.school_id: p.pupil.school for p in placements}
+        days_by_school = school_days_by_school(schools.values(), year.start_date, year.end_date)
+        terms_by_partnership = {
+            partnership_id: half_terms_for(
+                partnership_id=partnership_id, start=year.start_date, end=min(today, year.end_date)
+            )
+            for partnership_id in {s.partnership_id for s in schools.values()}
+        }
+        reviews = defaultdict(list)
+        for pupil_id, day in Review.objects.filter(
+            date__gte=year.start_date, date__lte=year.end_date
+        ).values_list("plan__pupil_id", "date"):
+            reviews[pupil_id].append(day)
+        for placement in placements:
+            pupil = placement.pupil
+            terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
+            overdue = rules.review_overdue_half_terms(
+                start=placement.start_date,
+                end=placement.end_date,
+                weekdays=[s.weekday for s in placement.timetable.all()],
+                school_days=days_by_school[pupil.school_id],
+                half_terms=[rules.Term(t.id, t.start_date, t.end_date) for t in terms.values()],
+                review_dates=reviews[pupil.id],
+                today=today,
+            )
+            for term_id in overdue:
+                term = terms[term_id]
+                key = f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil.id}:half_term={term.id}"
+                conditions.setdefault(
+                    key,
+                    FlagCondition(
+                        key=key,
+                        severity=Flag.Severity.RED,
+                        message=f"{pupil.full_name}'s plan was not reviewed during {term}.",
+                        school_id=pupil.school_id,
+                        pupil_id=pupil.id,
+                        placement_id=placement.id,
+                        provider_id=placement.provider_id,
+                        subject_date=term.end_date,
+                        details={"half_term": term.id, "half_term_name": str(term)},
+                    ),
+                )
+    return [flags_sync(Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now)]
+
+
 registry.register("visits", run_visits)
 registry.register("hours", run_hours)
 registry.register("attendance", run_attendance, schedule="attendance")
 registry.register("audits", run_audits)
+registry.register("reviews", run_reviews)

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from apdash.models import School
 from apdash.selectors import user_scope, visible_providers
 
-from .models import ProviderAudit
+from .models import ProviderAudit, QAVisit
 
 # Apps to the left add what they own to a provider's page (placements: the user's own pupils
 # there with their weekly hours against the limits) without this app importing them.
@@ -71,3 +72,40 @@ def audit_status(provider, today) -> str:
 
 def provider_page_sections(user, provider, *, today):
     return [section(user, provider, today) for section in PROVIDER_PAGE_SECTIONS]
+
+
+# --- Quality assurance (G §3e: QA reports shared across the partnership) ---------------------------
+
+
+def qa_visits_visible_to(user):
+    """QA visits shared with a partnership are visible to every school of that partnership and to
+    no other; a visit a school kept to itself (no partnership) only to that school."""
+    scope = user_scope(user)
+    visits = QAVisit.objects.select_related("provider", "partnership", "school")
+    if scope.everything:
+        return visits
+    if not scope.school_ids:
+        return visits.none()
+    partnerships = School.objects.filter(id__in=scope.school_ids).values("partnership_id")
+    return visits.filter(
+        Q(partnership_id__in=partnerships) | Q(partnership__isnull=True, school_id__in=scope.school_ids)
+    )
+
+
+def audits_visible_to(user):
+    """Audits of the providers on the user's register (the directory audit is shared, G §3a)."""
+    return ProviderAudit.objects.filter(provider__in=visible_providers(user)).select_related("provider")
+
+
+def quality_section(user, provider, today) -> dict:
+    """For a provider's page: its QA visits the user may read, newest first."""
+    return {
+        "template": "providers/quality_section.html",
+        "provider": provider,
+        "qa_visits": list(
+            qa_visits_visible_to(user).filter(provider=provider).order_by("-visited_on", "-pk")
+        ),
+    }
+
+
+PROVIDER_PAGE_SECTIONS.append(quality_section)

@@ -257,3 +257,57 @@ class InductionFactory(factory.django.DjangoModelFactory):
     told_what_to_do_if_unsafe = True
     provider_dsl_name = "Dee Marsh"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+class LearningPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.LearningPlan"
+
+    pupil = factory.SubFactory(PupilFactory)
+    needs_summary = "Anxiety in large groups; reading age two years below."
+    rationale = "Small practical groups at the setting keep the pupil in education while anxiety is treated."
+    goal = Placement.Goal.REINTEGRATION
+    goal_target_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Milestone"
+
+    plan = factory.SubFactory(LearningPlanFactory)
+    description = factory.Sequence(lambda n: f"Milestone {n}")
+    measure = "Attendance at the setting of 90% or more over a half term"
+    target_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Review"
+
+    plan = factory.SubFactory(LearningPlanFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    attended_school = True
+    attended_provider = True
+    decisions = "Continue the placement; next review in six weeks."
+    next_review_on = factory.LazyAttribute(lambda o: o.date + timedelta(days=42))
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Qualification"
+
+    pupil = factory.SubFactory(PupilFactory)
+    area = "english"
+    subject = "Functional Skills English"
+    level = "Level 1"
+    awarding_body = "City & Guilds"
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placements.Outcome"
+
+    pupil = factory.SubFactory(PupilFactory)
+    recorded_on = factory.LazyFunction(timezone.localdate)
+    destination = "fe"
+    destination_name = "Wendlowshire College"

@@ -1,0 +1,31 @@
+"""Writes for provider audits and quality-assurance visits (G §3b–e)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import ProviderAudit, QAVisit
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def provider_audit_record(*, actor=None, provider, **fields) -> ProviderAudit:
+    """Record the provider's annual directory audit (G §3a–c)."""
+    audit = ProviderAudit(provider=provider, recorded_by=_user(actor), **fields)
+    audit.full_clean()
+    audit.save()
+    return audit
+
+
+@transaction.atomic
+def qa_visit_record(*, actor=None, provider, school=None, partnership=None, **fields) -> QAVisit:
+    """Record a QA visit. With a partnership, its report is shared with every school of it (G §3e)."""
+    visit = QAVisit(
+        provider=provider, school=school, partnership=partnership, recorded_by=_user(actor), **fields
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
