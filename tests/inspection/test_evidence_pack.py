@@ -1,0 +1,294 @@
+import re
+from datetime import date, time
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from apdash.models import AuditEvent, Role, School
+from inspection import selectors, services
+from inspection.models import EvidencePack
+from placements.models import Placement
+from safeguarding.models import Concern, ConcernEntry
+from tests.factories import (
+    ConcernEntryFactory,
+    ConcernFactory,
+    ProviderAuditFactory,
+    ProviderFactory,
+    PupilFactory,
+    SchoolFactory,
+    member,
+    placement_with_timetable,
+    seed_calendar,
+)
+from tests.inspection.pdf import page_texts, save_pngs
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "1. Summary",
+    "2. Planning-call sheet: providers used",
+    "3. Provider register: registration, audits and quality assurance",
+    "4. Each pupil in alternative provision",
+    "5. Unregistered providers: hours and days against the limits",
+    "6. Open flags and what is being done",
+]
+
+
+def _pages_of(pages, heading, next_heading):
+    # Skip the contents (page 1 onwards until the summary): sections start on a fresh page.
+    start = next(i for i, text in enumerate(pages) if i > 0 and f"{heading} Evidences:" in text)
+    end = next(i for i, text in enumerate(pages) if i > start and f"{next_heading} Evidences:" in text)
+    return " ".join(pages[start:end])
+
+
+@pytest.fixture
+def demo_pack(settings):
+    call_command("seed_demo")
+    school = School.objects.get(urn="140101")
+    today = timezone.localdate()
+    first, last = selectors.default_pack_range(today)
+    scope = selectors.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
+    pdf, pages = services.render_pack_pdf(scope, today=today)
+    return school, pdf, pages
+
+
+def test_the_demo_schools_pack_reads_back_with_contents_pupils_providers_and_no_concern_text(demo_pack):
+    school, pdf, page_count = demo_pack
+    pages = page_texts(pdf)
+    assert len(pages) == page_count and page_count > 10
+    save_pngs(pdf, "demo-school", pages=4)
+
+    # Running header and page numbers on every page.
+    for number, text in enumerate(pages, start=1):
+        assert "OFFICIAL-SENSITIVE" in text and school.name in text
+        assert f"Page {number} of {page_count}" in text
+
+    # Contents: each section and each pupil, with the page it starts on.
+    contents = pages[0] + pages[1]
+    placements = list(
+        Placement.objects.filter(pupil__school=school)
+        .filter(end_date__isnull=True)
+        .select_related("pupil", "provider")
+    )
+    pupils = {p.pupil for p in placements}
+    for heading in SECTIONS:
+        assert heading in contents
+    for pupil in pupils:
+        assert pupil.full_name in contents
+
+    # Each pupil's own section names them and each of their providers.
+    text = " ".join(pages)
+    for placement in placements:
+        pupil_pages = [t for t in pages if f"{placement.pupil.full_name} Evidences: G §1a–e" in t]
+        assert pupil_pages, placement.pupil.full_name
+        assert placement.provider.name in " ".join(pupil_pages)
+        assert placement.pupil.upn in text
+
+    # The planning-call sheet: each provider with its registration, URN and number of pupils.
+    sheet = _pages_of(pages, SECTIONS[1], SECTIONS[2])
+    by_provider = {}
+    for placement in placements:
+        by_provider.setdefault(placement.provider, set()).add(placement.pupil_id)
+    for provider, pupil_ids in by_provider.items():
+        assert provider.name in sheet
+        status = provider.get_registration_status_display()
+        reference = (
+            f"URN {provider.urn}"
+            if provider.urn
+            else (f"UKPRN {provider.ukprn}" if provider.ukprn else "No URN or UKPRN")
+        )
+        row = sheet[sheet.index(provider.name) :][:400]
+        assert re.search(rf"{status}\s*{re.escape(reference)}\s*{len(pupil_ids)}\b", row), row
+
+    # Each section names what it evidences.
+    assert "Evidences: para 399, para 400, para 401, para 402" in text
+    assert "Evidences: Ofsted planning call" in text
+
+    # No safeguarding narrative: not the descriptions, not the chronology.
+    concerns = Concern.objects.filter(pupil__school=school)
+    assert concerns.exists()
+    narrative = [c.description for c in concerns] + [c.immediate_action for c in concerns]
+    narrative += list(ConcernEntry.objects.filter(concern__in=concerns).values_list("text", flat=True))
+    for words in narrative:
+        fragment = " ".join(words.split()[:5])
+        assert fragment not in text, fragment
+    for word in ("Bruising", "trainers", "football", "Early help assessment", "no food"):
+        assert word not in text
+
+
+def _small_school():
+    seed_calendar(2026)
+    school = SchoolFactory(name="Fernhill School")
+    provider = ProviderFactory(
+        name="Canal Side Horticulture", urn="", registration_checked_on=date(2026, 9, 1)
+    )
+    ProviderAuditFactory(provider=provider)
+    pupil = PupilFactory(school=school, first_name="Ruby", last_name="Nowak")
+    placement = placement_with_timetable(
+        pupil=pupil,
+        provider=provider,
+        days=(0, 2),
+        start=time(9, 0),
+        end=time(12, 0),
+        start_date=date(2026, 9, 7),
+        census_reason="CUR",
+    )
+    concern = ConcernFactory(pupil=pupil, placement=placement, description="Zebra quartz whisper detail.")
+    ConcernEntryFactory(concern=concern, text="Marmalade kestrel chronology entry.")
+    return school, pupil, placement
+
+
+def test_a_single_pupils_pack_from_the_command_line(tmp_path):
+    school, pupil, _ = _small_school()
+    out = tmp_path / "pupil.pdf"
+    call_command(
+        "evidence_pack",
+        "--school",
+        school.urn,
+        "--pupil",
+        pupil.upn,
+        "--from",
+        "2026-09-01",
+        "--to",
+        "2026-11-20",
+        "--out",
+        str(out),
+    )
+    pages = page_texts(out.read_bytes())
+    text = " ".join(pages)
+    assert "Ruby Nowak" in text and "Canal Side Horticulture" in text
+    assert "1 raised, 0 acknowledged by the DSL" in text
+    assert "Zebra" not in text and "Marmalade" not in text
+    assert "Evidence from 1 September 2026 to 20 November 2026" in text
+
+
+def test_the_command_refuses_an_unknown_school(tmp_path):
+    with pytest.raises(Exception, match="No school with URN 999999"):
+        call_command("evidence_pack", "--school", "999999", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_asking_for_a_pack_generates_it_and_the_download_is_audited(
+    client, django_capture_on_commit_callbacks
+):
+    school, _, _ = _small_school()
+    user = member(Role.SCHOOL_COORDINATOR, school=school)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("inspection:pack_list"),
+            {"scope": "school", "school": school.pk, "date_from": "01/09/2026", "date_to": "20/11/2026"},
+        )
+    pack = EvidencePack.objects.get()
+    assert response.status_code == 302 and response.url == reverse("inspection:pack_detail", args=[pack.pk])
+    # Eager Celery in tests runs the task when the request's transaction commits.
+    pack.refresh_from_db()
+    assert (pack.status, pack.progress, pack.generated_by) == ("done", 100, user)
+    page = client.get(reverse("inspection:pack_detail", args=[pack.pk])).content.decode()
+    assert "Download the evidence pack (PDF)" in page
+    download = client.get(reverse("inspection:pack_download", args=[pack.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        action="evidence_pack.downloaded", object_id=str(pack.pk), actor=user
+    ).exists()
+
+
+def test_the_progress_partial_polls_until_the_pack_is_ready(client):
+    school = SchoolFactory()
+    user = member(Role.SCHOOL_COORDINATOR, school=school)
+    pack = EvidencePack.objects.create(
+        school=school,
+        date_from=date(2026, 9, 1),
+        date_to=date(2026, 11, 20),
+        status="running",
+        progress=40,
+        stage="Gathered evidence for 10 of 25 pupils",
+    )
+    client.force_login(user)
+    partial = client.get(reverse("inspection:pack_detail", args=[pack.pk]), headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert 'aria-valuenow="40"' in body and "every 1s" in body and "<html" not in body
+    assert "10 of 25 pupils" in body
+
+
+def test_someone_elses_pack_is_not_found(client):
+    pack = EvidencePack.objects.create(
+        school=SchoolFactory(), date_from=date(2026, 9, 1), date_to=date(2026, 11, 20), status="done"
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=SchoolFactory()))
+    for name in ("inspection:pack_detail", "inspection:pack_download"):
+        assert client.get(reverse(name, args=[pack.pk])).status_code == 404
+
+
+def test_a_pack_request_with_dates_the_wrong_way_round_is_refused_and_nothing_is_queued(client):
+    school = SchoolFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    response = client.post(
+        reverse("inspection:pack_list"),
+        {"scope": "school", "school": school.pk, "date_from": "20/11/2026", "date_to": "01/09/2026"},
+    )
+    assert "The end date must be on or after the start date" in response.content.decode()
+    assert not EvidencePack.objects.exists()
+
+
+def test_a_pupil_pack_needs_a_pupil_of_the_users_schools(client):
+    school = SchoolFactory()
+    other = PupilFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    response = client.post(
+        reverse("inspection:pack_list"),
+        {
+            "scope": "pupil",
+            "school": school.pk,
+            "upn": other.upn,
+            "date_from": "01/09/2026",
+            "date_to": "20/11/2026",
+        },
+    )
+    assert f"No pupil with UPN {other.upn} at your schools" in response.content.decode()
+    assert not EvidencePack.objects.exists()
+
+
+def test_the_census_export_lists_placements_running_on_the_census_date(client):
+    school, pupil, placement = _small_school()
+    registered = ProviderFactory(
+        name="Wendlowshire College",
+        provider_type="fe_college",
+        ukprn="10004044",
+        registration_status="registered",
+    )
+    placement_with_timetable(
+        pupil=PupilFactory(school=school),
+        provider=registered,
+        days=(0, 1, 2, 3, 4),
+        start_date=date(2026, 9, 7),
+        census_reason="PEX",
+        commissioned_by="partnership",
+    )
+    placement_with_timetable(
+        pupil=PupilFactory(school=school), start_date=date(2026, 10, 10)
+    )  # after census day
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    response = client.post(
+        reverse("inspection:census_export"), {"school": school.pk, "census_date": "01/10/2026"}
+    )
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert lines[0].startswith("UPN,Surname,Forename,Date of birth,School URN,Provider,AP start date")
+    assert len(lines) == 3
+    rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+    horticulture = rows[pupil.upn]
+    assert horticulture[10:15] == ["OTH", "School arranged", "CUR", "Part-time", "2"]
+    college = next(r for upn, r in rows.items() if upn != pupil.upn)
+    assert college[8:15] == ["", "10004044", "", "LA arranged", "PEX", "Full-time", "10"]
+
+
+def test_the_census_export_rejects_a_bad_date_with_a_clear_message(client):
+    school = SchoolFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    response = client.post(
+        reverse("inspection:census_export"), {"school": school.pk, "census_date": "31/02/2026"}
+    )
+    assert "Enter a real date, like 23/11/2026" in response.content.decode()
