@@ -449,7 +449,11 @@ class Review(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["plan", "date"])]
         constraints = [
-            models.CheckConstraint(name="review_next_after_date", condition=Q(next_review_on__gt=F("date"))),
+            models.CheckConstraint(
+                name="review_next_after_date",
+                condition=Q(next_review_on__gt=F("date")),
+                violation_error_message="The next review must be after this one.",
+            ),
         ]
 
     def __str__(self):
@@ -549,6 +553,9 @@ class Outcome(models.Model):
             models.CheckConstraint(
                 name="outcome_reintegration_or_destination",
                 condition=Q(reintegrated_on__isnull=False) | ~Q(destination=""),
+                violation_error_message=(
+                    "Enter the date the pupil returned to mainstream school, or their post-16 destination."
+                ),
             ),
         ]
 

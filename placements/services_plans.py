@@ -98,10 +98,6 @@ def outcome_record(*, actor=None, pupil, outcome: Outcome | None = None, **field
         setattr(outcome, name, value)
     if outcome.placement_id and outcome.placement.pupil_id != pupil.id:
         raise ValidationError({"placement": "Choose one of this pupil's placements."})
-    if not outcome.reintegrated_on and not outcome.destination:
-        raise ValidationError(
-            "Enter the date the pupil returned to mainstream school, or their post-16 destination."
-        )
     outcome.full_clean()
     outcome.save()
     return outcome

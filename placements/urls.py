@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, flags, imports, placements, pupils, register, today, visits
+from .views import attendance, flags, governors, imports, placements, plans, pupils, register, today, visits
 
 app_name = "placements"
 
@@ -33,4 +33,16 @@ urlpatterns = [
     path("attendance/links/<int:pk>/revoke/", attendance.register_link_revoke, name="register_link_revoke"),
     path("placements/<int:placement_id>/visits/new/", visits.visit_create, name="visit_create"),
     path("visits/coverage/", visits.visit_coverage, name="visit_coverage"),
+    path("pupils/<int:pupil_id>/plan/", plans.plan_edit, name="plan_edit"),
+    path("pupils/<int:pupil_id>/plan/document/", plans.plan_document, name="plan_document"),
+    path("pupils/<int:pupil_id>/milestones/new/", plans.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", plans.milestone_edit, name="milestone_edit"),
+    path("pupils/<int:pupil_id>/reviews/new/", plans.review_create, name="review_create"),
+    path("reviews/<int:pk>/", plans.review_detail, name="review_detail"),
+    path(
+        "pupils/<int:pupil_id>/qualifications/new/", plans.qualification_create, name="qualification_create"
+    ),
+    path("qualifications/<int:pk>/edit/", plans.qualification_edit, name="qualification_edit"),
+    path("pupils/<int:pupil_id>/outcomes/new/", plans.outcome_create, name="outcome_create"),
+    path("governors/", governors.governor_report, name="governor_report"),
 ]
