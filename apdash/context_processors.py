@@ -29,6 +29,7 @@ def navigation(request):
         ]
         if roles & {Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR, Role.HEAD, Role.SUPERUSER}:
             items.append(("Inspection", reverse("inspection:readiness")))
+            items.append(("Governors", reverse("placements:governor_report")))
     elif Role.PROVIDER_STAFF in roles:
         for provider_id in sorted(user_scope(user).provider_ids):
             items.append(("Register", reverse("placements:provider_register", args=[provider_id])))

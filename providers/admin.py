@@ -27,7 +27,7 @@ class ProviderAuditAdmin(admin.ModelAdmin):
 
 @admin.register(QAVisit)
 class QAVisitAdmin(admin.ModelAdmin):
-    list_display = ["provider", "visited_on", "visitor", "judgement"]
-    list_filter = ["judgement"]
+    list_display = ["provider", "visited_on", "visitor", "judgement", "partnership", "school"]
+    list_filter = ["judgement", "partnership"]
     list_select_related = ["provider"]
     autocomplete_fields = ["provider"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from apdash.demo import DemoWorld, _user
 from apdash.models import Membership, Role
 
-from .models import Provider, ProviderAudit
+from .models import Provider, ProviderAudit, QAVisit
 
 PROVIDERS = [
     # (name, type, registered?)
@@ -122,4 +122,46 @@ def seed_audits(world: DemoWorld) -> None:
             registration_law_understood=True,
             safeguarding_checks_confirmed_in_writing=True,
             next_due_on=audited_on + timedelta(days=365),
+        )
+
+
+QA_STRENGTHS = [
+    "Calm, well-organised workshop; staff know each pupil well.",
+    "Clear induction; pupils could say who the DSL is and what to do if they feel unsafe.",
+    "Session-by-session registers sent to schools by 10am.",
+]
+QA_ACTIONS = [
+    "Share written schemes of work for the vocational units.",
+    "Record absence calls with the time the school was told.",
+    "Confirm in writing the DBS checks on the two new sessional staff.",
+]
+
+
+def seed_qa_visits(world: DemoWorld) -> None:
+    """QA visits on the partnership's framework (G §3e) to the providers in use: most shared with
+    every school of the first partnership, one kept by a single school."""
+    if QAVisit.objects.exists():
+        return
+    partnership = world.partnerships[0]
+    school = next(s for s in world.schools if s.partnership_id == partnership.id)
+    in_use = list(Provider.objects.filter(placements__end_date__isnull=True).distinct().order_by("name"))
+    rng = world.rng
+    for i, provider in enumerate(in_use[:8]):
+        scores = [rng.choice([2, 3, 3, 4]) for _ in range(6)]
+        judgement = {4: "strong", 3: "secure", 2: "developing"}[round(sum(scores) / 6)]
+        QAVisit.objects.create(
+            provider=provider,
+            partnership=None if i == 7 else partnership,
+            school=school,
+            visited_on=world.today - timedelta(days=rng.randint(10, 70)),
+            visitor="Partnership quality lead",
+            safeguarding_score=scores[0],
+            curriculum_score=scores[1],
+            teaching_score=scores[2],
+            attendance_behaviour_score=scores[3],
+            personal_development_score=scores[4],
+            leadership_score=scores[5],
+            strengths=rng.choice(QA_STRENGTHS),
+            actions=rng.choice(QA_ACTIONS),
+            judgement=judgement,
         )

@@ -12,8 +12,9 @@ from apdash.models import School
 from placements.demo import seed_placements
 from placements.demo_attendance import seed_attendance
 from placements.demo_flags import seed_flags
+from placements.demo_plans import seed_plans
 from placements.models import Placement, Pupil
-from providers.demo import seed_audits, seed_providers
+from providers.demo import seed_audits, seed_providers, seed_qa_visits
 from providers.models import Provider
 from safeguarding.demo import seed_safeguarding
 
@@ -24,6 +25,8 @@ SEEDERS = [
     seed_placements,
     seed_attendance,
     seed_audits,
+    seed_qa_visits,
+    seed_plans,
     seed_safeguarding,
     seed_flags,
 ]
