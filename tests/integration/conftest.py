@@ -61,12 +61,16 @@ def celery_worker_process(transactional_db):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    previous = {
-        "broker_url": celery_app.conf.broker_url,
-        "result_backend": celery_app.conf.result_backend,
-        "task_always_eager": celery_app.conf.task_always_eager,
+    # The app reads Django settings under the CELERY_ namespace, so only the namespaced keys
+    # really switch eager mode off and point the producer at Redis.
+    switched = {
+        "CELERY_TASK_ALWAYS_EAGER": False,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
     }
-    celery_app.conf.update(broker_url=broker, result_backend=broker, task_always_eager=False)
+    previous = {key: celery_app.conf.get(key) for key in switched}
+    celery_app.conf.update(switched)
+    celery_app.__dict__.pop("backend", None)  # the result backend is cached on first use
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -85,4 +89,5 @@ def celery_worker_process(transactional_db):
             worker.kill()
         log.close()
         (ROOT / f".celery-{queue}.log").unlink(missing_ok=True)
-        celery_app.conf.update(**previous)
+        celery_app.conf.update(previous)
+        celery_app.__dict__.pop("backend", None)

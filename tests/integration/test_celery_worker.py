@@ -1,4 +1,5 @@
 import pytest
+from celery.result import EagerResult
 
 from apdash.celery import ping
 
@@ -7,5 +8,8 @@ pytestmark = pytest.mark.integration
 
 def test_a_real_worker_on_redis_runs_a_task_and_returns_its_result(celery_worker_process):
     result = ping.apply_async(args=["apdash"], queue=celery_worker_process)
-    assert result.get(timeout=30) == {"pong": "apdash"}
+    assert not isinstance(result, EagerResult), "the task ran in the test process, not on the worker"
+    reply = result.get(timeout=30)
+    assert reply["pong"] == "apdash"
+    assert reply["worker"].startswith(f"{celery_worker_process}@")
     assert result.successful()

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from celery import group
+from celery.result import EagerResult
 
 from apdash.tasks import run_check
 from placements.models import Flag
@@ -31,6 +32,7 @@ def test_a_real_worker_runs_the_check_tasks_and_the_flags_appear(celery_worker_p
     seed_world()
     names = ["visits", "hours", "attendance", "audits"]
     results = group(run_check.s(name, AT).set(queue=celery_worker_process) for name in names).apply_async()
+    assert not any(isinstance(r, EagerResult) for r in results.results), "must run on the worker"
     by_kind = {r["kind"]: r for batch in results.get(timeout=60) for r in batch}
     assert by_kind["visit_overdue"]["still_open"] == 12
     assert by_kind["hours_breach_pupil"]["still_open"] == 4
