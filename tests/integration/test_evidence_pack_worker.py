@@ -4,17 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apdash.celery import app as celery_app
 from apdash.models import School
 from inspection import selectors
 from inspection.models import EvidencePack
 from inspection.tasks import evidence_pack_generate
 from tests.inspection.pdf import page_texts, save_pngs
-from tests.services import redis_url
 
 pytestmark = pytest.mark.integration
-
-NAMESPACED = ("CELERY_TASK_ALWAYS_EAGER", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
 
 
 @pytest.fixture
@@ -33,15 +29,7 @@ def shared_media(tmp_path, settings, monkeypatch):
 
 @pytest.fixture
 def pack_worker(shared_media, celery_worker_process):
-    # With the CELERY settings namespace, `conf.update(task_always_eager=False)` in the worker
-    # fixture leaves the test settings' eager mode on; the namespaced key really switches it off,
-    # so the task goes to the worker rather than running in this process.
-    previous = {key: celery_app.conf.get(key) for key in NAMESPACED}
-    celery_app.conf.update(
-        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=redis_url(), CELERY_RESULT_BACKEND=redis_url()
-    )
-    yield celery_worker_process
-    celery_app.conf.update(**previous)
+    return celery_worker_process
 
 
 def test_a_real_worker_generates_the_demo_schools_pack_and_progress_reaches_100(pack_worker):
