@@ -322,7 +322,7 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
 
 
 def settings_threshold() -> float:
-    return float(getattr(settings, "APDASH_PERSISTENT_ABSENCE_BELOW", 90.0))
+    return settings.APDASH_PERSISTENT_ABSENCE_BELOW
 
 
 def register_links(user, *, today: date):
@@ -333,26 +333,6 @@ def register_links(user, *, today: date):
         .select_related("provider", "created_by")
         .order_by("-date", "provider__name")
     )
-
-
-def providers_with_register(*, day: date) -> list[tuple[object, int]]:
-    """Providers with at least one pupil timetabled that day (a school day for the pupil's school),
-    with how many pupils. Three queries."""
-    placements = list(
-        Placement.objects.filter(start_date__lte=day, timetable__weekday=day.weekday())
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .select_related("provider", "pupil__school")
-        .distinct()
-    )
-    schools = {p.pupil.school_id: p.pupil.school for p in placements}
-    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
-    counts = defaultdict(int)
-    providers = {}
-    for placement in placements:
-        if day in open_days.get(placement.pupil.school_id, ()):
-            providers[placement.provider_id] = placement.provider
-            counts[placement.provider_id] += 1
-    return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]
 
 
 # --- Coordinator workspace: today board, pupil page --------------------------------------------
@@ -702,6 +682,26 @@ def open_flags_for_provider(user, provider):
         .filter(provider=provider, resolved_at__isnull=True)
         .order_by("-severity", "-opened_at")
     )
+
+
+def providers_with_register(*, day: date) -> list[tuple[object, int]]:
+    """Providers with at least one pupil timetabled that day (a school day for the pupil's school),
+    with how many pupils. Three queries."""
+    placements = list(
+        Placement.objects.filter(start_date__lte=day, timetable__weekday=day.weekday())
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("provider", "pupil__school")
+        .distinct()
+    )
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
+    counts = defaultdict(int)
+    providers = {}
+    for placement in placements:
+        if day in open_days.get(placement.pupil.school_id, ()):
+            providers[placement.provider_id] = placement.provider
+            counts[placement.provider_id] += 1
+    return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]
 
 
 def red_flag_digests(*, since: datetime, until: datetime):

@@ -11,6 +11,10 @@ from placements.models import AttendanceMark, Flag, FollowUp, Placement, Pupil, 
 from providers.models import Provider, ProviderAudit, QAVisit
 
 PASSWORD = "correct-horse-battery"
+# Plain names (no apostrophes to be HTML-escaped), unique through the sequence number, so a test
+# can look for a pupil's name in a page.
+FIRST_NAMES = ["Amelia", "Bailey", "Callum", "Daisy", "Ellis", "Freya", "Harvey", "Isla", "Kai", "Leah"]
+LAST_NAMES = ["Ashworth", "Brennan", "Carver", "Dunmore", "Everett", "Fenwick", "Garside", "Holloway"]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@school.example")
-    full_name = factory.Faker("name", locale="en_GB")
+    full_name = factory.Sequence(lambda n: f"{FIRST_NAMES[n % len(FIRST_NAMES)]} Staff{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -100,8 +104,8 @@ class PupilFactory(factory.django.DjangoModelFactory):
         if n < 1000
         else rules.upn_for(la_code="801", establishment=f"{n // 1000:04d}", year=11, serial=n % 1000)
     )
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.Sequence(lambda n: FIRST_NAMES[n % len(FIRST_NAMES)])
+    last_name = factory.Sequence(lambda n: f"{LAST_NAMES[n % len(LAST_NAMES)]}{n}")
     date_of_birth = date(2011, 5, 17)
     year_group = 10
     school = factory.SubFactory(SchoolFactory)
