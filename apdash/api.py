@@ -76,6 +76,23 @@ def request_user(serializer):
     return getattr(request, "user", None)
 
 
+class ScopedChoicesMixin:
+    """Related fields offer only what the requesting user may see or manage: `scoped_fields` maps
+    a field name to a function of the user returning its queryset (none without a user, as when
+    the schema is generated)."""
+
+    scoped_fields: dict = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = request_user(self)
+        for name, queryset_for in self.scoped_fields.items():
+            field = fields.get(name)
+            if field is not None and getattr(field, "queryset", None) is not None:
+                field.queryset = queryset_for(user) if user is not None else field.queryset.none()
+        return fields
+
+
 class IdFilter(filters.NumberFilter):
     """An id in a query string: a whole number, matched without revealing whether it exists."""
 
@@ -256,22 +273,15 @@ def partnerships_to_manage(user):
     return Partnership.objects.filter(id__in=user_scope(user).partnership_ids)
 
 
-class HalfTermSerializer(FullCleanSerializer):
+class HalfTermSerializer(ScopedChoicesMixin, FullCleanSerializer):
     academic_year = AcademicYearLabelField(help_text="For example 2026/27; created if new.")
+    scoped_fields = {"partnership": lambda user: partnerships_to_manage(user)}
 
     class Meta:
         model = HalfTerm
         fields = ["id", "academic_year", "name", "start_date", "end_date", "partnership"]
         # The unique (academic year, name, partnership) rule is checked by full_clean with a plain message.
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = request_user(self)
-        fields["partnership"].queryset = (
-            partnerships_to_manage(user) if user is not None else Partnership.objects.none()
-        )
-        return fields
 
     def resolve(self, validated_data):
         if "academic_year" in validated_data:
@@ -315,26 +325,18 @@ class HalfTermViewSet(ApiViewSet):
         )
 
 
-class ClosureSerializer(FullCleanSerializer):
+def _schools_to_manage(user):
+    if user_scope(user).everything:
+        return School.objects.all()
+    return School.objects.filter(partnership__in=partnerships_to_manage(user))
+
+
+class ClosureSerializer(ScopedChoicesMixin, FullCleanSerializer):
+    scoped_fields = {"partnership": lambda user: partnerships_to_manage(user), "school": _schools_to_manage}
+
     class Meta:
         model = Closure
         fields = ["id", "date", "school", "partnership", "reason"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = request_user(self)
-        if user is None:
-            fields["school"].queryset = School.objects.none()
-            fields["partnership"].queryset = Partnership.objects.none()
-            return fields
-        partnerships = partnerships_to_manage(user)
-        fields["partnership"].queryset = partnerships
-        fields["school"].queryset = (
-            School.objects.all()
-            if user_scope(user).everything
-            else School.objects.filter(partnership__in=partnerships)
-        )
-        return fields
 
     def validate(self, attrs):
         school = attrs.get("school", getattr(self.instance, "school", None))

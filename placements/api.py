@@ -26,6 +26,7 @@ from apdash.api import (
     FullCleanSerializer,
     IdFilter,
     RulesWritePermission,
+    ScopedChoicesMixin,
     drf_validation_error,
     request_user,
 )
@@ -49,10 +50,16 @@ def school_placements(user):
     return visible_placements(user)
 
 
+def _marks_of_school_placements(user):
+    return AttendanceMark.objects.filter(placement__in=school_placements(user))
+
+
 # --- Pupils --------------------------------------------------------------------------------------
 
 
-class PupilSerializer(serializers.ModelSerializer):
+class PupilSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+    scoped_fields = {"school": visible_schools}
+
     class Meta:
         model = Pupil
         fields = [
@@ -70,13 +77,6 @@ class PupilSerializer(serializers.ModelSerializer):
         ]
         # The service checks uniqueness after normalising the UPN, with a plain message.
         extra_kwargs = {"upn": {"validators": [], "help_text": "13 characters, for example B801200005001"}}
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = request_user(self)
-        if user is not None:
-            fields["school"].queryset = visible_schools(user)
-        return fields
 
     def validate_upn(self, value):
         problem = rules.upn_problem(value)
@@ -141,7 +141,8 @@ class HoursAssessmentSerializer(serializers.Serializer):
     message = serializers.CharField(allow_null=True)
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+    scoped_fields = {"pupil": visible_pupils, "provider": visible_providers}
     timetable = TimetableSlotSerializer(many=True, required=False)
     weekly_hours = serializers.SerializerMethodField()
     days_per_week = serializers.SerializerMethodField()
@@ -173,14 +174,6 @@ class PlacementSerializer(serializers.ModelSerializer):
             "days_per_week",
             "hours_warning",
         ]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = request_user(self)
-        if user is not None:
-            fields["pupil"].queryset = visible_pupils(user)
-            fields["provider"].queryset = visible_providers(user)
-        return fields
 
     @staticmethod
     def _slots(placement) -> list[rules.Slot]:
@@ -321,7 +314,9 @@ class PlacementViewSet(ApiViewSet):
 # --- Visits --------------------------------------------------------------------------------------
 
 
-class VisitSerializer(FullCleanSerializer):
+class VisitSerializer(ScopedChoicesMixin, FullCleanSerializer):
+    scoped_fields = {"placement": school_placements}
+
     class Meta:
         model = Visit
         fields = [
@@ -338,11 +333,6 @@ class VisitSerializer(FullCleanSerializer):
             "pupil_view",
         ]
         read_only_fields = ["visitor"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["placement"].queryset = school_placements(request_user(self))
-        return fields
 
     def extra_save_fields(self):
         user = request_user(self)
@@ -404,7 +394,8 @@ class AttendanceListSerializer(serializers.ListSerializer):
         return attrs
 
 
-class AttendanceMarkSerializer(serializers.ModelSerializer):
+class AttendanceMarkSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+    scoped_fields = {"placement": visible_placements}
     code = serializers.ChoiceField(
         choices=list(rules.ATTENDANCE_CODES),
         error_messages={"invalid_choice": "“{input}” is not a DfE attendance code (2024 regulations)."},
@@ -429,14 +420,6 @@ class AttendanceMarkSerializer(serializers.ModelSerializer):
         read_only_fields = ["source", "recorded_by", "recorded_at"]
         # A mark for an existing (placement, date, session) replaces it, so no uniqueness check here.
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        user = request_user(self)
-        fields["placement"].queryset = (
-            visible_placements(user) if user is not None else Placement.objects.none()
-        )
-        return fields
 
     def validate(self, attrs):
         placement = attrs.get("placement", getattr(self.instance, "placement", None))
@@ -519,17 +502,12 @@ class AttendanceViewSet(ApiViewSet):
 # --- Follow-ups ----------------------------------------------------------------------------------
 
 
-class FollowUpSerializer(FullCleanSerializer):
+class FollowUpSerializer(ScopedChoicesMixin, FullCleanSerializer):
+    scoped_fields = {"attendance": _marks_of_school_placements}
+
     class Meta:
         model = FollowUp
         fields = ["id", "attendance", "contacted", "contacted_at", "outcome", "note"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["attendance"].queryset = AttendanceMark.objects.filter(
-            placement__in=school_placements(request_user(self))
-        )
-        return fields
 
     def extra_save_fields(self):
         return {"recorded_by": request_user(self)}

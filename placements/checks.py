@@ -41,6 +41,20 @@ def _rule_slots(placement) -> list[rules.Slot]:
     return [slot.as_rule_slot() for slot in placement.timetable.all()]
 
 
+def _year_calendar(placements, year, today: date):
+    """School days this academic year for each placed pupil's school, and the half terms so far
+    for each partnership: one query per partnership (there are few), never per pupil."""
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    days_by_school = school_days_by_school(schools.values(), year.start_date, year.end_date)
+    terms_by_partnership = {
+        partnership_id: half_terms_for(
+            partnership_id=partnership_id, start=year.start_date, end=min(today, year.end_date)
+        )
+        for partnership_id in {s.partnership_id for s in schools.values()}
+    }
+    return days_by_school, terms_by_partnership
+
+
 # --- Half-termly visits (G §1e, §4i) -------------------------------------------------------------
 
 
@@ -56,15 +70,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
         )
-        schools = {p.pupil.school_id: p.pupil.school for p in placements}
-        days_by_school = school_days_by_school(schools.values(), year.start_date, year.end_date)
-        # One query per partnership (there are few), never per pupil.
-        terms_by_partnership = {
-            partnership_id: half_terms_for(
-                partnership_id=partnership_id, start=year.start_date, end=min(today, year.end_date)
-            )
-            for partnership_id in {s.partnership_id for s in schools.values()}
-        }
+        days_by_school, terms_by_partnership = _year_calendar(placements, year, today)
         visits = defaultdict(list)
         for placement_id, day in Visit.objects.filter(
             pupil_seen=True, date__gte=year.start_date, date__lte=year.end_date
@@ -377,14 +383,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
             .prefetch_related("timetable")
             .order_by("pupil_id", "start_date", "id")
         )
-        schools = {p.pupil.school_id: p.pupil.school for p in placements}
-        days_by_school = school_days_by_school(schools.values(), year.start_date, year.end_date)
-        terms_by_partnership = {
-            partnership_id: half_terms_for(
-                partnership_id=partnership_id, start=year.start_date, end=min(today, year.end_date)
-            )
-            for partnership_id in {s.partnership_id for s in schools.values()}
-        }
+        days_by_school, terms_by_partnership = _year_calendar(placements, year, today)
         reviews = defaultdict(list)
         for pupil_id, day in Review.objects.filter(
             date__gte=year.start_date, date__lte=year.end_date
