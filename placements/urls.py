@@ -8,6 +8,7 @@ urlpatterns = [
     path("pupils/", pupils.pupil_list, name="pupil_list"),
     path("pupils/new/", pupils.pupil_create, name="pupil_create"),
     path("pupils/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
+    path("pupils/<int:pk>/edit/", pupils.pupil_edit, name="pupil_edit"),
     path("flags/", flags.flag_list, name="flag_list"),
     path("flags/<int:pk>/resolve/", flags.flag_resolve, name="flag_resolve"),
     path("pupils/export.csv", pupils.pupil_export, name="pupil_export"),

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apdash.selectors import visible_providers, visible_schools
@@ -80,3 +80,22 @@ def pupil_create(request):
             messages.success(request, f"{pupil.full_name} has been added.")
             return redirect("placements:pupil_detail", pk=pupil.pk)
     return render(request, "placements/pupil_form.html", {"form": form})
+
+
+@login_required
+def pupil_edit(request, pk):
+    pupil = get_object_or_404(selectors.pupils_manageable_by(request.user), pk=pk)
+    if not request.user.has_perm("placements.change_pupil", pupil):
+        raise Http404("No such pupil")
+    name = pupil.full_name  # the form writes what was typed onto the instance, valid or not
+    # The school list is the user's own, so a pupil cannot be moved to a school they cannot see.
+    form = PupilForm(request.POST or None, instance=pupil, schools=visible_schools(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil = services.pupil_update(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{pupil.full_name}'s details have been changed.")
+            return redirect("placements:pupil_detail", pk=pupil.pk)
+    return render(request, "placements/pupil_form.html", {"form": form, "pupil": pupil, "name": name})

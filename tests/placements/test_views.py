@@ -217,3 +217,76 @@ def test_the_pupil_page_shows_timetable_grid_visits_attendance_and_flags(client,
     assert "Seen 12 Nov" in page
     assert "50.0%" in page
     assert "Visit due this half term" in page and "Old news" not in page
+
+
+def _pupil_details(pupil, **changes):
+    return {
+        "upn": pupil.upn,
+        "first_name": pupil.first_name,
+        "last_name": pupil.last_name,
+        "date_of_birth": pupil.date_of_birth.strftime("%d/%m/%Y"),
+        "year_group": str(pupil.year_group),
+        "school": pupil.school_id,
+        "sen_status": pupil.sen_status,
+        **changes,
+    }
+
+
+def test_a_coordinator_changes_a_pupils_details_from_the_pupil_page(client):
+    pupil = PupilFactory(year_group=9)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=pupil.school))
+    page = client.get(reverse("placements:pupil_detail", args=[pupil.pk])).content.decode()
+    assert reverse("placements:pupil_edit", args=[pupil.pk]) in page
+    form = client.get(reverse("placements:pupil_edit", args=[pupil.pk])).content.decode()
+    assert "Change pupil details" in form and pupil.upn in form
+    response = client.post(
+        reverse("placements:pupil_edit", args=[pupil.pk]),
+        _pupil_details(pupil, year_group="10", sen_status="ehcp", looked_after="on"),
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("placements:pupil_detail", args=[pupil.pk])
+    pupil.refresh_from_db()
+    assert (pupil.year_group, pupil.sen_status, pupil.looked_after) == (10, "ehcp", True)
+
+
+def test_changing_a_pupil_rechecks_the_upn_and_saves_nothing_when_it_is_wrong(client):
+    pupil = PupilFactory(first_name="Kacey")
+    taken = PupilFactory(school=pupil.school)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=pupil.school))
+    url = reverse("placements:pupil_edit", args=[pupil.pk])
+    bad = client.post(url, _pupil_details(pupil, upn="A801200005001", first_name="Kacie"))
+    assert bad.status_code == 200
+    assert "check letter does not match" in bad.content.decode()
+    duplicate = client.post(url, _pupil_details(pupil, upn=taken.upn.lower()))
+    assert "A pupil with this UPN is already on apdash." in duplicate.content.decode()
+    before = pupil.upn
+    pupil.refresh_from_db()
+    assert (pupil.upn, pupil.first_name) == (before, "Kacey")
+
+
+def test_a_coordinator_cannot_move_a_pupil_to_a_school_they_cannot_see(client):
+    pupil = PupilFactory()
+    other = SchoolFactory()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=pupil.school))
+    response = client.post(
+        reverse("placements:pupil_edit", args=[pupil.pk]), _pupil_details(pupil, school=other.pk)
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    pupil.refresh_from_db()
+    assert pupil.school_id != other.pk
+
+
+def test_changing_another_schools_pupil_is_404(client):
+    pupil = PupilFactory(first_name="Kacey")
+    placement = placement_with_timetable(pupil=pupil)
+    url = reverse("placements:pupil_edit", args=[pupil.pk])
+    for user in (
+        member(Role.SCHOOL_COORDINATOR, school=SchoolFactory()),
+        member(Role.PROVIDER_STAFF, provider=placement.provider),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, _pupil_details(pupil, first_name="Kacie")).status_code == 404
+    pupil.refresh_from_db()
+    assert pupil.first_name == "Kacey"
