@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -38,7 +38,7 @@ from apdash.selectors import (
     visible_schools,
 )
 
-from . import rules, services
+from . import rules, selectors, services
 from .flags import flag_resolve
 from .models import AttendanceMark, Flag, FollowUp, Placement, Pupil, Session, Visit
 
@@ -147,7 +147,8 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     weekly_hours = serializers.SerializerMethodField()
     days_per_week = serializers.SerializerMethodField()
     hours_warning = serializers.SerializerMethodField(
-        help_text="At an unregistered provider: whether this weekly pattern breaks or nears the limits "
+        help_text="At an unregistered provider: whether the pupil's week there (this placement's "
+        "timetable with their other placements at the same provider) breaks or nears the limits "
         "(G §3f; para 399). Null at a registered provider. Use ?dry_run=true to see it before saving."
     )
 
@@ -190,8 +191,12 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
         if placement.provider.is_registered:
             return None
         limits = services.hours_limits()
+        day = rules.hours_reference_day(placement.start_date, placement.end_date, today=timezone.localdate())
+        others = selectors.other_slots_at_provider(
+            placement.pupil, placement.provider, exclude_placement=placement, day=day
+        )
         assessment = rules.pupil_hours_assessment(
-            self._slots(placement),
+            self._slots(placement) + others,
             provider_registered=False,
             main_responsibility=placement.provider_has_main_responsibility,
             limits=limits,
@@ -277,8 +282,14 @@ class PlacementViewSet(ApiViewSet):
     change_perm = "placements.change_placement"
 
     def get_queryset(self):
+        # The pupil's placements with their timetables feed `hours_warning` without a query per row.
         return (
-            visible_placements(self.request.user).prefetch_related("timetable").order_by("-start_date", "id")
+            visible_placements(self.request.user)
+            .prefetch_related(
+                "timetable",
+                Prefetch("pupil__placements", queryset=Placement.objects.prefetch_related("timetable")),
+            )
+            .order_by("-start_date", "id")
         )
 
     def _dry_run(self):

@@ -247,6 +247,17 @@ def pupil_hours_assessment(
     return HoursAssessment(weekly_hours=hours, days=days, limits_breached=tuple(breached), near_limit=near)
 
 
+def hours_reference_day(start: date | None, end: date | None, *, today: date) -> date:
+    """The day whose placements make up a pupil's week at a provider when judging one placement:
+    today, moved inside the placement's dates (a future placement is judged on its first day)."""
+    day = today
+    if start is not None and day < start:
+        day = start
+    if end is not None and day > end:
+        day = end
+    return day
+
+
 def describe_hours_breach(assessment: HoursAssessment, limits: HoursLimits) -> str:
     """The breach in words a coordinator can act on."""
     parts = []

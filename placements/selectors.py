@@ -353,6 +353,32 @@ def _active_on(day: date) -> Q:
     return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+def other_slots_at_provider(pupil, provider, *, exclude_placement=None, day: date) -> list[rules.Slot]:
+    """The weekly slots of the pupil's other placements at this provider active on `day`. With the
+    placement in hand they make the pupil's week there, which is what the unregistered-provider
+    limits judge (G §3f; the hours check counts the same way). The caller has already checked it
+    may see the pupil. Uses the pupil's placements with their timetables when they were prefetched
+    (API lists), else one query."""
+    exclude_id = getattr(exclude_placement, "pk", None)
+    prefetched = getattr(pupil, "_prefetched_objects_cache", {}).get("placements")
+    if prefetched is not None:
+        return [
+            slot.as_rule_slot()
+            for placement in prefetched
+            if placement.provider_id == provider.pk
+            and placement.pk != exclude_id
+            and rules.is_active_on(placement.start_date, placement.end_date, day)
+            for slot in placement.timetable.all()
+        ]
+    slots = TimetableSlot.objects.filter(
+        Q(placement__start_date__lte=day)
+        & (Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=day)),
+        placement__pupil=pupil,
+        placement__provider=provider,
+    ).exclude(placement_id=exclude_id)
+    return [slot.as_rule_slot() for slot in slots]
+
+
 @dataclass
 class BoardEntry:
     placement: Placement

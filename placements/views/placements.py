@@ -32,33 +32,56 @@ def _placement_form(request, data, *, placement=None):
     )
 
 
-def hours_warning(*, provider, main_responsibility, slots):
-    """The unregistered-provider breach a timetable would make, in words; None when there is none."""
+def hours_warning(*, pupil, provider, main_responsibility, slots, placement=None, start_date=None):
+    """The unregistered-provider breach a timetable would make, in words; None when there is none.
+    The pupil's other placements at the provider count too: the limits are on their whole week
+    there."""
     if provider is None:
         return None
+    slots = list(slots)
+    others = []
+    if pupil is not None:
+        day = rules.hours_reference_day(
+            start_date or getattr(placement, "start_date", None),
+            getattr(placement, "end_date", None),
+            today=timezone.localdate(),
+        )
+        others = selectors.other_slots_at_provider(pupil, provider, exclude_placement=placement, day=day)
     limits = services.hours_limits()
     assessment = rules.pupil_hours_assessment(
-        slots,
+        slots + others,
         provider_registered=provider.is_registered,
         main_responsibility=main_responsibility,
         limits=limits,
     )
-    return rules.describe_hours_breach(assessment, limits) if assessment.is_breach else None
+    if not assessment.is_breach:
+        return None
+    message = rules.describe_hours_breach(assessment, limits)
+    if others:
+        message += " This counts the pupil's other placements at this provider."
+    return message
 
 
-def _warning_for(form, formset):
-    """The warning for whatever is on the form so far: only the provider, the main-responsibility
-    answer and a valid timetable are needed."""
+def _clean_or_none(form, name):
     try:
-        provider = form.fields["provider"].clean(form.data.get(form.add_prefix("provider")))
+        return form.fields[name].clean(form.data.get(form.add_prefix(name)))
     except ValidationError:
         return None
-    if not formset.is_valid():
+
+
+def _warning_for(form, formset, *, placement=None):
+    """The warning for whatever is on the form so far: only the provider, the main-responsibility
+    answer and a valid timetable are needed; the pupil and start date add their other placements."""
+    provider = _clean_or_none(form, "provider")
+    if provider is None or not formset.is_valid():
         return None
     return hours_warning(
+        pupil=placement.pupil if placement is not None else _clean_or_none(form, "pupil"),
         provider=provider,
         main_responsibility=form.data.get(form.add_prefix("provider_has_main_responsibility")) == "yes",
         slots=formset.slots(),
+        placement=placement,
+        start_date=_clean_or_none(form, "start_date"),
     )
 
 
@@ -89,16 +112,19 @@ def _save(request, *, placement=None):
     formset = timetable_formset(data, placement=placement)
     warning = None
     if adding_row:
-        warning = _warning_for(form, formset)
+        warning = _warning_for(form, formset, placement=placement)
         form.is_valid()
         _quiet(form, formset)
     elif data is not None:
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if form_ok and formset_ok:
             warning = hours_warning(
+                pupil=form.cleaned_data["pupil"],
                 provider=form.cleaned_data["provider"],
                 main_responsibility=form.cleaned_data["provider_has_main_responsibility"],
                 slots=formset.slots(),
+                placement=placement,
+                start_date=form.cleaned_data["start_date"],
             )
         if warning and not form.cleaned_data.get("confirm_breach"):
             form.add_error("confirm_breach", f"{warning} Change the timetable, or confirm before saving.")
@@ -147,9 +173,16 @@ def placement_edit(request, pk):
 @login_required
 @require_POST
 def placement_hours_check(request):
-    """htmx: the breach warning for the form as it stands, before saving."""
+    """htmx: the breach warning for the form as it stands, before saving. `?placement=` names the
+    placement being changed (its pupil field is fixed, so the form does not send it)."""
     _require_manager(request.user)
-    warning = _warning_for(_placement_form(request, request.POST), timetable_formset(request.POST))
+    placement = None
+    if request.GET.get("placement"):
+        placement = get_object_or_404(
+            selectors.placements_manageable_by(request.user), pk=request.GET["placement"]
+        )
+    form = _placement_form(request, request.POST, placement=placement)
+    warning = _warning_for(form, timetable_formset(request.POST), placement=placement)
     return render(request, "placements/placement_form.html#hours-warning", {"warning": warning})
 
 

@@ -270,3 +270,26 @@ def test_a_coordinator_who_also_works_at_the_provider_cannot_change_another_scho
     assert response.status_code == 403
     theirs.refresh_from_db()
     assert theirs.reason == "Original"
+
+
+def test_the_hours_warning_counts_the_pupils_other_placements_at_the_provider(api, world):
+    pupil = PupilFactory(school=world.school)
+    two_days = placement_with_timetable(pupil=pupil, provider=world.provider, days=(0, 1), end=time(12))
+    one_day = [{"weekday": 3, "start": "09:00", "end": "12:00"}]
+    client = api(world.coordinator)
+    response = client.post(
+        "/api/v1/placements/", new_placement(world, pupil, timetable=one_day), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["days_per_week"] == 1
+    warning = response.json()["hours_warning"]
+    assert (warning["days"], warning["weekly_hours"], warning["limits_breached"]) == (3, 9, ["days"])
+    assert warning["message"] == "At an unregistered provider: 3 days a week (3 or more)."
+    listed = {row["id"]: row["hours_warning"]["days"] for row in results(client.get("/api/v1/placements/"))}
+    assert listed == {two_days.id: 3, response.json()["id"]: 3}
+    elsewhere = client.post(
+        "/api/v1/placements/?dry_run=true",
+        new_placement(world, pupil, provider=ProviderFactory().id, timetable=one_day),
+        format="json",
+    )
+    assert elsewhere.json()["hours_warning"]["days"] == 1

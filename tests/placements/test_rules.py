@@ -354,3 +354,11 @@ def test_missing_audits_and_lapsed_or_unrecorded_insurance_are_problems():
     assert codes(audited_on=today, insurance_expires_on=date(2026, 11, 22)) == ["insurance_expired"]
     assert codes(audited_on=today, insurance_expires_on=today) == []
     assert codes(audited_on=today, insurance_expires_on=None) == ["insurance_unknown"]
+
+
+def test_a_placement_is_judged_on_today_moved_inside_its_dates():
+    today = date(2026, 11, 23)
+    assert rules.hours_reference_day(date(2026, 9, 1), None, today=today) == today
+    assert rules.hours_reference_day(date(2027, 1, 4), None, today=today) == date(2027, 1, 4)
+    assert rules.hours_reference_day(date(2026, 9, 1), date(2026, 10, 16), today=today) == date(2026, 10, 16)
+    assert rules.hours_reference_day(None, None, today=today) == today

@@ -207,3 +207,43 @@ def test_placements_export_lists_only_the_users_placements_with_hours(client):
     assert mine.pupil.upn in text and other.pupil.upn not in text
     assert "Hours a week" in text.splitlines()[0]
     assert ",12," in text
+
+
+def test_the_warning_counts_the_pupils_other_placements_at_the_same_provider(client, coordinator):
+    pupil, provider = PupilFactory(school=coordinator), ProviderFactory()
+    placement_with_timetable(pupil=pupil, provider=provider, days=(0, 1), start=time(9), end=time(12))
+    # An ended placement there, and a placement at another provider, are not part of this week.
+    placement_with_timetable(
+        pupil=pupil, provider=provider, days=(4,), start_date=date(2026, 9, 1), end_date=date(2026, 10, 1)
+    )
+    placement_with_timetable(pupil=pupil, days=(2,))
+    data = placement_post(pupil, provider, [(3, "09:00", "12:00")])
+    live = client.post(reverse("placements:placement_hours_check"), data, HTTP_HX_REQUEST="true")
+    assert "3 days a week (3 or more)" in live.content.decode()
+    assert "other placements at this provider" in live.content.decode()
+    response = client.post(reverse("placements:placement_create"), data)
+    assert "3 days a week (3 or more)" in response.content.decode()
+    assert Placement.objects.filter(pupil=pupil, provider=provider).count() == 2
+    response = client.post(reverse("placements:placement_create"), data | {"confirm_breach": "on"})
+    assert response.status_code == 302
+
+
+def test_the_live_warning_on_a_changed_placement_counts_the_others_but_not_itself(client, coordinator):
+    pupil, provider = PupilFactory(school=coordinator), ProviderFactory()
+    placement_with_timetable(pupil=pupil, provider=provider, days=(0, 1), start=time(9), end=time(12))
+    changing = placement_with_timetable(
+        pupil=pupil, provider=provider, days=(3,), start=time(9), end=time(12)
+    )
+    url = f"{reverse('placements:placement_hours_check')}?placement={changing.pk}"
+    data = placement_post(pupil, provider, [(3, "09:00", "12:00")])
+    del data["pupil"]  # fixed on the edit form, so not sent
+    assert "3 days a week (3 or more)" in client.post(url, data).content.decode()
+    data |= {"slots-0-weekday": "1"}
+    assert "days a week" not in client.post(url, data).content.decode()
+
+
+def test_the_live_warning_for_another_schools_placement_is_404(client, coordinator):
+    placement = placement_with_timetable()
+    data = placement_post(placement.pupil, placement.provider, [(0, "09:00", "12:00")])
+    url = f"{reverse('placements:placement_hours_check')}?placement={placement.pk}"
+    assert client.post(url, data).status_code == 404
