@@ -23,7 +23,6 @@ from rest_framework.response import Response
 
 from apdash.api import (
     ApiViewSet,
-    FullCleanSerializer,
     IdFilter,
     RulesWritePermission,
     ScopedChoicesMixin,
@@ -325,7 +324,7 @@ class PlacementViewSet(ApiViewSet):
 # --- Visits --------------------------------------------------------------------------------------
 
 
-class VisitSerializer(ScopedChoicesMixin, FullCleanSerializer):
+class VisitSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     scoped_fields = {"placement": school_placements}
 
     class Meta:
@@ -345,10 +344,6 @@ class VisitSerializer(ScopedChoicesMixin, FullCleanSerializer):
         ]
         read_only_fields = ["visitor"]
 
-    def extra_save_fields(self):
-        user = request_user(self)
-        return {"visitor": user, "recorded_by": user}
-
     def validate(self, attrs):
         placement = attrs.get("placement", getattr(self.instance, "placement", None))
         day = attrs.get("date", getattr(self.instance, "date", None))
@@ -361,6 +356,20 @@ class VisitSerializer(ScopedChoicesMixin, FullCleanSerializer):
                 {"date": [f"The placement started on {placement.start_date:%-d %B %Y}, after this visit."]}
             )
         return attrs
+
+    def create(self, validated_data):
+        user = request_user(self)
+        try:
+            # The API records the caller as the visitor, whatever name they also give.
+            return services.visit_record(actor=user, visitor=user, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+    def update(self, instance, validated_data):
+        try:
+            return services.visit_update(actor=request_user(self), visit=instance, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
 
 
 class VisitFilter(filters.FilterSet):
@@ -513,15 +522,31 @@ class AttendanceViewSet(ApiViewSet):
 # --- Follow-ups ----------------------------------------------------------------------------------
 
 
-class FollowUpSerializer(ScopedChoicesMixin, FullCleanSerializer):
+class FollowUpSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     scoped_fields = {"attendance": _marks_of_school_placements}
 
     class Meta:
         model = FollowUp
         fields = ["id", "attendance", "contacted", "contacted_at", "outcome", "note"]
 
-    def extra_save_fields(self):
-        return {"recorded_by": request_user(self)}
+    def create(self, validated_data):
+        mark = validated_data.pop("attendance")
+        try:
+            return services.follow_up_record(
+                actor=request_user(self),
+                placement=mark.placement,
+                date=mark.date,
+                session=mark.session,
+                **validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
+
+    def update(self, instance, validated_data):
+        try:
+            return services.follow_up_update(actor=request_user(self), follow_up=instance, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_validation_error(exc) from exc
 
 
 class FollowUpFilter(filters.FilterSet):

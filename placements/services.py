@@ -223,11 +223,33 @@ def follow_up_record(
 
 
 @transaction.atomic
+def follow_up_update(*, actor=None, follow_up: FollowUp, **fields) -> FollowUp:
+    """Correct a recorded follow-up; it still has to belong to an absence."""
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    code = follow_up.attendance.code
+    if "attendance" in fields and not rules.is_absence(code):
+        raise ValidationError({"attendance": f"{code} is not an absence, so there is nothing to follow up."})
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
 def visit_record(*, actor=None, placement, **fields) -> Visit:
     """Record a visit to see the pupil at the setting (G §1e)."""
     visit = Visit(placement=placement, recorded_by=actor if getattr(actor, "pk", None) else None, **fields)
     if visit.visitor_id is None and not visit.visitor_name and getattr(actor, "pk", None):
         visit.visitor = actor
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, actor=None, visit: Visit, **fields) -> Visit:
+    for name, value in fields.items():
+        setattr(visit, name, value)
     visit.full_clean()
     visit.save()
     return visit

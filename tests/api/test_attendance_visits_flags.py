@@ -388,3 +388,44 @@ def test_flags_cannot_be_created_or_edited_through_the_api(api, world):
     assert client.post("/api/v1/flags/", {"kind": "visit_due"}, format="json").status_code == 405
     assert client.patch(f"/api/v1/flags/{flag.id}/", {"message": "x"}, format="json").status_code == 405
     assert results(client.get("/api/v1/flags/"))[0]["message"] == "A visit is due"
+
+
+# --- Writes go through the same services as the pages -------------------------------------------
+
+
+def test_a_follow_up_on_a_mark_that_is_not_an_absence_is_refused_as_on_the_pages(api, world, placed):
+    present = AttendanceMarkFactory(placement=placed, code="B")
+    absent = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    body = {"contacted": "Mother", "contacted_at": timezone.now().isoformat(), "outcome": "safe_and_well"}
+    client = api(world.coordinator)
+    response = client.post("/api/v1/follow-ups/", {**body, "attendance": present.id}, format="json")
+    assert response.status_code == 400
+    assert "B is not an absence" in str(response.json())
+    created = client.post("/api/v1/follow-ups/", {**body, "attendance": absent.id}, format="json")
+    assert created.status_code == 201
+    moved = client.patch(
+        f"/api/v1/follow-ups/{created.json()['id']}/", {"attendance": present.id}, format="json"
+    )
+    assert moved.status_code == 400 and "attendance" in moved.json()
+    assert FollowUp.objects.get().attendance == absent
+
+
+def test_a_visit_by_api_names_the_caller_as_visitor_and_can_be_corrected(api, world, placed):
+    client = api(world.coordinator)
+    response = client.post(
+        "/api/v1/visits/",
+        {"placement": placed.id, "date": day(1), "visitor_name": "Sam Okafor", "wellbeing": "Cheerful"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    visit = Visit.objects.get()
+    assert (visit.visitor, visit.visitor_name, visit.recorded_by) == (
+        world.coordinator,
+        "Sam Okafor",
+        world.coordinator,
+    )
+    changed = client.patch(f"/api/v1/visits/{visit.id}/", {"date": day(-2)}, format="json")
+    assert changed.status_code == 400 and "date" in changed.json()
+    client.patch(f"/api/v1/visits/{visit.id}/", {"learning": "Finished the brickwork unit"}, format="json")
+    visit.refresh_from_db()
+    assert (visit.date.isoformat(), visit.learning) == (day(1), "Finished the brickwork unit")
