@@ -25,3 +25,28 @@ def risk_assessment_current(*, approved: bool, review_date: date, today: date) -
 def induction_overdue(school_days_since_start: int, *, allowed: int) -> bool:
     """`school_days_since_start` counts the start day and today; G §3e: induct at the start."""
     return school_days_since_start > allowed
+
+
+def concern_draft_from_follow_up(
+    *,
+    provider: str,
+    absence_date: date,
+    session: str,
+    code: str,
+    code_meaning: str,
+    contacted: str,
+    contacted_at: datetime,
+    outcome: str,
+    note: str,
+) -> str:
+    """The facts of an escalated absence, as the start of a concern the raiser completes in their
+    own words (KCSIE: record what was seen or heard in the words used). `contacted_at` is local."""
+    lines = [
+        f"Absence: {session.lower()} session on {absence_date.day} {absence_date:%B %Y} at {provider} "
+        f"(code {code}: {code_meaning}).",
+        f"Follow-up: contacted {contacted} at {contacted_at:%H:%M} on {contacted_at.day} "
+        f"{contacted_at:%B %Y}. Outcome: {outcome}.",
+    ]
+    if note:
+        lines.append(f"Follow-up note: {note}")
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from apdash.models import AuditEvent, Membership, Role
 from apdash.selectors import user_scope, visible_placements, visible_pupils
+from placements.models import FollowUp
 
 from .models import Concern, ConcernEntry, Induction, RiskAssessment
 
@@ -141,6 +142,17 @@ def raisable_pupils(user, *, today: date | None = None) -> QuerySet:
 
 def raisable_placements(user, pupil, *, today: date | None = None) -> QuerySet:
     return visible_placements(user, today=today).filter(pupil=pupil).order_by("-start_date")
+
+
+def follow_up_for_concern(user, pupil, *, placement_id, follow_up_id):
+    """An attendance follow-up about this pupil, at a placement the user may raise a concern about:
+    where a concern drafted from an escalated absence starts. DoesNotExist (or ValueError for a
+    malformed id) when the user may not see it."""
+    placement = raisable_placements(user, pupil).get(pk=placement_id)
+    follow_up = FollowUp.objects.select_related("attendance").get(
+        pk=follow_up_id, attendance__placement=placement
+    )
+    return placement, follow_up
 
 
 def safeguarding_placement(user, placement_id: int, *, today: date | None = None):

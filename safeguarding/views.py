@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.accounts import two_factor_required
-from placements.models import Placement, Pupil
+from placements.models import FollowUp, Placement, Pupil
+from placements.rules import ATTENDANCE_CODES
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ChoosePupilForm, CloseForm, ConcernForm, EntryForm, InductionForm, RiskAssessmentForm
 from .models import Concern, RiskAssessment
 
@@ -70,13 +72,48 @@ def concern_start(request):
     return render(request, "safeguarding/concern_start.html", {"form": form})
 
 
+def _draft_from_follow_up(request, pupil) -> dict:
+    """Initial values when an escalated absence follow-up sends the user here (`?placement=` and
+    `?follow_up=`): nothing is sent until they complete and submit the form."""
+    if "follow_up" not in request.GET:
+        return {}
+    try:
+        placement, follow_up = selectors.follow_up_for_concern(
+            request.user,
+            pupil,
+            placement_id=request.GET.get("placement"),
+            follow_up_id=request.GET["follow_up"],
+        )
+    except (Placement.DoesNotExist, FollowUp.DoesNotExist, ValueError) as exc:
+        raise Http404("No such follow-up") from exc
+    mark = follow_up.attendance
+    return {
+        "placement": placement.pk,
+        "occurred_date": mark.date.strftime("%d/%m/%Y"),
+        "description": rules.concern_draft_from_follow_up(
+            provider=placement.provider.name,
+            absence_date=mark.date,
+            session=mark.get_session_display(),
+            code=mark.code,
+            code_meaning=ATTENDANCE_CODES[mark.code][0],
+            contacted=follow_up.contacted,
+            contacted_at=timezone.localtime(follow_up.contacted_at),
+            outcome=follow_up.get_outcome_display(),
+            note=follow_up.note,
+        ),
+    }
+
+
 @two_factor_required
 def concern_raise(request, pupil_id):
     try:
         pupil = selectors.raisable_pupils(request.user).get(pk=pupil_id)
     except Pupil.DoesNotExist as exc:
         raise Http404("No such pupil") from exc
-    form = ConcernForm(request.POST or None, placements=selectors.raisable_placements(request.user, pupil))
+    initial = {} if request.method == "POST" else _draft_from_follow_up(request, pupil)
+    form = ConcernForm(
+        request.POST or None, placements=selectors.raisable_placements(request.user, pupil), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,7 +134,11 @@ def concern_raise(request, pupil_id):
         else:
             messages.success(request, "Your concern has been sent to the DSL.")
             return redirect("safeguarding:concern_detail", pk=concern.pk)
-    return render(request, "safeguarding/concern_form.html", {"form": form, "pupil": pupil})
+    return render(
+        request,
+        "safeguarding/concern_form.html",
+        {"form": form, "pupil": pupil, "drafted": bool(initial)},
+    )
 
 
 @two_factor_required

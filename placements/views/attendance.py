@@ -2,6 +2,7 @@
 imports and the providers' register links."""
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,7 @@ from ..forms_attendance import (
     mark_all_attended_entries,
     parse_register_csv,
 )
-from ..models import AttendanceMark
+from ..models import AttendanceMark, FollowUp
 
 CODES = [(code, meaning) for code, (meaning, _) in rules.ATTENDANCE_CODES.items()]
 
@@ -98,6 +99,14 @@ def register_grid(request):
     )
 
 
+def _concern_draft_url(follow_up):
+    """The safeguarding "raise a concern" form, started from an escalated follow-up. Only ids
+    travel in the address; safeguarding drafts the text and checks the user may see them."""
+    placement = follow_up.attendance.placement
+    query = urlencode({"placement": placement.pk, "follow_up": follow_up.pk})
+    return f"{reverse('safeguarding:concern_raise', args=[placement.pupil_id])}?{query}"
+
+
 @login_required
 def follow_up_create(request, placement_id, day, session):
     school_staff_only(request)
@@ -116,7 +125,7 @@ def follow_up_create(request, placement_id, day, session):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.follow_up_record(
+            follow_up = services.follow_up_record(
                 actor=request.user,
                 placement=placement,
                 date=day,
@@ -130,6 +139,8 @@ def follow_up_create(request, placement_id, day, session):
             form.add_error(None, exc)
         else:
             messages.success(request, f"Follow-up recorded for {placement.pupil.full_name}.")
+            if follow_up.outcome == FollowUp.Outcome.ESCALATED:
+                return redirect(_concern_draft_url(follow_up))
             week = day - timedelta(days=day.weekday())
             return redirect(
                 f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={week}"

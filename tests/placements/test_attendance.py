@@ -531,3 +531,46 @@ def test_a_follow_up_that_reached_nobody_leaves_the_absence_to_chase_again(clien
     )
     page = _grid(client, placement.pupil.school).content.decode()
     assert "Followed up<" in page and "Not yet contacted" not in page
+
+
+def test_an_escalated_follow_up_opens_a_safeguarding_concern_draft(client, today):
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    contacted_at = timezone.localtime() - timedelta(minutes=5)
+    response = client.post(
+        reverse("placements:follow_up_create", args=[placement.pk, today.isoformat(), "AM"]),
+        {
+            "contacted": "Provider's DSL by phone",
+            "contacted_on": contacted_at.strftime("%d/%m/%Y"),
+            "contacted_time": contacted_at.strftime("%H:%M"),
+            "outcome": "escalated",
+            "note": "Not seen since registration",
+        },
+    )
+    follow_up = FollowUp.objects.get()
+    assert response.status_code == 302
+    assert response.url == (
+        reverse("safeguarding:concern_raise", args=[placement.pupil_id])
+        + f"?placement={placement.pk}&follow_up={follow_up.pk}"
+    )
+    page = client.get(response.url).content.decode()
+    assert "Raise a concern about" in page and "Follow-up note: Not seen since registration" in page
+    assert "Send to the DSL" in page
+
+
+def test_a_follow_up_that_is_not_escalated_goes_back_to_the_register(client, today):
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    contacted_at = timezone.localtime() - timedelta(minutes=5)
+    response = client.post(
+        reverse("placements:follow_up_create", args=[placement.pk, today.isoformat(), "AM"]),
+        {
+            "contacted": "Mother",
+            "contacted_on": contacted_at.strftime("%d/%m/%Y"),
+            "contacted_time": contacted_at.strftime("%H:%M"),
+            "outcome": "safe_and_well",
+        },
+    )
+    assert response.url.startswith(reverse("placements:register_grid"))

@@ -32,3 +32,21 @@ def test_a_risk_assessment_counts_only_when_approved_and_not_past_its_review_dat
         approved=True, review_date=today - timedelta(days=1), today=today
     )
     assert not rules.risk_assessment_current(approved=False, review_date=today, today=today)
+
+
+def test_a_concern_draft_states_the_absence_and_the_follow_up():
+    draft = rules.concern_draft_from_follow_up(
+        provider="Riverside Skills",
+        absence_date=date(2026, 11, 18),
+        session="Morning",
+        code="N",
+        code_meaning="No reason yet provided",
+        contacted="Mother by phone",
+        contacted_at=datetime(2026, 11, 18, 10, 15),
+        outcome="Escalated to the DSL",
+        note="",
+    )
+    assert draft == (
+        "Absence: morning session on 18 November 2026 at Riverside Skills (code N: No reason yet provided).\n"
+        "Follow-up: contacted Mother by phone at 10:15 on 18 November 2026. Outcome: Escalated to the DSL."
+    )

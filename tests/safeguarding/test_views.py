@@ -1,14 +1,20 @@
 """The safeguarding forms: bad input is refused with a specific message and changes nothing;
 list pages stay within a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.models import Concern, ConcernEntry, Induction, RiskAssessment
-from tests.factories import ConcernFactory, PlacementFactory, PupilFactory
+from tests.factories import (
+    AttendanceMarkFactory,
+    ConcernFactory,
+    FollowUpFactory,
+    PlacementFactory,
+    PupilFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +129,50 @@ def test_the_dsl_inbox_and_the_raisers_list_take_a_fixed_number_of_queries(
         client.get(reverse("safeguarding:index"))
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get("/api/v1/concerns/").json()["count"] == rows
+
+
+def _escalated(placement, **fields):
+    day = timezone.localdate() - timedelta(days=1)
+    return FollowUpFactory(
+        attendance=AttendanceMarkFactory(placement=placement, date=day, session="PM", code="N"),
+        contacted="Provider's DSL by phone",
+        contacted_at=timezone.make_aware(datetime.combine(day, time(14, 5))),
+        outcome="escalated",
+        note="Seen leaving with an older man at lunch",
+        **fields,
+    )
+
+
+def test_the_raise_form_starts_from_an_escalated_follow_up_and_sends_nothing_yet(county, sign_in):
+    follow_up = _escalated(county.placement)
+    client = sign_in(county.people["school coordinator"])
+    url = reverse("safeguarding:concern_raise", args=[county.pupil.pk])
+    response = client.get(f"{url}?placement={county.placement.pk}&follow_up={follow_up.pk}")
+    page = response.content.decode()
+    day = follow_up.attendance.date
+    assert response.status_code == 200
+    assert f'<option value="{county.placement.pk}" selected>' in page
+    assert f'value="{day:%d/%m/%Y}"' in page
+    assert f"Absence: afternoon session on {day.day} {day:%B %Y} at {county.provider.name}" in page
+    assert "contacted Provider&#x27;s DSL by phone at 14:05" in page
+    assert "Outcome: Escalated to the DSL." in page
+    assert "Follow-up note: Seen leaving with an older man at lunch" in page
+    assert "in the words used" in page
+    assert not Concern.objects.exists()
+
+
+def test_a_follow_up_the_user_may_not_see_does_not_start_a_concern(county, sign_in):
+    own = _escalated(county.placement)
+    stranger = PlacementFactory(pupil=PupilFactory(school=county.other_school), provider=county.provider)
+    theirs = _escalated(stranger)
+    client = sign_in(county.people["school coordinator"])
+    url = reverse("safeguarding:concern_raise", args=[county.pupil.pk])
+    for query in (
+        f"placement={stranger.pk}&follow_up={theirs.pk}",
+        f"placement={county.placement.pk}&follow_up={theirs.pk}",
+        f"placement={county.partnership_placement.pk}&follow_up={own.pk}",
+        f"placement={county.placement.pk}&follow_up=x",
+    ):
+        assert client.get(f"{url}?{query}").status_code == 404, query
+    other = sign_in(county.people["other-school coordinator"])
+    assert other.get(f"{url}?placement={county.placement.pk}&follow_up={own.pk}").status_code == 404
