@@ -57,7 +57,7 @@ def beat_schedule() -> list[tuple[str, str, dict, dict]]:
     """(name, task, kwargs, crontab) for each periodic task: the attendance checks just after each
     session's register cut-off on weekdays (the checks skip days that are not school days), the
     other checks nightly, the co-ordinators' digest of new red flags and the providers' register
-    links each school morning."""
+    links each school morning, and evidence packs left waiting by a broker outage every 5 minutes."""
     am = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_AM, 5)
     pm = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_PM, 5)
     weekdays = "1-5"
@@ -98,6 +98,13 @@ def beat_schedule() -> list[tuple[str, str, dict, dict]]:
             "placements.email_register_links",
             {},
             {"minute": "30", "hour": "7", "day_of_week": weekdays},
+        ),
+        (
+            # Packs asked for while the broker was down would otherwise wait for ever.
+            "Re-send evidence packs still waiting",
+            "inspection.evidence_packs_requeue",
+            {},
+            {"minute": "*/5", "hour": "*", "day_of_week": "*"},
         ),
     ]
 

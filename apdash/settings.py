@@ -219,6 +219,8 @@ APDASH_TIMETABLE_EARLIEST = env("APDASH_TIMETABLE_EARLIEST", default="07:00")
 APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
 # Learning plans and QA reports: PDF or Word documents up to this size.
 APDASH_DOCUMENT_MAX_BYTES = env.int("APDASH_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# An evidence pack still waiting this long was asked for while the broker was down: send it again.
+APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MINUTES", default=5)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

@@ -42,7 +42,8 @@ COLUMNS = (
 @dataclass(frozen=True)
 class Fix:
     """Where to put a problem right: a kind of page ("placement", "visit", "risk_assessment",
-    "induction", "provider", "register", "pupil", "safeguarding") and the object's id."""
+    "induction", "provider", "register", "pupil", "plan", "milestone", "review", "safeguarding")
+    and the object's id."""
 
     kind: str
     object_id: int | None = None
@@ -84,7 +85,6 @@ class PlacementFacts:
     end: date | None
     slots: tuple[Slot, ...] = ()
     qualifications: str = ""
-    goal_label: str = ""
     rationale: str = ""
     main_responsibility: bool = False
     visit_dates: tuple[date, ...] = ()
@@ -96,6 +96,17 @@ class PlacementFacts:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """The pupil's learning plan: its goal, milestones rolled up, and the dates of its reviews."""
+
+    goal_label: str
+    goal_target: date
+    progress: placement_rules.PlanProgress
+    review_dates: tuple[date, ...] = ()
+    next_review_on: date | None = None  # agreed at the latest review
+
+
+@dataclass(frozen=True)
 class PupilFacts:
     id: int
     placements: tuple[PlacementFacts, ...]
@@ -104,7 +115,7 @@ class PupilFacts:
     half_term_names: dict = field(default_factory=dict)
     attendance_percentage: float | None = None
     school_dsl_named: bool = True
-    reviews_overdue: int = 0
+    plan: PlanFacts | None = None
     # None when the reader may not know about concerns (only the pupil's DSLs may).
     concerns_overdue: int | None = None
 
@@ -157,17 +168,70 @@ def timetable_cell(pupil: PupilFacts) -> Cell:
     return _worst(problems, green=Cell(GREEN, f"Timetabled ({where})."))
 
 
-def plan_cell(pupil: PupilFacts) -> Cell:
-    # G §1b, §4: a plan with an agreed goal, reviewed at least half-termly.
-    problems = [
-        Cell(RED, f"No agreed goal for the placement at {p.provider.name}.", Fix("placement", p.id))
-        for p in pupil.placements
-        if not p.goal_label
-    ]
-    if pupil.reviews_overdue:
-        problems.append(Cell(AMBER, "A placement review is overdue.", Fix("pupil", pupil.id)))
-    goals = sorted({p.goal_label for p in pupil.placements if p.goal_label})
-    return _worst(problems, green=Cell(GREEN, f"Goal: {', '.join(goals)}."))
+def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Cell:
+    # G §1b, §4f–g: a plan with milestones towards an agreed goal; reviews at least half-termly.
+    plan = pupil.plan
+    if plan is None:
+        return Cell(RED, "No learning plan recorded.", Fix("plan", pupil.id))
+    names = pupil.half_term_names
+    overdue: set[int] = set()
+    due: dict[int, int] = {}  # half term -> school days left
+    for p in pupil.placements:
+        weekdays = [s.weekday for s in p.slots]
+        overdue.update(
+            placement_rules.review_overdue_half_terms(
+                start=p.start,
+                end=p.end,
+                weekdays=weekdays,
+                school_days=pupil.school_days,
+                half_terms=pupil.half_terms,
+                review_dates=plan.review_dates,
+                today=today,
+            )
+        )
+        due.update(
+            (gap.half_term_id, gap.school_days_left)
+            for gap in placement_rules.visit_gaps(
+                start=p.start,
+                end=p.end,
+                weekdays=weekdays,
+                school_days=pupil.school_days,
+                half_terms=pupil.half_terms,
+                visit_dates=plan.review_dates,
+                today=today,
+                warning_school_days=warning_school_days,
+            )
+            if not gap.overdue
+        )
+    problems = []
+    for term in pupil.half_terms:
+        name = names.get(term.id, "a half term")
+        if term.id in overdue:
+            problems.append(Cell(RED, f"The plan was not reviewed during {name}.", Fix("review", pupil.id)))
+        elif term.id in due:
+            left = due[term.id]
+            problems.append(
+                Cell(
+                    AMBER,
+                    f"No review yet in {name}: {left} school day{'s' if left != 1 else ''} left.",
+                    Fix("review", pupil.id),
+                )
+            )
+    if plan.next_review_on is not None and plan.next_review_on < today and not due and not overdue:
+        problems.append(
+            Cell(AMBER, f"The next review was due on {_long(plan.next_review_on)}.", Fix("review", pupil.id))
+        )
+    if plan.progress.total == 0:
+        problems.append(
+            Cell(AMBER, "The plan has no milestones towards its goal.", Fix("milestone", pupil.id))
+        )
+    reviewed = f" Last reviewed {_long(max(plan.review_dates))}." if plan.review_dates else ""
+    green = Cell(
+        GREEN,
+        f"Goal: {plan.goal_label} by {_long(plan.goal_target)}; {plan.progress.total} "
+        f"milestone{'s' if plan.progress.total != 1 else ''} ({plan.progress.words.lower()}).{reviewed}",
+    )
+    return _worst(problems, green=green)
 
 
 def attendance_cell(pupil: PupilFacts) -> Cell:
@@ -422,7 +486,7 @@ def pupil_readiness(pupil: PupilFacts, *, today: date, limits: Limits) -> dict[s
     """One row of the readiness grid: a cell per column of `COLUMNS`."""
     return {
         "a": timetable_cell(pupil),
-        "b": plan_cell(pupil),
+        "b": plan_cell(pupil, today=today, warning_school_days=limits.visit_warning_school_days),
         "c": attendance_cell(pupil),
         "d": safeguarding_cell(pupil),
         "e": visits_cell(pupil, today=today, warning_school_days=limits.visit_warning_school_days),

@@ -5,7 +5,7 @@ fixed handful of queries whatever the number of pupils, then hands plain facts t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -14,7 +14,19 @@ from django.utils import timezone
 
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_placements
 from placements import rules as placement_rules
-from placements.models import AttendanceMark, Flag, FollowUp, Placement, TimetableSlot, Visit
+from placements.models import (
+    AttendanceMark,
+    Flag,
+    FollowUp,
+    LearningPlan,
+    Milestone,
+    Outcome,
+    Placement,
+    Qualification,
+    Review,
+    TimetableSlot,
+    Visit,
+)
 from placements.selectors import attendance_cutoffs
 from placements.services import hours_limits
 from providers.models import ProviderAudit, QAVisit
@@ -94,21 +106,42 @@ class _Calendar:
         return self.terms.get(self.schools[school_id].partnership_id, [])
 
 
-def _provider_facts(providers, *, flags) -> dict[int, rules.ProviderFacts]:
+def _qa_visits_for(provider_ids, schools):
+    """QA visits to the providers that the schools may read (the same sharing as
+    `providers.selectors.qa_visits_visible_to`), newest first: one query."""
+    return (
+        QAVisit.objects.filter(provider_id__in=provider_ids)
+        .filter(
+            Q(partnership_id__in={s.partnership_id for s in schools if s.partnership_id})
+            | Q(partnership__isnull=True, school_id__in=[s.id for s in schools])
+        )
+        .order_by("provider_id", "-visited_on", "-id")
+    )
+
+
+def _qa_visible_to_school(visit, school) -> bool:
+    # G §3e: QA reports are shared across the partnership; a visit kept by one school stays with it.
+    if visit.partnership_id is not None:
+        return visit.partnership_id == school.partnership_id
+    return visit.school_id == school.id
+
+
+def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules.ProviderFacts]:
+    """Facts per (school, provider): the latest QA visit is the one that school can show."""
     ids = [p.id for p in providers]
     audits = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by(
         "provider_id", "-audited_on", "-id"
     ):
         audits.setdefault(audit.provider_id, audit)
-    qa = {}
-    for visit in QAVisit.objects.filter(provider_id__in=ids).order_by("provider_id", "-visited_on", "-id"):
-        qa.setdefault(visit.provider_id, visit)
+    qa = defaultdict(list)
+    for visit in _qa_visits_for(ids, schools):
+        qa[visit.provider_id].append(visit)
     must_register = {f.provider_id for f in flags if f.kind == Flag.Kind.HOURS_BREACH_PROVIDER}
     facts = {}
     for p in providers:
-        audit, visit = audits.get(p.id), qa.get(p.id)
-        facts[p.id] = rules.ProviderFacts(
+        audit = audits.get(p.id)
+        base = rules.ProviderFacts(
             id=p.id,
             name=p.name,
             registered=p.is_registered,
@@ -117,11 +150,42 @@ def _provider_facts(providers, *, flags) -> dict[int, rules.ProviderFacts]:
             dsl_name=p.dsl_name,
             audited_on=audit.audited_on if audit else None,
             insurance_expires_on=audit.insurance_expires_on if audit else None,
-            last_qa_on=visit.visited_on if visit else None,
-            last_qa_judgement=visit.get_judgement_display() if visit else "",
             must_register=p.id in must_register,
         )
+        for school in schools:
+            visit = next((v for v in qa[p.id] if _qa_visible_to_school(v, school)), None)
+            facts[(school.id, p.id)] = replace(
+                base,
+                last_qa_on=visit.visited_on if visit else None,
+                last_qa_judgement=visit.get_judgement_display() if visit else "",
+            )
     return facts
+
+
+def plans_for(pupil_ids) -> dict[int, LearningPlan]:
+    """Each pupil's learning plan with its milestones and its reviews (newest first): three queries."""
+    return {
+        plan.pupil_id: plan
+        for plan in LearningPlan.objects.filter(pupil_id__in=pupil_ids).prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("target_date", "pk")),
+            Prefetch("reviews", queryset=Review.objects.order_by("-date", "-pk")),
+        )
+    }
+
+
+def _plan_facts(plan, *, today: date) -> rules.PlanFacts | None:
+    if plan is None:
+        return None
+    reviews = [r for r in plan.reviews.all() if r.date <= today]
+    return rules.PlanFacts(
+        goal_label=plan.get_goal_display(),
+        goal_target=plan.goal_target_date,
+        progress=placement_rules.milestone_rollup(
+            [(m.status, m.target_date) for m in plan.milestones.all()], today=today
+        ),
+        review_dates=tuple(sorted(r.date for r in reviews)),
+        next_review_on=reviews[0].next_review_on if reviews else None,
+    )
 
 
 def _open_flags(placements):
@@ -147,14 +211,17 @@ def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_p
     return _readiness(placements, today=today, now=now, dsl_pupil_ids=dsl_pupil_ids or set())
 
 
-def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readiness:
+def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None) -> Readiness:
     limits = readiness_limits()
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
     year = academic_year_for(today)
     year_start = year.start_date if year else today
     calendar = _Calendar(schools.values(), start=year_start, end=year.end_date if year else today)
     flags = _open_flags(placements) if flags is None else flags
-    providers = _provider_facts({p.provider_id: p.provider for p in placements}.values(), flags=flags)
+    providers = _provider_facts(
+        {p.provider_id: p.provider for p in placements}.values(), flags=flags, schools=list(schools.values())
+    )
+    plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
     placement_ids = [p.pk for p in placements]
 
     visits = defaultdict(list)
@@ -189,11 +256,6 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readines
         ).values_list("pupil_id", "urgency", "raised_at"):
             if acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
                 overdue[pupil_id] += 1
-    reviews = defaultdict(int)
-    for flag in flags:
-        if flag.kind == Flag.Kind.REVIEW_OVERDUE and flag.pupil_id:
-            reviews[flag.pupil_id] += 1
-
     local_now = timezone.localtime(now).replace(tzinfo=None)
     cutoffs = attendance_cutoffs()
     by_pupil = defaultdict(list)
@@ -220,12 +282,11 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readines
             facts.append(
                 rules.PlacementFacts(
                     id=p.pk,
-                    provider=providers[p.provider_id],
+                    provider=providers[(pupil.school_id, p.provider_id)],
                     start=p.start_date,
                     end=p.end_date,
                     slots=slots,
                     qualifications=p.qualifications,
-                    goal_label=p.get_goal_display() if p.goal else "",
                     rationale=p.rationale,
                     main_responsibility=p.provider_has_main_responsibility,
                     visit_dates=tuple(sorted(visits[p.pk])),
@@ -248,7 +309,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readines
                 [c for p in pupil_placements for c in codes[p.pk]]
             ),
             school_dsl_named=bool(pupil.school.dsl_name or pupil.school.dsl_email),
-            reviews_overdue=reviews[pupil.pk],
+            plan=_plan_facts(plans.get(pupil.pk), today=today),
             concerns_overdue=overdue[pupil.pk] if pupil.pk in dsl_pupil_ids else None,
         )
         rows.append(
@@ -332,12 +393,15 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     flags = _open_flags(placements)
     # Placements running at the end of the range (today, for a range up to today) are "current".
     day = min(today, last)
+    pupil_ids = {p.pupil_id for p in placements}
+    plans = plans_for(pupil_ids)
     readiness = _readiness(
         [p for p in placements if p.is_active_on(day)],
         today=day,
         now=now,
-        dsl_pupil_ids={p.pupil_id for p in placements},
+        dsl_pupil_ids=pupil_ids,
         flags=flags,
+        plans=plans,
     )
     limits = readiness_limits()
 
@@ -364,7 +428,13 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         placement_id__in=placement_ids, date__gte=first, date__lte=last
     ).order_by("date"):
         visits[visit.placement_id].append(visit)
-    concerns = concern_summary_for_pupils({p.pupil_id for p in placements})
+    concerns = concern_summary_for_pupils(pupil_ids)
+    qualifications = defaultdict(list)
+    for qualification in Qualification.objects.filter(pupil_id__in=pupil_ids).select_related("provider"):
+        qualifications[qualification.pupil_id].append(qualification)
+    outcomes = defaultdict(list)
+    for outcome in Outcome.objects.filter(pupil_id__in=pupil_ids).select_related("placement__provider"):
+        outcomes[outcome.pupil_id].append(outcome)
 
     schools = {p.pupil.school_id: p.pupil.school for p in placements} or {s.id: s for s in scope.schools}
     calendar = _Calendar(schools.values(), start=first, end=last)
@@ -375,6 +445,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         by_pupil[p.pupil_id].append(p)
     pupils = []
     total = len(by_pupil)
+    this_half_term = {"term": None, "milestones_met": 0, "reviews": 0}
     for done, pupil_placements in enumerate(by_pupil.values(), start=1):
         pupil = pupil_placements[0].pupil
         terms = calendar.terms_for(pupil.school_id)
@@ -404,6 +475,19 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                 }
             )
         summary = concerns.get(pupil.pk)
+        plan = plans.get(pupil.pk)
+        milestones = list(plan.milestones.all()) if plan else []
+        reviews = [r for r in plan.reviews.all() if first <= r.date <= last] if plan else []
+        current = next((t for t in terms if t.start_date <= day <= t.end_date), None)
+        if current is not None:
+            this_half_term["term"] = this_half_term["term"] or current
+        if current is not None and plan is not None:
+            this_half_term["milestones_met"] += sum(
+                1 for m in milestones if m.met_on and current.start_date <= m.met_on <= current.end_date
+            )
+            this_half_term["reviews"] += sum(
+                1 for r in plan.reviews.all() if current.start_date <= r.date <= current.end_date
+            )
         pupils.append(
             {
                 "pupil": pupil,
@@ -412,6 +496,20 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                     [c for p in pupil_placements for c in marks[p.pk]]
                 ),
                 "concerns": summary,
+                "plan": plan,
+                "milestones": milestones,
+                "plan_progress": placement_rules.milestone_rollup(
+                    [(m.status, m.target_date) for m in milestones], today=day
+                )
+                if plan
+                else None,
+                # Dates, who attended and what was decided; never the pupil's view or the notes.
+                "reviews": reviews,
+                "qualifications": qualifications[pupil.pk],
+                "missing_core": placement_rules.missing_core_subjects(
+                    pupil.year_group, [q.area for q in qualifications[pupil.pk]]
+                ),
+                "outcomes": outcomes[pupil.pk],
                 "readiness": readiness_by_pupil.get(pupil.pk),
                 "readiness_cells": [(c, readiness_by_pupil[pupil.pk].cells[c.key]) for c in rules.COLUMNS]
                 if pupil.pk in readiness_by_pupil
@@ -437,11 +535,12 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             "visits": sum(1 for vs in visits.values() for v in vs if v.pupil_seen),
             "red_flags": sum(1 for f in flags if f.severity == Flag.Severity.RED),
             "amber_flags": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
+            "this_half_term": this_half_term,
         },
         "readiness": readiness,
         "rollup": rollup_table(readiness),
         "providers": providers,
-        "register": _provider_register(providers),
+        "register": _provider_register(providers, schools=list(schools.values())),
         "pupils": pupils,
         "unregistered": _unregistered_compliance(placements, flags, limits=limits, day=day),
         "limits": limits,
@@ -491,13 +590,13 @@ def _planning_call(placements, marks, *, day: date) -> list[dict]:
     return sorted(rows, key=lambda row: row["provider"].name)
 
 
-def _provider_register(providers) -> list[dict]:
+def _provider_register(providers, *, schools) -> list[dict]:
     ids = [row["provider"].id for row in providers]
     audits = defaultdict(list)
     for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by("-audited_on"):
         audits[audit.provider_id].append(audit)
     qa = defaultdict(list)
-    for visit in QAVisit.objects.filter(provider_id__in=ids).order_by("-visited_on"):
+    for visit in _qa_visits_for(ids, schools):
         qa[visit.provider_id].append(visit)
     return [
         {

@@ -4,6 +4,7 @@ recording who downloaded it."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -59,6 +60,18 @@ def evidence_pack_request(
     )
     transaction.on_commit(lambda: _enqueue(pack.pk))
     return pack
+
+
+def evidence_packs_requeue(*, now, older_than_minutes: int) -> int:
+    """Send again each pack still queued `older_than_minutes` after it was asked for (the broker
+    was down at the time). Safe to repeat: generating a pack that is already done does nothing."""
+    waiting = EvidencePack.objects.filter(
+        status=EvidencePack.Status.QUEUED, created_at__lt=now - timedelta(minutes=older_than_minutes)
+    ).values_list("pk", flat=True)
+    pack_ids = list(waiting)
+    for pack_id in pack_ids:
+        _enqueue(pack_id)
+    return len(pack_ids)
 
 
 def pack_scope(pack: EvidencePack) -> selectors.PackScope:

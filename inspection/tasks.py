@@ -1,6 +1,8 @@
 """Celery tasks for inspection: thin wrappers over the services."""
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import services
 
@@ -15,3 +17,10 @@ from . import services
 def evidence_pack_generate(pack_id: int) -> dict:
     pack = services.evidence_pack_generate(pack_id=pack_id)
     return {"pack": pack.pk, "status": pack.status, "pages": pack.pages}
+
+
+@shared_task(name="inspection.evidence_packs_requeue")
+def evidence_packs_requeue() -> int:
+    return services.evidence_packs_requeue(
+        now=timezone.now(), older_than_minutes=settings.APDASH_EVIDENCE_PACK_REQUEUE_MINUTES
+    )

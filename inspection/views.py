@@ -29,6 +29,9 @@ FIX_PAGES = {
     "provider": lambda row, object_id: reverse("providers:provider_detail", args=[object_id]),
     "register": lambda row, object_id: f"{reverse('placements:register_grid')}?school={row.pupil.school_id}",
     "pupil": lambda row, object_id: reverse("placements:pupil_detail", args=[row.pupil.pk]),
+    "plan": lambda row, object_id: reverse("placements:plan_edit", args=[row.pupil.pk]),
+    "milestone": lambda row, object_id: reverse("placements:milestone_create", args=[row.pupil.pk]),
+    "review": lambda row, object_id: reverse("placements:review_create", args=[row.pupil.pk]),
     "safeguarding": lambda row, object_id: reverse("safeguarding:inbox"),
 }
 

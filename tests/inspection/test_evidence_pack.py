@@ -1,22 +1,28 @@
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from apdash.models import AuditEvent, Role, School
-from inspection import selectors, services
+from inspection import selectors, services, tasks
 from inspection.models import EvidencePack
-from placements.models import Placement
+from placements.models import Milestone, Placement
 from safeguarding.models import Concern, ConcernEntry
 from tests.factories import (
     ConcernEntryFactory,
     ConcernFactory,
+    LearningPlanFactory,
+    MilestoneFactory,
+    OutcomeFactory,
     ProviderAuditFactory,
     ProviderFactory,
     PupilFactory,
+    QualificationFactory,
+    ReviewFactory,
     SchoolFactory,
     member,
     placement_with_timetable,
@@ -102,6 +108,10 @@ def test_the_demo_schools_pack_reads_back_with_contents_pupils_providers_and_no_
         row = sheet[sheet.index(provider.name) :][:400]
         assert re.search(rf"{status}\s*{re.escape(reference)}\s*{len(pupil_ids)}\b", row), row
 
+    # Each pupil's plan: a milestone of a pupil in the pack is printed.
+    milestone = Milestone.objects.filter(plan__pupil__in=pupils).order_by("pk").first()
+    assert milestone is not None and " ".join(milestone.description.split()) in text
+
     # Each section names what it evidences.
     assert "Evidences: para 399, para 400, para 401, para 402" in text
     assert "Evidences: Ofsted planning call" in text
@@ -162,6 +172,110 @@ def test_a_single_pupils_pack_from_the_command_line(tmp_path):
     assert "1 raised, 0 acknowledged by the DSL" in text
     assert "Zebra" not in text and "Marmalade" not in text
     assert "Evidence from 1 September 2026 to 20 November 2026" in text
+
+
+def test_a_pupils_pack_shows_qualifications_plan_milestones_reviews_and_outcomes_without_concern_text():
+    school, pupil, placement = _small_school()
+    pupil.year_group = 11
+    pupil.save()
+    QualificationFactory(
+        pupil=pupil,
+        area="other",
+        subject="Level 1 Award in Practical Horticulture",
+        level="Level 1",
+        awarding_body="RHS",
+        provider=placement.provider,
+        entered=True,
+        result="Pass",
+    )
+    QualificationFactory(pupil=pupil, area="english", subject="Functional Skills English", provider=None)
+    plan = LearningPlanFactory(pupil=pupil, goal="post_16", goal_target_date=date(2027, 7, 16))
+    MilestoneFactory(
+        plan=plan, description="Plants and tends a raised bed unaided", target_date=date(2026, 12, 4)
+    )
+    MilestoneFactory(
+        plan=plan,
+        description="Attends every Monday session for a half term",
+        target_date=date(2026, 11, 6),
+        status="met",
+        met_on=date(2026, 11, 6),
+    )
+    ReviewFactory(
+        plan=plan,
+        date=date(2026, 10, 14),
+        attended_parent=True,
+        decisions="Keep Mondays and Wednesdays; add a taster day at college.",
+        pupil_view="Quietly mentioned trouble at home.",
+    )
+    ReviewFactory(plan=plan, date=date(2026, 11, 18), decisions="Carry on.")
+    OutcomeFactory(
+        pupil=pupil,
+        placement=placement,
+        recorded_on=date(2026, 11, 19),
+        destination="apprenticeship",
+        destination_name="Wendlow Parks",
+    )
+    scope = selectors.PackScope(
+        title=school.name,
+        schools=[school],
+        date_from=date(2026, 9, 1),
+        date_to=date(2026, 11, 20),
+        pupil=pupil,
+    )
+    pdf, _ = services.render_pack_pdf(scope, today=date(2026, 11, 20))
+    text = " ".join(page_texts(pdf))
+    assert "Level 1 Award in Practical Horticulture" in text and "RHS" in text and "Pass" in text
+    assert "Not working towards maths in year 11." in text
+    assert "Goal: Post-16 transition by 16 July 2027" in text
+    assert "Plants and tends a raised bed unaided" in text and "Met 6 November 2026" in text
+    assert "14 October 2026" in text and "School, provider, parent or carer" in text
+    assert "add a taster day at college" in text
+    assert "Apprenticeship at Wendlow Parks" in text
+    assert "In Autumn 2 2026/27 so far: 1 milestone met and 1 plan review held" in text
+    assert "Zebra" not in text and "Marmalade" not in text and "trouble at home" not in text
+
+
+def _queued_pack(school, *, minutes_ago):
+    pack = EvidencePack.objects.create(
+        scope="school", school=school, date_from=date(2026, 9, 1), date_to=date(2026, 11, 20)
+    )
+    EvidencePack.objects.filter(pk=pack.pk).update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
+    return pack
+
+
+def test_a_pack_asked_for_while_the_broker_was_down_is_sent_again_once_it_has_waited(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    school, _, _ = _small_school()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.evidence_pack_generate, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("inspection:pack_list"),
+                {"scope": "school", "school": school.pk, "date_from": "01/09/2026", "date_to": "20/11/2026"},
+            )
+    stuck = EvidencePack.objects.get()
+    assert stuck.status == "queued"
+    EvidencePack.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    just_asked = _queued_pack(school, minutes_ago=1)
+
+    assert tasks.evidence_packs_requeue() == 1
+    stuck.refresh_from_db()
+    just_asked.refresh_from_db()
+    assert (stuck.status, stuck.progress) == ("done", 100) and stuck.pages
+    assert just_asked.status == "queued"
+    # Running again re-sends nothing that is already done.
+    assert tasks.evidence_packs_requeue() == 0
+
+
+def test_re_sending_waiting_packs_is_on_the_beat_schedule_every_five_minutes():
+    task = PeriodicTask.objects.select_related("crontab").get(task="inspection.evidence_packs_requeue")
+    assert task.enabled and task.crontab.minute == "*/5"
 
 
 def test_the_command_refuses_an_unknown_school(tmp_path):

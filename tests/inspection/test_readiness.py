@@ -8,10 +8,13 @@ from apdash.models import Role
 from inspection import selectors
 from tests.factories import (
     InductionFactory,
+    LearningPlanFactory,
+    MilestoneFactory,
     ProviderAuditFactory,
     ProviderFactory,
     PupilFactory,
     QAVisitFactory,
+    ReviewFactory,
     RiskAssessmentFactory,
     SchoolFactory,
     VisitFactory,
@@ -53,7 +56,10 @@ def pupil_at_two_settings():
     forge = ProviderFactory(name="Forge Ahead", dsl_name="Dana Fox", registration_checked_on=TODAY)
     for provider in (ride, forge):
         ProviderAuditFactory(provider=provider, audited_on=date(2026, 9, 1))
-        QAVisitFactory(provider=provider, visited_on=date(2026, 10, 1))
+        QAVisitFactory(provider=provider, visited_on=date(2026, 10, 1), partnership=school.partnership)
+    plan = LearningPlanFactory(pupil=pupil, goal_target_date=date(2027, 7, 16))
+    MilestoneFactory(plan=plan, description="Attends every timetabled session", target_date=date(2027, 2, 12))
+    ReviewFactory(plan=plan, date=date(2026, 10, 14))
     at_ride = _well_kept_placement(pupil, ride, days=(0,))
     at_forge = _well_kept_placement(pupil, forge, days=(2,))
     VisitFactory(placement=at_forge, date=date(2026, 10, 7))
@@ -114,6 +120,85 @@ def test_the_grid_says_what_is_missing_in_words_and_links_to_where_to_fix_it(pup
     assert reverse("safeguarding:placement", args=[at_ride.pk]) in page
 
 
+def test_a_pupil_with_no_learning_plan_is_red_on_plan_and_the_grid_links_to_the_plan_page(
+    pupil_at_two_settings, client
+):
+    user, school, at_ride, _ = pupil_at_two_settings
+    pupil = at_ride.pupil
+    pupil.learning_plan.delete()
+    cell = _row(user, school).cells["b"]
+    assert (cell.status, cell.reason) == ("red", "No learning plan recorded.")
+    client.force_login(user)
+    page = client.get(reverse("inspection:readiness")).content.decode()
+    assert reverse("placements:plan_edit", args=[pupil.pk]) in page
+
+
+def test_a_plan_with_a_goal_milestones_and_last_half_terms_review_is_green(pupil_at_two_settings):
+    user, school, *_ = pupil_at_two_settings
+    cell = _row(user, school).cells["b"]
+    assert cell.status == "green"
+    assert cell.reason == (
+        "Goal: Reintegration to mainstream by 16 July 2027; 1 milestone (not started). "
+        "Last reviewed 14 October 2026."
+    )
+
+
+def test_a_plan_not_reviewed_in_a_half_term_that_has_ended_is_red_with_a_link_to_record_a_review(
+    pupil_at_two_settings, client
+):
+    user, school, at_ride, _ = pupil_at_two_settings
+    at_ride.pupil.learning_plan.reviews.all().delete()
+    cell = _row(user, school).cells["b"]
+    assert (cell.status, cell.reason) == ("red", "The plan was not reviewed during Autumn 1 2026/27.")
+    client.force_login(user)
+    page = client.get(reverse("inspection:readiness")).content.decode()
+    assert reverse("placements:review_create", args=[at_ride.pupil.pk]) in page
+
+
+def test_a_plan_without_milestones_is_amber(pupil_at_two_settings):
+    user, school, at_ride, _ = pupil_at_two_settings
+    at_ride.pupil.learning_plan.milestones.all().delete()
+    cell = _row(user, school).cells["b"]
+    assert (cell.status, cell.reason) == ("amber", "The plan has no milestones towards its goal.")
+
+
+def test_a_review_due_before_the_half_term_ends_is_amber(pupil_at_two_settings):
+    user, school, *_ = pupil_at_two_settings
+    today = date(2026, 12, 14)  # five school days of Autumn 2 left, no review in it yet
+    result = selectors.readiness_for_user(user, school_ids=[school.pk], today=today, now=NOW)
+    cell = result.rows[0].cells["b"]
+    assert (cell.status, cell.reason) == ("amber", "No review yet in Autumn 2 2026/27: 5 school days left.")
+
+
+def test_quality_assurance_counts_visits_shared_across_the_partnership_and_not_another_partnerships(
+    pupil_at_two_settings,
+):
+    user, school, at_ride, at_forge = pupil_at_two_settings
+    QAVisitFactory._meta.model.objects.all().delete()
+    neighbour = SchoolFactory(partnership=school.partnership)
+    elsewhere = SchoolFactory()
+    QAVisitFactory(
+        provider=at_ride.provider,
+        visited_on=date(2026, 10, 1),
+        school=neighbour,
+        partnership=school.partnership,
+    )
+    QAVisitFactory(
+        provider=at_forge.provider,
+        visited_on=date(2026, 10, 1),
+        school=elsewhere,
+        partnership=elsewhere.partnership,
+    )
+    QAVisitFactory(
+        provider=at_forge.provider, visited_on=date(2026, 10, 2), school=neighbour, partnership=None
+    )
+    cell = _row(user, school).cells["f"]
+    assert (cell.status, cell.reason) == (
+        "amber",
+        "No quality-assurance visit to Forge Ahead in the last year.",
+    )
+
+
 def test_an_unregistered_setting_over_the_hours_limit_is_red_on_registration():
     seed_calendar(2026)
     school = SchoolFactory()
@@ -171,6 +256,10 @@ def _school_with_pupils(count):
         )
         RiskAssessmentFactory(placement=placement)
         VisitFactory(placement=placement, date=start)
+        plan = LearningPlanFactory(pupil=placement.pupil)
+        MilestoneFactory(plan=plan)
+        ReviewFactory(plan=plan, date=start)
+        QAVisitFactory(provider=providers[n % 3], partnership=school.partnership)
     return school
 
 
@@ -178,6 +267,7 @@ def _school_with_pupils(count):
 def test_the_readiness_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pupils):
     school = _school_with_pupils(pupils)
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
-    with django_assert_max_num_queries(18):
+    # 18 for the grid, then 3 for the learning plans, their milestones and their reviews.
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("inspection:readiness"))
     assert response.content.decode().count('data-column="e"') == pupils
