@@ -452,25 +452,31 @@ class AttendanceMarkSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             )
         return attrs
 
-    def _save_fields(self):
-        return {"source": AttendanceMark.Source.API, "recorded_by": request_user(self)}
-
-    def create(self, validated_data):
-        key = {name: validated_data.pop(name) for name in ("placement", "date", "session")}
-        mark, _ = AttendanceMark.objects.update_or_create(
-            **key, defaults={**validated_data, **self._save_fields()}
-        )
-        return mark
-
-    def update(self, instance, validated_data):
-        for name, value in {**validated_data, **self._save_fields()}.items():
-            setattr(instance, name, value)
+    def _record(self, **values):
         try:
-            instance.full_clean()
+            return services.attendance_record(
+                actor=request_user(self), source=AttendanceMark.Source.API, **values
+            )
         except DjangoValidationError as exc:
             raise drf_validation_error(exc) from exc
-        instance.save()
-        return instance
+
+    def create(self, validated_data):
+        return self._record(**validated_data)
+
+    def update(self, instance, validated_data):
+        key = {name: getattr(instance, name) for name in ("placement", "date", "session")}
+        moved = [name for name, value in key.items() if validated_data.get(name, value) != value]
+        if moved:
+            raise serializers.ValidationError(
+                {
+                    name: ["A mark cannot be moved: post a mark for the other session instead."]
+                    for name in moved
+                }
+            )
+        current = {
+            name: getattr(instance, name) for name in ("code", "minutes_late", "absence_reason", "note")
+        }
+        return self._record(**{**current, **validated_data, **key})
 
 
 class AttendanceFilter(filters.FilterSet):

@@ -188,6 +188,25 @@ def test_moving_a_mark_onto_an_already_marked_session_is_a_400(api, world, place
     assert response.status_code == 400
 
 
+def test_a_mark_cannot_be_moved_to_another_session_and_stays_as_it_was(api, world, placed):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    mark = AttendanceMarkFactory(placement=placed, date=yesterday, session="PM", code="N")
+    response = api(world.coordinator).patch(
+        f"/api/v1/attendance/{mark.id}/", {"session": "AM"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "cannot be moved" in response.json()["session"][0]
+    mark.refresh_from_db()
+    assert (mark.session, mark.code) == ("PM", "N")
+
+
+def test_a_corrected_mark_is_recorded_as_from_the_api_by_the_caller(api, world, placed):
+    mark = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    api(world.coordinator).patch(f"/api/v1/attendance/{mark.id}/", {"code": "I"}, format="json")
+    mark.refresh_from_db()
+    assert (mark.code, mark.source, mark.recorded_by) == ("I", "api", world.coordinator)
+
+
 # --- Visits ------------------------------------------------------------------------------------
 
 
