@@ -7,7 +7,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from apdash.demo import DemoWorld
@@ -15,7 +17,7 @@ from apdash.selectors import half_terms_for, school_days_by_school
 
 from . import rules
 from .models import AttendanceMark, FollowUp, Placement, RegisterLink, TimetableSlot, Visit
-from .services import register_link_create
+from .services import register_link_create, register_link_token
 
 VISITORS = ["Sam Whitfield", "Jo Marsh", "Morgan Ellery", "Chris Dunmore"]
 WELLBEING = [
@@ -189,7 +191,11 @@ def _seed_visits(world, placements, terms):
 def _seed_link(world):
     """Today's no-account register link for the provider-staff demo setting, printed with the logins."""
     provider = next((p for p in world.providers if p.name.startswith("Style My Ride")), None)
-    if provider is None or RegisterLink.objects.filter(provider=provider, date=world.today).exists():
+    if provider is None:
         return
-    _, token = register_link_create(provider=provider, date=world.today)
-    world.logins.append(("Provider register link (no account)", f"/register/{token}/", provider.name))
+    link = RegisterLink.objects.filter(provider=provider, date=world.today, revoked_at__isnull=True).first()
+    token = (
+        register_link_token(link) if link else register_link_create(provider=provider, date=world.today)[1]
+    )
+    url = settings.APDASH_SITE_URL.rstrip("/") + reverse("placements:register_by_link", args=[token])
+    world.logins.append(("Provider register link (no account)", url, provider.name))
