@@ -1,3 +1,5 @@
+from urllib.parse import urlparse
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -52,3 +54,11 @@ def test_each_printed_login_reaches_its_roles_home_page(seeded, client):
         assert response.status_code == 200, email
         assert response.context["user"].email == email
         assert response.request["PATH_INFO"] == reverse("home")
+
+
+def test_the_printed_provider_register_link_opens_todays_register_without_an_account(seeded, client):
+    line = next(line for line in seeded.splitlines() if "Provider register link" in line)
+    url = next(word for word in line.split() if word.startswith("http"))
+    response = client.get(urlparse(url).path)
+    assert response.status_code == 200
+    assert "Style My Ride" in response.content.decode()
