@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apdash.models import Role, User
@@ -26,14 +27,21 @@ from . import rules, services
 from .models import AttendanceMark, Flag, FollowUp, Placement, RegisterLink, TimetableSlot, Visit
 
 
+def _count_per_pupil(queryset):
+    """A correlated count for each listed pupil: only the rows shown are counted, where a join
+    and GROUP BY over the whole placements and flags tables grows with the country."""
+    counted = queryset.order_by().values("pupil_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def pupil_list(user, *, today: date | None = None):
     today = today or timezone.localdate()
-    active = Q(placements__start_date__lte=today) & (
-        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today)
+    active = Placement.objects.filter(pupil_id=OuterRef("pk"), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
     )
+    open_flags = Flag.objects.filter(pupil_id=OuterRef("pk"), resolved_at__isnull=True)
     return visible_pupils(user, today=today).annotate(
-        active_placements=Count("placements", filter=active, distinct=True),
-        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+        active_placements=_count_per_pupil(active), open_flags=_count_per_pupil(open_flags)
     )
 
 
