@@ -18,6 +18,7 @@ from apdash.selectors import (
     school_days_by_school,
     visible_flags,
     visible_placements,
+    visible_providers,
     visible_pupils,
     visible_schools,
 )
@@ -42,6 +43,16 @@ def pupil_list(user, *, today: date | None = None):
     open_flags = Flag.objects.filter(pupil_id=OuterRef("pk"), resolved_at__isnull=True)
     return visible_pupils(user, today=today).annotate(
         active_placements=_count_per_pupil(active), open_flags=_count_per_pupil(open_flags)
+    )
+
+
+def providers_in_use(user):
+    """Providers where the user's pupils have placements: the choices a filter by provider needs
+    (the whole register runs to thousands of settings at England scale)."""
+    return (
+        visible_providers(user)
+        .filter(id__in=visible_placements(user).order_by().values("provider_id"))
+        .order_by("name")
     )
 
 

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apdash.selectors import visible_providers, visible_schools
+from apdash.selectors import visible_schools
 
 from .. import selectors, services
 from ..filters import PupilFilter
@@ -23,7 +23,7 @@ def _filtered_pupils(request):
     return PupilFilter(
         request.GET or None,
         queryset=pupils,
-        providers=visible_providers(request.user).order_by("name"),
+        providers=selectors.providers_in_use(request.user),
         today=today,
     )
 

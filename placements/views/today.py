@@ -17,7 +17,7 @@ from ..forms import TodayBoardForm
 
 def board_context(user, data=None):
     """The board for the date and filters in `data` (a GET query), today when there are none."""
-    form = TodayBoardForm(data or None, providers=visible_providers(user).order_by("name"))
+    form = TodayBoardForm(data or None, providers=selectors.providers_in_use(user))
     day, provider, year_group = timezone.localdate(), None, None
     if form.is_valid():
         day = form.cleaned_data["date"] or day
