@@ -4,6 +4,7 @@ app's API shares (rules-based write permissions, Django validation errors as fie
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
 
 from django import forms
@@ -40,6 +41,15 @@ def drf_validation_error(exc: DjangoValidationError) -> serializers.ValidationEr
     return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
 
 
+@contextmanager
+def validation_errors_as_400():
+    """Run a service (or full_clean) so that its ValidationError becomes the API's 400 body."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise drf_validation_error(exc) from exc
+
+
 class FullCleanSerializer(serializers.ModelSerializer):
     """Saves through the model's `full_clean()` (field validators and check constraints) so bad
     input is a 400, never a database error; `extra_save_fields` fills fields from the request."""
@@ -63,10 +73,8 @@ class FullCleanSerializer(serializers.ModelSerializer):
         return self._clean_and_save(instance)
 
     def _clean_and_save(self, instance):
-        try:
+        with validation_errors_as_400():
             instance.full_clean()
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
         instance.save()
         return instance
 

@@ -3,7 +3,6 @@ follow-ups and flags. Every queryset starts from the visibility helpers in `apda
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -26,8 +25,8 @@ from apdash.api import (
     IdFilter,
     RulesWritePermission,
     ScopedChoicesMixin,
-    drf_validation_error,
     request_user,
+    validation_errors_as_400,
 )
 from apdash.selectors import (
     visible_flags,
@@ -84,16 +83,12 @@ class PupilSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
         return value.strip().upper()
 
     def create(self, validated_data):
-        try:
+        with validation_errors_as_400():
             return services.pupil_create(actor=request_user(self), **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
-        try:
+        with validation_errors_as_400():
             return services.pupil_update(actor=request_user(self), pupil=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
 
 class PupilFilter(filters.FilterSet):
@@ -223,22 +218,18 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         timetable = self._rule_slots(validated_data.pop("timetable", []))
-        try:
+        with validation_errors_as_400():
             return services.placement_create(actor=request_user(self), timetable=timetable, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
         timetable = validated_data.pop("timetable", None)
-        try:
+        with validation_errors_as_400():
             return services.placement_update(
                 actor=request_user(self),
                 placement=instance,
                 timetable=None if timetable is None else self._rule_slots(timetable),
                 **validated_data,
             )
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
 
 class PlacementFilter(filters.FilterSet):
@@ -359,17 +350,13 @@ class VisitSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         user = request_user(self)
-        try:
+        with validation_errors_as_400():
             # The API records the caller as the visitor, whatever name they also give.
             return services.visit_record(actor=user, visitor=user, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
-        try:
+        with validation_errors_as_400():
             return services.visit_update(actor=request_user(self), visit=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
 
 class VisitFilter(filters.FilterSet):
@@ -453,12 +440,10 @@ class AttendanceMarkSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
         return attrs
 
     def _record(self, **values):
-        try:
+        with validation_errors_as_400():
             return services.attendance_record(
                 actor=request_user(self), source=AttendanceMark.Source.API, **values
             )
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
     def create(self, validated_data):
         return self._record(**validated_data)
@@ -537,7 +522,7 @@ class FollowUpSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
     def create(self, validated_data):
         mark = validated_data.pop("attendance")
-        try:
+        with validation_errors_as_400():
             return services.follow_up_record(
                 actor=request_user(self),
                 placement=mark.placement,
@@ -545,14 +530,10 @@ class FollowUpSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
                 session=mark.session,
                 **validated_data,
             )
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
     def update(self, instance, validated_data):
-        try:
+        with validation_errors_as_400():
             return services.follow_up_update(actor=request_user(self), follow_up=instance, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
 
 
 class FollowUpFilter(filters.FilterSet):
@@ -640,8 +621,6 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
         flag = self.get_object()
         body = FlagResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
+        with validation_errors_as_400():
             flag = flag_resolve(actor=request.user, flag=flag, resolution=body.validated_data["resolution"])
-        except DjangoValidationError as exc:
-            raise drf_validation_error(exc) from exc
         return Response(FlagSerializer(flag, context=self.get_serializer_context()).data)
