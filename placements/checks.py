@@ -55,6 +55,17 @@ def _year_calendar(placements, year, today: date):
     return days_by_school, terms_by_partnership
 
 
+def _placement_calendar(placement, days_by_school, terms) -> dict:
+    """The plain calendar facts the half-termly rules (visits, reviews) take for one placement."""
+    return {
+        "start": placement.start_date,
+        "end": placement.end_date,
+        "weekdays": [slot.weekday for slot in placement.timetable.all()],
+        "school_days": days_by_school[placement.pupil.school_id],
+        "half_terms": [rules.Term(t.id, t.start_date, t.end_date) for t in terms.values()],
+    }
+
+
 # --- Half-termly visits (G §1e, §4i) -------------------------------------------------------------
 
 
@@ -80,11 +91,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
             pupil = placement.pupil
             terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
             gaps = rules.visit_gaps(
-                start=placement.start_date,
-                end=placement.end_date,
-                weekdays=[s.weekday for s in placement.timetable.all()],
-                school_days=days_by_school[pupil.school_id],
-                half_terms=[rules.Term(t.id, t.start_date, t.end_date) for t in terms.values()],
+                **_placement_calendar(placement, days_by_school, terms),
                 visit_dates=visits[placement.id],
                 today=today,
                 warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
@@ -393,11 +400,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
             pupil = placement.pupil
             terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
             overdue = rules.review_overdue_half_terms(
-                start=placement.start_date,
-                end=placement.end_date,
-                weekdays=[s.weekday for s in placement.timetable.all()],
-                school_days=days_by_school[pupil.school_id],
-                half_terms=[rules.Term(t.id, t.start_date, t.end_date) for t in terms.values()],
+                **_placement_calendar(placement, days_by_school, terms),
                 review_dates=reviews[pupil.id],
                 today=today,
             )
