@@ -1,6 +1,7 @@
-"""The registry of compliance checks. Each app registers its `run_<check>(now)` functions in its
-AppConfig.ready(); `run_checks`, the Celery tasks and the beat schedule read them from here, so
-the core never imports the apps to its left."""
+"""The registries of compliance checks and periodic tasks. Each app registers its
+`run_<check>(now)` functions and its periodic tasks in its AppConfig.ready(); `run_checks`, the
+Celery tasks and the beat schedule read them from here, so the core never imports the apps to its
+left."""
 
 from __future__ import annotations
 
@@ -46,6 +47,24 @@ def get_check(name: str) -> RegisteredCheck:
 
 # --- The beat schedule ---------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    name: str
+    task: str
+    kwargs: dict
+    crontab: dict
+
+
+# Apps register their own periodic tasks (digests, register links, pack re-sends) in
+# AppConfig.ready(), so the core never names a task of an app to its left.
+_PERIODIC_TASKS: dict[str, PeriodicTask] = {}
+
+
+def register_periodic_task(name: str, task: str, *, crontab: dict, kwargs: dict | None = None) -> None:
+    _PERIODIC_TASKS[name] = PeriodicTask(name=name, task=task, kwargs=kwargs or {}, crontab=crontab)
+
+
 SCHEDULE_TIMEZONE = "Europe/London"
 
 
@@ -56,8 +75,7 @@ def _minutes_after(clock: str, minutes: int) -> time:
 def beat_schedule() -> list[tuple[str, str, dict, dict]]:
     """(name, task, kwargs, crontab) for each periodic task: the attendance checks just after each
     session's register cut-off on weekdays (the checks skip days that are not school days), the
-    other checks nightly, the co-ordinators' digest of new red flags and the providers' register
-    links each school morning, and evidence packs left waiting by a broker outage every 5 minutes."""
+    other checks nightly, and the tasks the apps registered."""
     am = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_AM, 5)
     pm = _minutes_after(settings.APDASH_ATTENDANCE_CUTOFF_PM, 5)
     weekdays = "1-5"
@@ -87,24 +105,9 @@ def beat_schedule() -> list[tuple[str, str, dict, dict]]:
             {"schedule": "nightly"},
             {"minute": "30", "hour": "1", "day_of_week": "*"},
         ),
-        (
-            "Morning digest of new red flags",
-            "placements.email_red_flag_digest",
-            {},
-            {"minute": "0", "hour": "7", "day_of_week": weekdays},
-        ),
-        (
-            "Morning register links to providers",
-            "placements.email_register_links",
-            {},
-            {"minute": "30", "hour": "7", "day_of_week": weekdays},
-        ),
-        (
-            # Packs asked for while the broker was down would otherwise wait for ever.
-            "Re-send evidence packs still waiting",
-            "inspection.evidence_packs_requeue",
-            {},
-            {"minute": "*/5", "hour": "*", "day_of_week": "*"},
+        *(
+            (task.name, task.task, task.kwargs, task.crontab)
+            for task in sorted(_PERIODIC_TASKS.values(), key=lambda task: task.name)
         ),
     ]
 

@@ -1,8 +1,8 @@
 """Read questions for the whole project: who may see what, and which days are school days.
 
-Every page, API view and check scopes its querysets through the visibility helpers here, so a
-user can never reach another school's pupils. Models of the apps to the left are looked up by
-name (not imported) to keep imports pointing one way."""
+`user_scope` is what the core offers every app: the schools, partnerships and providers a user
+belongs to and in which roles. Each app answers visibility for its own models from it (for example
+`placements.core.selectors.visible_pupils`), so the core never names a model to its left."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from .models import AcademicYear, Closure, HalfTerm, Membership, Role, School
 
@@ -83,90 +81,6 @@ def visible_schools(user) -> QuerySet:
     if scope.everything:
         return qs
     return qs.filter(id__in=scope.school_ids)
-
-
-def _pupil_scope_q(scope: Scope, *, prefix: str, today: date) -> Q | None:
-    """A filter on pupils (through `prefix`) for a scope; None means everything."""
-    if scope.everything:
-        return None
-    q = Q(**{f"{prefix}school_id__in": scope.school_ids})
-    if scope.provider_ids:
-        q |= Q(
-            **{
-                f"{prefix}placements__provider_id__in": scope.provider_ids,
-                f"{prefix}placements__start_date__lte": today,
-            }
-        ) & (
-            Q(**{f"{prefix}placements__end_date__isnull": True})
-            | Q(**{f"{prefix}placements__end_date__gte": today})
-        )
-    return q
-
-
-def visible_pupils(user, *, today: date | None = None) -> QuerySet:
-    Pupil = apps.get_model("placements", "Pupil")
-    scope = user_scope(user)
-    today = today or timezone.localdate()
-    qs = Pupil.objects.select_related("school")
-    q = _pupil_scope_q(scope, prefix="", today=today)
-    if q is None:
-        return qs
-    if not scope.school_ids and not scope.provider_ids:
-        return qs.none()
-    if scope.provider_ids:
-        # The join through placements can repeat a pupil; filter by id to keep rows unique.
-        return qs.filter(id__in=Pupil.objects.filter(q).values("id"))
-    return qs.filter(q)
-
-
-def visible_placements(user, *, today: date | None = None) -> QuerySet:
-    Placement = apps.get_model("placements", "Placement")
-    scope = user_scope(user)
-    today = today or timezone.localdate()
-    qs = Placement.objects.select_related("pupil", "pupil__school", "provider")
-    if scope.everything:
-        return qs
-    q = Q(pupil__school_id__in=scope.school_ids)
-    if scope.provider_ids:
-        q |= Q(provider_id__in=scope.provider_ids, start_date__lte=today) & (
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        )
-    return qs.filter(q)
-
-
-def visible_providers(user) -> QuerySet:
-    """Every member of a school or partnership may read the provider register (it is shared
-    across the partnership, G §3e); provider staff see only their own provider."""
-    Provider = apps.get_model("providers", "Provider")
-    scope = user_scope(user)
-    if scope.everything or scope.school_ids:
-        return Provider.objects.all()
-    return Provider.objects.filter(id__in=scope.provider_ids)
-
-
-# Flags that reveal a safeguarding concern exists: for the DSL's dashboards only (design.md).
-DSL_ONLY_FLAG_KINDS = ("concern_unacknowledged",)
-
-
-def visible_flags(user) -> QuerySet:
-    """Flags about the user's schools, and provider-wide flags (no school) for providers where
-    the user's schools have pupils placed. Concern flags only for the schools where the user is
-    a DSL — not even a superuser sees that a concern exists otherwise."""
-    Flag = apps.get_model("placements", "Flag")
-    scope = user_scope(user)
-    qs = Flag.objects.select_related("school", "pupil", "placement", "provider").exclude(
-        Q(kind__in=DSL_ONLY_FLAG_KINDS) & ~Q(school_id__in=scope.dsl_school_ids)
-    )
-    if scope.everything:
-        return qs
-    if not scope.school_ids:
-        return qs.none()
-    provider_ids = (
-        apps.get_model("placements", "Placement")
-        .objects.filter(pupil__school_id__in=scope.school_ids)
-        .values("provider_id")
-    )
-    return qs.filter(Q(school_id__in=scope.school_ids) | Q(school__isnull=True, provider_id__in=provider_ids))
 
 
 # --- Calendar -----------------------------------------------------------------------------------

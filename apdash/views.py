@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .models import Role
-from .selectors import user_roles, visible_pupils, visible_schools
+from .selectors import user_roles
 
 # The first role a user holds in this order decides their home page.
 HOME_ORDER = (
@@ -18,9 +18,15 @@ HOME_ORDER = (
 )
 
 # Apps to the left add their parts of a home page (the today board, flags, visits due) without
-# the core importing them. Each is called as section(user, role, today) and returns a list of
-# dicts, each with the "template" that renders it.
+# the core importing them: each registers in its AppConfig.ready(). A section is called as
+# section(user, role, today) and returns a list of dicts, each with the "template" that renders it.
 HOME_SECTIONS: list[Callable] = []
+
+
+def register_home_section(section: Callable) -> None:
+    if section not in HOME_SECTIONS:
+        HOME_SECTIONS.append(section)
+
 
 HEADINGS = {
     Role.PROVIDER_STAFF: "Today's attendance",
@@ -49,7 +55,4 @@ def home(request):
         if role
         else [],
     }
-    if role in (Role.DSL, Role.SCHOOL_COORDINATOR, Role.HEAD):
-        context["schools"] = visible_schools(request.user)
-        context["pupil_count"] = visible_pupils(request.user, today=today).count()
     return render(request, "apdash/home.html", context)

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from apdash.demo import seed_calendar
 from apdash.models import Membership, Partnership, Role, School, User
 from apdash.selectors import school_days_by_school
-from placements import rules
+from placements.core import rules as core_rules
 from placements.models import AttendanceMark, Placement, Pupil, TimetableSlot, Visit
 from providers.models import Provider
 
@@ -67,7 +67,7 @@ def generate(scale: Scale, *, today: date, seed: int = 1) -> dict:
         for n in range(scale.pupils_per_school):
             pupils.append(
                 Pupil(
-                    upn=rules.upn_for(
+                    upn=core_rules.upn_for(
                         la_code="931",
                         establishment=f"{school_index // 100:04d}",
                         year=school_index % 100,
@@ -113,7 +113,7 @@ def generate(scale: Scale, *, today: date, seed: int = 1) -> dict:
             for slot in by_placement.get(placement.pk, []):
                 if slot.weekday != day.weekday():
                     continue
-                for session in rules.slot_sessions(slot.start, slot.end):
+                for session in core_rules.slot_sessions(slot.start, slot.end):
                     if rng.random() < 0.03:
                         continue  # a missing register, as in life
                     code = rng.choices(["B", "I", "N", "M"], weights=[88, 6, 4, 2])[0]

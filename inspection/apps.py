@@ -7,4 +7,17 @@ class InspectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import views  # noqa: F401  (adds the head's readiness summary to the home page)
+        from apdash import checks
+        from apdash.navigation import register_navigation
+        from apdash.views import register_home_section
+
+        from . import navigation, tasks, views
+
+        register_home_section(views.home_sections)
+        register_navigation(70, navigation.inspection_pages)
+        # Packs asked for while the broker was down would otherwise wait for ever.
+        checks.register_periodic_task(
+            "Re-send evidence packs still waiting",
+            tasks.evidence_packs_requeue.name,
+            crontab={"minute": "*/5", "hour": "*", "day_of_week": "*"},
+        )

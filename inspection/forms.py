@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 
-from placements.rules import upn_problem
+from placements.core.rules import upn_problem
 
 from .models import EvidencePack
 

@@ -8,8 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from placements import rules as placement_rules
-from placements.rules import HoursLimits, Slot, Term
+from placements.attendance import rules as attendance_rules
+from placements.compliance import rules as compliance_rules
+from placements.core import rules as core_rules
+from placements.core.rules import HoursLimits, Slot
+from placements.plans import rules as plans_rules
+from placements.visits import rules as visits_rules
+from placements.visits.rules import Term
 
 GREEN = "green"
 AMBER = "amber"
@@ -91,8 +96,8 @@ class PlacementFacts:
     risk_assessments: tuple[RiskFacts, ...] = ()
     induction_on: date | None = None
     school_days_since_start: int = 0
-    # (day, session, code or "") for each gap `placements.rules.attendance_gaps` found
-    attendance_gaps: tuple[placement_rules.AttendanceGap, ...] = ()
+    # (day, session, code or "") for each gap `placements.attendance.rules.attendance_gaps` found
+    attendance_gaps: tuple[attendance_rules.AttendanceGap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ class PlanFacts:
 
     goal_label: str
     goal_target: date
-    progress: placement_rules.PlanProgress
+    progress: plans_rules.PlanProgress
     review_dates: tuple[date, ...] = ()
     next_review_on: date | None = None  # agreed at the latest review
 
@@ -145,7 +150,7 @@ def _worst(cells: Iterable[Cell], *, green: Cell) -> Cell:
 
 def _days(slots: Iterable[Slot]) -> str:
     days = sorted({s.weekday for s in slots})
-    return ", ".join(placement_rules.WEEKDAY_NAMES[d][:3] for d in days)
+    return ", ".join(core_rules.WEEKDAY_NAMES[d][:3] for d in days)
 
 
 def timetable_cell(pupil: PupilFacts) -> Cell:
@@ -179,7 +184,7 @@ def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Ce
     for p in pupil.placements:
         weekdays = [s.weekday for s in p.slots]
         overdue.update(
-            placement_rules.review_overdue_half_terms(
+            plans_rules.review_overdue_half_terms(
                 start=p.start,
                 end=p.end,
                 weekdays=weekdays,
@@ -191,7 +196,7 @@ def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Ce
         )
         due.update(
             (gap.half_term_id, gap.school_days_left)
-            for gap in placement_rules.visit_gaps(
+            for gap in visits_rules.visit_gaps(
                 start=p.start,
                 end=p.end,
                 weekdays=weekdays,
@@ -240,10 +245,10 @@ def attendance_cell(pupil: PupilFacts) -> Cell:
         (p, g)
         for p in pupil.placements
         for g in p.attendance_gaps
-        if g.kind == placement_rules.UNEXPLAINED_ABSENCE
+        if g.kind == attendance_rules.UNEXPLAINED_ABSENCE
     ]
     missing = [
-        (p, g) for p in pupil.placements for g in p.attendance_gaps if g.kind == placement_rules.MISSING_MARK
+        (p, g) for p in pupil.placements for g in p.attendance_gaps if g.kind == attendance_rules.MISSING_MARK
     ]
     if unexplained:
         p, gap = unexplained[0]
@@ -295,7 +300,7 @@ def visits_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> 
     problems = []
     last_seen = []
     for p in pupil.placements:
-        gaps = placement_rules.visit_gaps(
+        gaps = visits_rules.visit_gaps(
             start=p.start,
             end=p.end,
             weekdays=[s.weekday for s in p.slots],
@@ -331,7 +336,7 @@ def quality_assurance_cell(pupil: PupilFacts, *, today: date, limits: Limits) ->
     # G §1f, §3a–e: each provision audited annually (directory) and quality-assured by the school.
     problems = []
     for provider in sorted({p.provider for p in pupil.placements}, key=lambda p: p.name):
-        audit = placement_rules.audit_problems(
+        audit = compliance_rules.audit_problems(
             audited_on=provider.audited_on,
             insurance_expires_on=provider.insurance_expires_on,
             today=today,
@@ -433,7 +438,7 @@ def registration_cell(pupil: PupilFacts, *, limits: HoursLimits) -> Cell:
         if provider.registered:
             words.append(f"{provider.name} registered" + (f" (URN {provider.urn})" if provider.urn else ""))
             continue
-        assessment = placement_rules.pupil_hours_assessment(
+        assessment = core_rules.pupil_hours_assessment(
             [s for p in group for s in p.slots],
             provider_registered=False,
             main_responsibility=any(p.main_responsibility for p in group),
@@ -443,7 +448,7 @@ def registration_cell(pupil: PupilFacts, *, limits: HoursLimits) -> Cell:
             problems.append(
                 Cell(
                     RED,
-                    f"{provider.name}: {placement_rules.describe_hours_breach(assessment, limits)}",
+                    f"{provider.name}: {core_rules.describe_hours_breach(assessment, limits)}",
                     Fix("placement", group[0].id),
                 )
             )
@@ -531,9 +536,7 @@ def census_setting_type(*, urn: str, ukprn: str, provider_type: str) -> str:
 
 def weekly_sessions(slots: Iterable[Slot]) -> int:
     """AM and PM sessions a week the timetable covers (a slot across noon counts as both)."""
-    sessions = {
-        (s.weekday, session) for s in slots for session in placement_rules.slot_sessions(s.start, s.end)
-    }
+    sessions = {(s.weekday, session) for s in slots for session in core_rules.slot_sessions(s.start, s.end)}
     return len(sessions)
 
 

@@ -1,6 +1,6 @@
 """Read queries for inspection readiness, the evidence pack and the census export. Each reads a
 fixed handful of queries whatever the number of pupils, then hands plain facts to the rules
-(`inspection.rules`, `placements.rules`)."""
+(`inspection.rules`, the placements rules)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_placements
-from placements import rules as placement_rules
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
+from placements.attendance import rules as attendance_rules
+from placements.attendance.selectors import attendance_cutoffs
+from placements.core import rules as core_rules
+from placements.core.selectors import visible_placements
+from placements.core.services import hours_limits
 from placements.models import (
     AttendanceMark,
     Flag,
@@ -27,8 +31,8 @@ from placements.models import (
     TimetableSlot,
     Visit,
 )
-from placements.selectors import attendance_cutoffs
-from placements.services import hours_limits
+from placements.plans import rules as plans_rules
+from placements.visits import rules as visits_rules
 from providers.models import ProviderAudit, QAVisit
 from safeguarding.models import Concern, Induction, RiskAssessment
 from safeguarding.rules import acknowledgement_overdue
@@ -180,7 +184,7 @@ def _plan_facts(plan, *, today: date) -> rules.PlanFacts | None:
     return rules.PlanFacts(
         goal_label=plan.get_goal_display(),
         goal_target=plan.goal_target_date,
-        progress=placement_rules.milestone_rollup(
+        progress=plans_rules.milestone_rollup(
             [(m.status, m.target_date) for m in plan.milestones.all()], today=today
         ),
         review_dates=tuple(sorted(r.date for r in reviews)),
@@ -270,7 +274,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
         facts = []
         for p in pupil_placements:
             slots = tuple(s.as_rule_slot() for s in p.timetable.all())
-            gaps = placement_rules.attendance_gaps(
+            gaps = attendance_rules.attendance_gaps(
                 slots=slots,
                 start=p.start_date,
                 end=p.end_date,
@@ -303,9 +307,9 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
             id=pupil.pk,
             placements=tuple(facts),
             school_days=tuple(days),
-            half_terms=tuple(placement_rules.Term(t.id, t.start_date, t.end_date) for t in terms),
+            half_terms=tuple(visits_rules.Term(t.id, t.start_date, t.end_date) for t in terms),
             half_term_names={t.id: str(t) for t in terms},
-            attendance_percentage=placement_rules.attendance_percentage(
+            attendance_percentage=attendance_rules.attendance_percentage(
                 [c for p in pupil_placements for c in codes[p.pk]]
             ),
             school_dsl_named=bool(pupil.school.dsl_name or pupil.school.dsl_email),
@@ -336,7 +340,7 @@ def _marks_with_follow_ups(placement_ids, first: date, last: date):
         ).values_list("id", "placement_id", "date", "session", "code")
     )
     outcomes = defaultdict(list)
-    absences = [r[0] for r in rows if placement_rules.is_absence(r[4])]
+    absences = [r[0] for r in rows if attendance_rules.is_absence(r[4])]
     if absences:
         for mark_id, outcome in FollowUp.objects.filter(attendance_id__in=absences).values_list(
             "attendance_id", "outcome"
@@ -413,7 +417,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
     ):
         marks[mark.placement_id].append(mark.code)
-        if placement_rules.is_absence(mark.code):
+        if attendance_rules.is_absence(mark.code):
             absences.append(mark)
     follow_ups = defaultdict(lambda: {"absences": 0, "followed_up": 0, "intervals": []})
     for mark in absences:
@@ -452,15 +456,15 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         entries = []
         for p in pupil_placements:
             slots = list(p.timetable.all())
-            hours = placement_rules.weekly_hours(s.as_rule_slot() for s in slots)
+            hours = core_rules.weekly_hours(s.as_rule_slot() for s in slots)
             follow = follow_ups[p.pk]
             entries.append(
                 {
                     "placement": p,
                     "slots": slots,
                     "weekly_hours": hours,
-                    "days": placement_rules.days_per_week(s.as_rule_slot() for s in slots),
-                    "attendance": placement_rules.attendance_percentage(marks[p.pk]),
+                    "days": core_rules.days_per_week(s.as_rule_slot() for s in slots),
+                    "attendance": attendance_rules.attendance_percentage(marks[p.pk]),
                     "sessions": len(marks[p.pk]),
                     "absences": follow["absences"],
                     "followed_up": follow["followed_up"],
@@ -492,13 +496,13 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             {
                 "pupil": pupil,
                 "placements": entries,
-                "attendance": placement_rules.attendance_percentage(
+                "attendance": attendance_rules.attendance_percentage(
                     [c for p in pupil_placements for c in marks[p.pk]]
                 ),
                 "concerns": summary,
                 "plan": plan,
                 "milestones": milestones,
-                "plan_progress": placement_rules.milestone_rollup(
+                "plan_progress": plans_rules.milestone_rollup(
                     [(m.status, m.target_date) for m in milestones], today=day
                 )
                 if plan
@@ -506,7 +510,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                 # Dates, who attended and what was decided; never the pupil's view or the notes.
                 "reviews": reviews,
                 "qualifications": qualifications[pupil.pk],
-                "missing_core": placement_rules.missing_core_subjects(
+                "missing_core": plans_rules.missing_core_subjects(
                     pupil.year_group, [q.area for q in qualifications[pupil.pk]]
                 ),
                 "outcomes": outcomes[pupil.pk],
@@ -529,7 +533,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             "pupils": len(by_pupil),
             "providers": len(providers),
             "unregistered": sum(1 for row in providers if not row["provider"].is_registered),
-            "attendance": placement_rules.attendance_percentage(
+            "attendance": attendance_rules.attendance_percentage(
                 [c for codes in marks.values() for c in codes]
             ),
             "visits": sum(1 for vs in visits.values() for v in vs if v.pupil_seen),
@@ -569,10 +573,10 @@ def _planning_call(placements, marks, *, day: date) -> list[dict]:
         scheduled = attended = 0.0
         reasons = defaultdict(int)
         for p in group:
-            hours = placement_rules.weekly_hours(s.as_rule_slot() for s in p.timetable.all())
+            hours = core_rules.weekly_hours(s.as_rule_slot() for s in p.timetable.all())
             if p.is_active_on(day):
                 scheduled += hours
-            percentage = placement_rules.attendance_percentage(marks[p.pk])
+            percentage = attendance_rules.attendance_percentage(marks[p.pk])
             if percentage is not None and p.is_active_on(day):
                 attended += hours * percentage / 100
             reasons[p.get_census_reason_display() if p.census_reason else "Not recorded"] += 1
@@ -617,7 +621,7 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
             groups[(p.pupil_id, p.provider_id)].append(p)
     rows = []
     for group in groups.values():
-        assessment = placement_rules.pupil_hours_assessment(
+        assessment = core_rules.pupil_hours_assessment(
             [s.as_rule_slot() for p in group for s in p.timetable.all()],
             provider_registered=False,
             main_responsibility=any(p.provider_has_main_responsibility for p in group),
@@ -628,7 +632,7 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
                 "pupil": group[0].pupil,
                 "provider": group[0].provider,
                 "assessment": assessment,
-                "breach": placement_rules.describe_hours_breach(assessment, limits.hours)
+                "breach": core_rules.describe_hours_breach(assessment, limits.hours)
                 if assessment.is_breach
                 else "",
             }

@@ -11,4 +11,5 @@ urlpatterns = [
     path("packs/<int:pk>/download/", views.pack_download, name="pack_download"),
     path("packs/<int:pk>/retry/", views.pack_retry, name="pack_retry"),
     path("census/", views.census_export, name="census_export"),
+    path("governors/", views.governor_report, name="governor_report"),
 ]

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.models import Partnership, Role
-from apdash.selectors import user_scope, visible_placements, visible_pupils, visible_schools
-from apdash.views import HOME_SECTIONS
+from apdash.selectors import user_scope, visible_schools
+from placements.core.selectors import visible_placements, visible_pupils
 
-from . import rules, selectors, services
+from . import governors, rules, selectors, services
 from .forms import CensusForm, EvidencePackForm
 from .models import EvidencePack
 
@@ -221,7 +221,7 @@ def pack_retry(request, pk):
 
 
 def home_sections(user, role, today):
-    """The head's readiness summary on their home page (see `apdash.views.HOME_SECTIONS`)."""
+    """The head's readiness summary on their home page (registered with `apdash.views`)."""
     if role != Role.HEAD:
         return []
     schools = list(visible_schools(user))
@@ -238,4 +238,33 @@ def home_sections(user, role, today):
     ]
 
 
-HOME_SECTIONS.append(home_sections)
+@login_required
+def governor_report(request):
+    if not request.user.has_perm("placements.view_pupil_list"):
+        raise Http404
+    today = timezone.localdate()
+    schools = list(visible_schools(request.user).order_by("name"))
+    if not schools:
+        raise Http404
+    school = schools[0]
+    if request.GET.get("school"):
+        school = next((s for s in schools if str(s.pk) == request.GET["school"]), None)
+        if school is None:
+            raise Http404("No such school")
+    terms = governors.school_terms(school, today=today)
+    if not terms:
+        raise Http404("No terms in the calendar")
+    term = next((t for t in terms if t.key == request.GET.get("term")), terms[0])
+    report = governors.governor_report(request.user, school=school, term=term, today=today)
+    return render(
+        request,
+        "inspection/governor_report.html",
+        {
+            "report": report,
+            "schools": schools,
+            "school": school,
+            "terms": terms,
+            "term": term,
+            "today": today,
+        },
+    )

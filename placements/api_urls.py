@@ -1,13 +1,16 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from .attendance import api as attendance_api
+from .compliance import api as compliance_api
+from .core import api as core_api
+from .visits import api as visits_api
 
 router = SimpleRouter()
-router.register("pupils", api.PupilViewSet, basename="pupil")
-router.register("placements", api.PlacementViewSet, basename="placement")
-router.register("visits", api.VisitViewSet, basename="visit")
-router.register("attendance", api.AttendanceViewSet, basename="attendance")
-router.register("follow-ups", api.FollowUpViewSet, basename="follow-up")
-router.register("flags", api.FlagViewSet, basename="flag")
+router.register("pupils", core_api.PupilViewSet, basename="pupil")
+router.register("placements", core_api.PlacementViewSet, basename="placement")
+router.register("visits", visits_api.VisitViewSet, basename="visit")
+router.register("attendance", attendance_api.AttendanceViewSet, basename="attendance")
+router.register("follow-ups", attendance_api.FollowUpViewSet, basename="follow-up")
+router.register("flags", compliance_api.FlagViewSet, basename="flag")
 
 urlpatterns = router.urls

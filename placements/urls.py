@@ -1,27 +1,32 @@
 from django.urls import path
 
-from .views import attendance, flags, governors, imports, placements, plans, pupils, register, today, visits
+from .attendance import views as attendance
+from .compliance import views as compliance
+from .core import views as core
+from .plans import views as plans
+from .visits import views as visits
+from .workspace import views as workspace
 
 app_name = "placements"
 
 urlpatterns = [
-    path("pupils/", pupils.pupil_list, name="pupil_list"),
-    path("pupils/new/", pupils.pupil_create, name="pupil_create"),
-    path("pupils/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
-    path("pupils/<int:pk>/edit/", pupils.pupil_edit, name="pupil_edit"),
-    path("flags/", flags.flag_list, name="flag_list"),
-    path("flags/<int:pk>/resolve/", flags.flag_resolve, name="flag_resolve"),
-    path("pupils/export.csv", pupils.pupil_export, name="pupil_export"),
-    path("pupils/import/", imports.pupil_import, name="pupil_import"),
-    path("pupils/import/sample.csv", imports.pupil_import_sample, name="pupil_import_sample"),
-    path("today/", today.today_board, name="today"),
-    path("placements/new/", placements.placement_create, name="placement_create"),
-    path("placements/hours-check/", placements.placement_hours_check, name="placement_hours_check"),
-    path("placements/export.csv", placements.placement_export, name="placement_export"),
-    path("placements/<int:pk>/edit/", placements.placement_edit, name="placement_edit"),
-    path("placements/<int:pk>/end/", placements.placement_end, name="placement_end"),
-    path("register/<str:token>/", register.register_by_link, name="register_by_link"),
-    path("provider/<int:provider_id>/register/", register.provider_register, name="provider_register"),
+    path("pupils/", workspace.pupil_list, name="pupil_list"),
+    path("pupils/new/", core.pupil_create, name="pupil_create"),
+    path("pupils/<int:pk>/", workspace.pupil_detail, name="pupil_detail"),
+    path("pupils/<int:pk>/edit/", core.pupil_edit, name="pupil_edit"),
+    path("flags/", compliance.flag_list, name="flag_list"),
+    path("flags/<int:pk>/resolve/", compliance.flag_resolve, name="flag_resolve"),
+    path("pupils/export.csv", workspace.pupil_export, name="pupil_export"),
+    path("pupils/import/", core.pupil_import, name="pupil_import"),
+    path("pupils/import/sample.csv", core.pupil_import_sample, name="pupil_import_sample"),
+    path("today/", workspace.today_board, name="today"),
+    path("placements/new/", core.placement_create, name="placement_create"),
+    path("placements/hours-check/", core.placement_hours_check, name="placement_hours_check"),
+    path("placements/export.csv", core.placement_export, name="placement_export"),
+    path("placements/<int:pk>/edit/", core.placement_edit, name="placement_edit"),
+    path("placements/<int:pk>/end/", core.placement_end, name="placement_end"),
+    path("register/<str:token>/", attendance.register_by_link, name="register_by_link"),
+    path("provider/<int:provider_id>/register/", attendance.provider_register, name="provider_register"),
     path("attendance/register/", attendance.register_grid, name="register_grid"),
     path(
         "attendance/follow-up/<int:placement_id>/<str:day>/<str:session>/",
@@ -45,5 +50,4 @@ urlpatterns = [
     ),
     path("qualifications/<int:pk>/edit/", plans.qualification_edit, name="qualification_edit"),
     path("pupils/<int:pupil_id>/outcomes/new/", plans.outcome_create, name="outcome_create"),
-    path("governors/", governors.governor_report, name="governor_report"),
 ]

@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 
 from apdash.api import ApiViewSet, FullCleanSerializer
-from apdash.selectors import visible_providers
+from providers.selectors import visible_providers
 
 from .models import Provider
 

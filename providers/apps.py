@@ -5,3 +5,11 @@ class ProvidersConfig(AppConfig):
     name = "providers"
     verbose_name = "Providers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apdash.navigation import register_navigation
+
+        from . import navigation, selectors
+
+        register_navigation(30, navigation.provider_pages)
+        selectors.register_provider_page_section(selectors.quality_section)

@@ -4,18 +4,35 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apdash.models import School
-from apdash.selectors import user_scope, visible_providers
+from apdash.selectors import user_scope
+from providers.models import Provider
 
 from .models import ProviderAudit, QAVisit
 
+
+def visible_providers(user) -> QuerySet:
+    """Every member of a school or partnership may read the provider register (it is shared
+    across the partnership, G §3e); provider staff see only their own provider."""
+    scope = user_scope(user)
+    if scope.everything or scope.school_ids:
+        return Provider.objects.all()
+    return Provider.objects.filter(id__in=scope.provider_ids)
+
+
 # Apps to the left add what they own to a provider's page (placements: the user's own pupils
-# there with their weekly hours against the limits) without this app importing them.
-# Each entry is called as section(user, provider, today) and returns a dict for the template.
+# there with their weekly hours against the limits) without this app importing them: each
+# registers in its AppConfig.ready(). A section is called as section(user, provider, today) and
+# returns a dict for the template.
 PROVIDER_PAGE_SECTIONS: list[Callable] = []
+
+
+def register_provider_page_section(section: Callable) -> None:
+    if section not in PROVIDER_PAGE_SECTIONS:
+        PROVIDER_PAGE_SECTIONS.append(section)
 
 
 def _latest_audit(field):
@@ -106,6 +123,3 @@ def quality_section(user, provider, today) -> dict:
             qa_visits_visible_to(user).filter(provider=provider).order_by("-visited_on", "-pk")
         ),
     }
-
-
-PROVIDER_PAGE_SECTIONS.append(quality_section)

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apdash.models import Partnership, Role, School
-from apdash.selectors import user_scope, visible_providers
+from apdash.selectors import user_scope
+from providers.selectors import visible_providers
 
 from . import selectors, services
 from .forms_quality import FRAMEWORK_AREAS, ProviderAuditForm, QAVisitForm

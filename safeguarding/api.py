@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apdash.accounts import needs_two_factor
-from apdash.selectors import visible_placements
+from placements.core.selectors import visible_placements
 from placements.models import Placement, Pupil
 
 from . import selectors, services

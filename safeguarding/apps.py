@@ -7,6 +7,9 @@ class SafeguardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks
+        from apdash.navigation import register_navigation
+
+        from . import checks, navigation
 
         checks.register_checks()
+        register_navigation(90, navigation.safeguarding_pages)

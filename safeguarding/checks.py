@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apdash import checks
 from apdash.selectors import school_days_by_school
-from placements.flags import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync
 from placements.models import Flag, Placement
 
 from . import rules

@@ -12,7 +12,8 @@ from datetime import date
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from apdash.models import AuditEvent, Membership, Role
-from apdash.selectors import user_scope, visible_placements, visible_pupils
+from apdash.selectors import user_scope
+from placements.core.selectors import visible_placements, visible_pupils
 from placements.models import FollowUp
 
 from .models import Concern, ConcernEntry, Induction, RiskAssessment

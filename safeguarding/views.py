@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.accounts import two_factor_required
+from placements.attendance.rules import ATTENDANCE_CODES
 from placements.models import FollowUp, Placement, Pupil
-from placements.rules import ATTENDANCE_CODES
 
 from . import rules, selectors, services
 from .forms import ChoosePupilForm, CloseForm, ConcernForm, EntryForm, InductionForm, RiskAssessmentForm

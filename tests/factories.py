@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from apdash.models import AcademicYear, Closure, HalfTerm, Membership, Partnership, Role, School, User
-from placements import rules
+from placements.core import rules as core_rules
 from placements.models import AttendanceMark, Flag, FollowUp, Placement, Pupil, TimetableSlot, Visit
 from providers.models import Provider, ProviderAudit, QAVisit
 
@@ -100,9 +100,9 @@ class PupilFactory(factory.django.DjangoModelFactory):
         model = Pupil
 
     upn = factory.Sequence(
-        lambda n: rules.upn_for(la_code="931", establishment="4000", year=11, serial=n % 1000)
+        lambda n: core_rules.upn_for(la_code="931", establishment="4000", year=11, serial=n % 1000)
         if n < 1000
-        else rules.upn_for(la_code="801", establishment=f"{n // 1000:04d}", year=11, serial=n % 1000)
+        else core_rules.upn_for(la_code="801", establishment=f"{n // 1000:04d}", year=11, serial=n % 1000)
     )
     first_name = factory.Sequence(lambda n: FIRST_NAMES[n % len(FIRST_NAMES)])
     last_name = factory.Sequence(lambda n: f"{LAST_NAMES[n % len(LAST_NAMES)]}{n}")

@@ -4,7 +4,7 @@ of the pupil page, from its own selector so the page's view needs no change."""
 from django import template
 from django.utils import timezone
 
-from ..selectors_plans import plan_summary as plan_summary_for
+from placements.plans.selectors import plan_summary as plan_summary_for
 
 register = template.Library()
 

@@ -3,14 +3,9 @@ from datetime import date, time
 import pytest
 
 from apdash.models import Role
-from apdash.selectors import (
-    school_days,
-    school_days_by_school,
-    visible_flags,
-    visible_placements,
-    visible_pupils,
-    visible_schools,
-)
+from apdash.selectors import school_days, school_days_by_school, visible_schools
+from placements.compliance.selectors import visible_flags
+from placements.core.selectors import visible_placements, visible_pupils
 from tests.factories import (
     AcademicYearFactory,
     ClosureFactory,

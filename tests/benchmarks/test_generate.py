@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apdash.checks import registered_checks
 from benchmarks.generate import SCALES, generate
-from placements import rules
+from placements.core import rules as core_rules
 from placements.models import AttendanceMark, Flag, Placement, Pupil
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_the_generator_builds_valid_data_the_checks_can_run_over():
     assert (
         Pupil.objects.count() == scale.partnerships * scale.schools_per_partnership * scale.pupils_per_school
     )
-    assert all(rules.upn_problem(upn) is None for upn in Pupil.objects.values_list("upn", flat=True))
+    assert all(core_rules.upn_problem(upn) is None for upn in Pupil.objects.values_list("upn", flat=True))
     assert Placement.objects.count() >= Pupil.objects.count()
     assert AttendanceMark.objects.exists()
     assert world["counts"]["pupils"] == Pupil.objects.count()

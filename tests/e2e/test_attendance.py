@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apdash.models import Role
-from placements import services
+from placements.attendance import services as attendance_services
 from placements.models import AttendanceMark
 from tests.e2e.conftest import axe_violations, screenshot, sign_in
 from tests.factories import PASSWORD, PupilFactory, member, placement_with_timetable, seed_calendar
@@ -36,7 +36,7 @@ def test_provider_reports_an_absence_and_the_coordinator_follows_it_up(page, mon
         pupil=PupilFactory(first_name="Ellis", last_name="Morgan", school=absent.pupil.school),
     )
     coordinator = member(Role.SCHOOL_COORDINATOR, school=absent.pupil.school, email="sam@wendlow.example")
-    _, token = services.register_link_create(provider=absent.provider, date=WEDNESDAY)
+    _, token = attendance_services.register_link_create(provider=absent.provider, date=WEDNESDAY)
 
     # The provider opens the emailed link: no account, just that day's register.
     page.goto(f"/register/{token}/")

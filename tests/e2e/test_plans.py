@@ -70,7 +70,7 @@ def test_a_coordinator_records_a_review_that_marks_a_milestone_met(page):
     assert_accessible(page)
     screenshot(page, "pupil-page-plan")
 
-    page.goto("/governors/")
+    page.goto("/inspection/governors/")
     expect(page.get_by_role("heading", name="Alternative provision: report to governors")).to_be_visible()
     expect(page.locator("#milestones-met")).to_contain_text("1 (of 2 milestones in the plans)")
     expect(page.locator("#governor-plans")).to_contain_text("Plan reviews held")

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash.models import Role
-from placements import selectors, services
+from placements.attendance import selectors as attendance_selectors
+from placements.attendance import services as attendance_services
 from placements.models import AttendanceMark, FollowUp, Placement, RegisterLink
 from tests.factories import (
     AttendanceMarkFactory,
@@ -36,7 +37,7 @@ def today(monkeypatch):
 
 
 def _link(provider, day):
-    return services.register_link_create(provider=provider, date=day)
+    return attendance_services.register_link_create(provider=provider, date=day)
 
 
 def _url(token):
@@ -85,7 +86,7 @@ def test_the_register_offers_only_the_sessions_on_the_timetable(today):
     afternoon = _scheduled(morning.provider, start=time(13, 0), end=time(15, 30))
     rows = {
         r.placement.pk: r.sessions
-        for r in selectors.register_rows(provider_id=morning.provider_id, day=today)
+        for r in attendance_selectors.register_rows(provider_id=morning.provider_id, day=today)
     }
     assert rows == {morning.pk: ("AM",), afternoon.pk: ("PM",)}
 
@@ -158,19 +159,23 @@ def test_a_link_for_one_provider_cannot_mark_or_read_another_providers_pupils(cl
 def test_a_link_works_for_its_date_only_and_a_changed_token_is_refused(client, today):
     placement = placement_with_timetable(days=(1, 2), start_date=date(2026, 9, 7))
     link, token = _link(placement.provider, today)
-    payload = signing.loads(token, salt=services.REGISTER_LINK_SALT)
+    payload = signing.loads(token, salt=attendance_services.REGISTER_LINK_SALT)
     for forged in (
         {**payload, "d": (today - timedelta(days=1)).isoformat()},
         {**payload, "p": placement.provider_id + 1},
     ):
         # Re-signed with a guessed key, or the right token with its payload swapped: both refused.
         assert (
-            client.get(_url(signing.dumps(forged, key="guess", salt=services.REGISTER_LINK_SALT))).status_code
+            client.get(
+                _url(signing.dumps(forged, key="guess", salt=attendance_services.REGISTER_LINK_SALT))
+            ).status_code
             == 404
         )
         assert client.get(_url(token[:-3] + "abc")).status_code == 404
     # Even a genuinely signed token naming another date does not match the link it points to.
-    other_day = signing.dumps({**payload, "d": "2026-11-17"}, salt=services.REGISTER_LINK_SALT, compress=True)
+    other_day = signing.dumps(
+        {**payload, "d": "2026-11-17"}, salt=attendance_services.REGISTER_LINK_SALT, compress=True
+    )
     assert client.get(_url(other_day)).status_code == 404
     assert client.get(_url(token)).status_code == 200
 
@@ -222,7 +227,7 @@ def test_a_partnership_commissioned_placement_is_coded_k_when_attended(client, t
 
 
 def test_each_school_morning_providers_with_pupils_that_day_are_emailed_their_link(client, today):
-    from placements.tasks import email_register_links
+    from placements.attendance.tasks import email_register_links
 
     placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
     placement_with_timetable(days=(0,), start_date=date(2026, 9, 7))  # nobody there on Wednesdays
@@ -324,7 +329,7 @@ def test_the_elapsed_time_from_mark_to_follow_up_is_shown_on_the_grid(client, to
     mark = AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
     marked_at = timezone.make_aware(datetime.combine(today, time(9, 40)))
     AttendanceMark.objects.filter(pk=mark.pk).update(recorded_at=marked_at)
-    services.follow_up_record(
+    attendance_services.follow_up_record(
         placement=placement,
         date=today,
         session="AM",
@@ -437,7 +442,7 @@ def test_figures_show_attendance_per_pupil_and_flag_persistent_absence(client, t
             code=code,
         )
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
-    figures = selectors.attendance_figures(
+    figures = attendance_selectors.attendance_figures(
         member(Role.SCHOOL_COORDINATOR, school=school), school=school, today=today
     )
     by_pupil = {f.pupil.pk: f for f in figures["pupils"]}
@@ -519,14 +524,14 @@ def test_a_follow_up_that_reached_nobody_leaves_the_absence_to_chase_again(clien
     placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
     AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
     follow_up = dict(placement=placement, date=today, session="AM", contacted="Mother by phone")
-    services.follow_up_record(
+    attendance_services.follow_up_record(
         **follow_up, contacted_at=timezone.now(), outcome=FollowUp.Outcome.NOT_CONTACTED
     )
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
     page = _grid(client, placement.pupil.school).content.decode()
     assert "Not yet contacted" in page and "Followed up<" not in page
     assert reverse("placements:follow_up_create", args=[placement.pk, today.isoformat(), "AM"]) in page
-    services.follow_up_record(
+    attendance_services.follow_up_record(
         **follow_up, contacted_at=timezone.now(), outcome=FollowUp.Outcome.SAFE_AND_WELL
     )
     page = _grid(client, placement.pupil.school).content.decode()

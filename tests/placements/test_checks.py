@@ -4,8 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apdash.models import HalfTerm
-from placements import checks
-from placements.flags import flag_resolve
+from placements.compliance.checks import attendance as attendance_checks
+from placements.compliance.checks import audits as audits_checks
+from placements.compliance.checks import hours as hours_checks
+from placements.compliance.checks import visits as visits_checks
+from placements.compliance.services import flag_resolve
 from placements.models import Flag
 from tests.factories import (
     AttendanceMarkFactory,
@@ -50,7 +53,7 @@ def school():
 
 def test_a_half_term_without_a_visit_is_overdue_with_its_half_term_in_the_details(calendar, school):
     placement = placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 9, 7))
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     (flag,) = open_flags(Flag.Kind.VISIT_OVERDUE)
     assert flag.severity == Flag.Severity.RED
     assert flag.details["half_term"] == calendar["Autumn 1"].id
@@ -69,15 +72,15 @@ def test_a_visit_at_the_other_setting_or_in_another_half_term_does_not_count(cal
     elsewhere = placement_with_timetable(pupil=pupil, start_date=date(2026, 9, 7), days=(2,))
     VisitFactory(placement=elsewhere, date=date(2026, 10, 7))
     VisitFactory(placement=here, date=date(2026, 11, 4))  # Autumn 2, not Autumn 1
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     assert [f.placement for f in open_flags(Flag.Kind.VISIT_OVERDUE)] == [here]
 
 
 def test_a_visit_recorded_late_but_dated_inside_the_half_term_resolves_the_flag(calendar, school):
     placement = placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 9, 7))
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     VisitFactory(placement=placement, date=date(2026, 10, 20))
-    (result, overdue) = checks.run_visits(at(date(2026, 11, 24)))
+    (result, overdue) = visits_checks.run_visits(at(date(2026, 11, 24)))
     assert overdue.resolved == 1
     assert not open_flags(Flag.Kind.VISIT_OVERDUE)
 
@@ -85,15 +88,15 @@ def test_a_visit_recorded_late_but_dated_inside_the_half_term_resolves_the_flag(
 def test_a_visit_where_the_pupil_was_not_seen_does_not_count(calendar, school):
     placement = placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 9, 7))
     VisitFactory(placement=placement, date=date(2026, 10, 7), pupil_seen=False)
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     assert len(open_flags(Flag.Kind.VISIT_OVERDUE)) == 1
 
 
 def test_a_visit_falls_due_when_ten_school_days_of_the_half_term_remain(calendar, school):
     placement = placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 11, 2))
-    checks.run_visits(at(date(2026, 12, 4)))  # 11 school days left (4 and 7–18 December)
+    visits_checks.run_visits(at(date(2026, 12, 4)))  # 11 school days left (4 and 7–18 December)
     assert not open_flags(Flag.Kind.VISIT_DUE)
-    checks.run_visits(at(date(2026, 12, 7)))  # 10 left, today included
+    visits_checks.run_visits(at(date(2026, 12, 7)))  # 10 left, today included
     (flag,) = open_flags(Flag.Kind.VISIT_DUE)
     assert flag.severity == Flag.Severity.AMBER
     assert flag.placement == placement
@@ -106,7 +109,7 @@ def test_a_placement_that_never_ran_on_a_school_day_of_the_half_term_needs_no_vi
     placement_with_timetable(
         pupil=PupilFactory(school=school), start_date=date(2026, 10, 26), end_date=date(2026, 10, 30)
     )
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     assert not open_flags(Flag.Kind.VISIT_OVERDUE)
 
 
@@ -115,7 +118,7 @@ def test_a_placement_that_never_ran_on_a_school_day_of_the_half_term_needs_no_vi
 
 def test_a_pupil_over_the_days_limit_gets_a_red_flag_with_the_figures(school):
     placement = placement_with_timetable(pupil=PupilFactory(school=school), days=(0, 1, 2))
-    checks.run_hours(at(date(2026, 11, 23)))
+    hours_checks.run_hours(at(date(2026, 11, 23)))
     (flag,) = open_flags(Flag.Kind.HOURS_BREACH_PUPIL)
     assert flag.details == {
         "weekly_hours": 18.0,
@@ -131,7 +134,7 @@ def test_hours_at_one_provider_add_up_across_placements_and_sixteen_hours_is_nea
     pupil, provider = PupilFactory(school=school), ProviderFactory()
     placement_with_timetable(pupil=pupil, provider=provider, days=(0,), start=time(8), end=time(16))
     placement_with_timetable(pupil=pupil, provider=provider, days=(3,), start=time(8), end=time(16))
-    checks.run_hours(at(date(2026, 11, 23)))
+    hours_checks.run_hours(at(date(2026, 11, 23)))
     (flag,) = open_flags(Flag.Kind.HOURS_NEAR_LIMIT)
     assert flag.details["weekly_hours"] == 16.0 and flag.details["days"] == 2
     assert not open_flags(Flag.Kind.HOURS_BREACH_PUPIL)
@@ -142,7 +145,7 @@ def test_an_unregistered_provider_with_one_full_time_ehcp_pupil_from_any_school_
     pupil = PupilFactory(sen_status="ehcp")
     placement_with_timetable(pupil=pupil, provider=provider, days=(0, 1, 2, 3), start=time(9), end=time(14))
     placement_with_timetable(pupil=PupilFactory(), provider=provider, days=(0,))
-    checks.run_hours(at(date(2026, 11, 23)))
+    hours_checks.run_hours(at(date(2026, 11, 23)))
     (flag,) = open_flags(Flag.Kind.HOURS_BREACH_PROVIDER)
     assert flag.school is None and flag.provider == provider and flag.pupil is None
     assert flag.details["full_time_pupils"] == 1 and flag.details["limits_breached"] == ["needs"]
@@ -157,7 +160,7 @@ def test_a_registered_provider_and_an_ended_placement_raise_no_hours_flags(schoo
     placement_with_timetable(
         pupil=pupil, days=range(5), start_date=date(2026, 9, 7), end_date=date(2026, 10, 1)
     )
-    results = checks.run_hours(at(date(2026, 11, 23)))
+    results = hours_checks.run_hours(at(date(2026, 11, 23)))
     assert [r.still_open for r in results] == [0, 0, 0]
 
 
@@ -169,13 +172,13 @@ def test_a_missing_register_is_flagged_only_once_the_session_cut_off_has_passed(
         pupil=PupilFactory(school=school), days=(0,), start_date=date(2026, 11, 23)
     )
     monday = date(2026, 11, 23)
-    checks.run_attendance(at(monday, 10, 29))
+    attendance_checks.run_attendance(at(monday, 10, 29))
     assert not open_flags(Flag.Kind.ATTENDANCE_MISSING)
-    checks.run_attendance(at(monday, 10, 30))
+    attendance_checks.run_attendance(at(monday, 10, 30))
     (flag,) = open_flags(Flag.Kind.ATTENDANCE_MISSING)
     assert (flag.subject_date, flag.details["session"], flag.placement) == (monday, "AM", placement)
     assert flag.key == f"attendance_missing:placement={placement.id}:date=2026-11-23:session=AM"
-    checks.run_attendance(at(monday, 14, 30))
+    attendance_checks.run_attendance(at(monday, 14, 30))
     assert sorted(f.details["session"] for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)) == ["AM", "PM"]
 
 
@@ -183,9 +186,9 @@ def test_the_mark_arriving_resolves_the_missing_register_flag(calendar, school):
     placement = placement_with_timetable(
         pupil=PupilFactory(school=school), days=(0,), start_date=date(2026, 11, 23), end=time(12)
     )
-    checks.run_attendance(at(date(2026, 11, 23), 11))
+    attendance_checks.run_attendance(at(date(2026, 11, 23), 11))
     AttendanceMarkFactory(placement=placement, date=date(2026, 11, 23), session="AM", code="B")
-    results = checks.run_attendance(at(date(2026, 11, 23), 11, 5))
+    results = attendance_checks.run_attendance(at(date(2026, 11, 23), 11, 5))
     assert results[0].resolved == 1 and results[0].still_open == 0
 
 
@@ -195,7 +198,7 @@ def test_a_closure_day_needs_no_mark(calendar, school):
         pupil=PupilFactory(school=school), days=(0,), start_date=date(2026, 11, 9)
     )
     open_school = placement_with_timetable(pupil=PupilFactory(), days=(0,), start_date=date(2026, 11, 9))
-    checks.run_attendance(at(date(2026, 11, 23)))
+    attendance_checks.run_attendance(at(date(2026, 11, 23)))
     missing = {(f.placement, f.subject_date) for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)}
     assert (closed, date(2026, 11, 23)) not in missing
     assert (closed, date(2026, 11, 16)) in missing
@@ -212,14 +215,14 @@ def test_an_ended_placement_needs_no_mark_after_its_end(calendar, school):
     running = placement_with_timetable(
         pupil=PupilFactory(school=school), days=(1,), start_date=date(2026, 11, 2)
     )
-    checks.run_attendance(at(date(2026, 11, 23)))
+    attendance_checks.run_attendance(at(date(2026, 11, 23)))
     assert {f.placement for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)} == {running}
     assert ended.end_date < date(2026, 11, 17)
 
 
 def test_the_look_back_is_the_last_five_school_days_including_today(calendar, school):
     placement_with_timetable(pupil=PupilFactory(school=school), days=range(5), start_date=date(2026, 11, 2))
-    checks.run_attendance(at(date(2026, 11, 23), 9))  # Monday, before today's cut-off
+    attendance_checks.run_attendance(at(date(2026, 11, 23), 9))  # Monday, before today's cut-off
     days = sorted({f.subject_date for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)})
     assert days == [date(2026, 11, d) for d in (17, 18, 19, 20)]
 
@@ -229,12 +232,12 @@ def test_an_unexplained_absence_is_red_until_someone_follows_it_up(calendar, sch
         pupil=PupilFactory(school=school), days=(0,), start_date=date(2026, 11, 23), end=time(12)
     )
     mark = AttendanceMarkFactory(placement=placement, date=date(2026, 11, 23), session="AM", code="N")
-    checks.run_attendance(at(date(2026, 11, 23), 11))
+    attendance_checks.run_attendance(at(date(2026, 11, 23), 11))
     (flag,) = open_flags(Flag.Kind.ABSENCE_UNEXPLAINED)
     assert flag.severity == Flag.Severity.RED and flag.details["session"] == "AM"
     assert not open_flags(Flag.Kind.ATTENDANCE_MISSING)
     FollowUpFactory(attendance=mark)
-    checks.run_attendance(at(date(2026, 11, 23), 11, 30))
+    attendance_checks.run_attendance(at(date(2026, 11, 23), 11, 30))
     assert not open_flags(Flag.Kind.ABSENCE_UNEXPLAINED)
 
 
@@ -242,12 +245,12 @@ def test_an_old_missing_register_stays_flagged_until_the_mark_arrives(calendar, 
     placement = placement_with_timetable(
         pupil=PupilFactory(school=school), days=(0,), start_date=date(2026, 11, 2), end=time(12)
     )
-    checks.run_attendance(at(date(2026, 11, 6)))
+    attendance_checks.run_attendance(at(date(2026, 11, 6)))
     assert [f.subject_date for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)] == [date(2026, 11, 2)]
-    checks.run_attendance(at(date(2026, 12, 1), 11))  # 2 November is long outside the look-back
+    attendance_checks.run_attendance(at(date(2026, 12, 1), 11))  # 2 November is long outside the look-back
     assert date(2026, 11, 2) in {f.subject_date for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)}
     AttendanceMarkFactory(placement=placement, date=date(2026, 11, 2), session="AM")
-    checks.run_attendance(at(date(2026, 12, 1), 12))
+    attendance_checks.run_attendance(at(date(2026, 12, 1), 12))
     assert date(2026, 11, 2) not in {f.subject_date for f in open_flags(Flag.Kind.ATTENDANCE_MISSING)}
 
 
@@ -266,7 +269,7 @@ def test_a_provider_in_use_without_a_current_audit_or_insurance_is_flagged():
     )
     ProviderAuditFactory(provider=fine, audited_on=today - timedelta(days=365))
     ProviderAuditFactory(provider=ProviderFactory(name="Unused"), audited_on=today - timedelta(days=900))
-    checks.run_audits(at(today))
+    audits_checks.run_audits(at(today))
     flags = {f.provider.name: f for f in open_flags(Flag.Kind.AUDIT_EXPIRED)}
     assert set(flags) == {"Never", "Old", "Lapsed"}
     assert flags["Never"].details["problems"] == ["audit_missing"]
@@ -281,7 +284,12 @@ def test_a_provider_in_use_without_a_current_audit_or_insurance_is_flagged():
 def test_running_every_check_twice_gives_the_same_open_flags(calendar, school):
     placement_with_timetable(pupil=PupilFactory(school=school), days=(0, 1, 2), start_date=date(2026, 9, 7))
     now = at(date(2026, 11, 23), 15)
-    runs = [checks.run_visits, checks.run_hours, checks.run_attendance, checks.run_audits]
+    runs = [
+        visits_checks.run_visits,
+        hours_checks.run_hours,
+        attendance_checks.run_attendance,
+        audits_checks.run_audits,
+    ]
     for run in runs:
         run(now)
     first = sorted(Flag.objects.filter(resolved_at__isnull=True).values_list("key", flat=True))
@@ -293,8 +301,8 @@ def test_running_every_check_twice_gives_the_same_open_flags(calendar, school):
 
 def test_a_flag_a_person_resolved_is_not_reopened_by_later_runs(calendar, school):
     placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 9, 7))
-    checks.run_visits(at(date(2026, 11, 23)))
+    visits_checks.run_visits(at(date(2026, 11, 23)))
     (flag,) = open_flags(Flag.Kind.VISIT_OVERDUE)
     flag_resolve(actor=UserFactory(), flag=flag, resolution="Seen at the school's review meeting instead.")
-    results = checks.run_visits(at(date(2026, 11, 24)))
+    results = visits_checks.run_visits(at(date(2026, 11, 24)))
     assert results[1].opened == 0 and not open_flags(Flag.Kind.VISIT_OVERDUE)

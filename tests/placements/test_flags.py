@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apdash.models import Role
-from placements.flags import FlagCondition, flag_resolve, flags_sync
+from placements.compliance.services import FlagCondition, flag_resolve, flags_sync
+from placements.compliance.tasks import email_red_flag_digest
 from placements.models import Flag
-from placements.tasks import email_red_flag_digest
 from tests.factories import FlagFactory, PupilFactory, SchoolFactory, UserFactory, member
 from tests.services import need
 

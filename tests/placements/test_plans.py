@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash.models import HalfTerm, Role
-from placements import checks
+from placements.compliance.checks import reviews as reviews_checks
 from placements.models import Flag, LearningPlan, Milestone, Outcome, Qualification, Review
-from placements.services_plans import review_record
+from placements.plans.services import review_record
 from tests.factories import (
     AttendanceMarkFactory,
     LearningPlanFactory,
@@ -51,9 +51,9 @@ def open_reviews_overdue():
 def test_an_active_placement_without_a_review_in_an_ended_half_term_gets_a_red_flag(calendar):
     autumn_1 = calendar["Autumn 1"]
     placement = placement_with_timetable(start_date=autumn_1.start_date, days=(0, 2))
-    checks.run_reviews(at(autumn_1.end_date))
+    reviews_checks.run_reviews(at(autumn_1.end_date))
     assert open_reviews_overdue() == []
-    checks.run_reviews(at(calendar["Autumn 2"].start_date))
+    reviews_checks.run_reviews(at(calendar["Autumn 2"].start_date))
     [flag] = open_reviews_overdue()
     assert (flag.severity, flag.pupil, flag.placement, flag.subject_date) == (
         Flag.Severity.RED,
@@ -68,10 +68,10 @@ def test_an_active_placement_without_a_review_in_an_ended_half_term_gets_a_red_f
 def test_a_review_dated_inside_the_half_term_resolves_the_flag(calendar):
     autumn_1, autumn_2 = calendar["Autumn 1"], calendar["Autumn 2"]
     placement = placement_with_timetable(start_date=autumn_1.start_date)
-    checks.run_reviews(at(autumn_2.start_date))
+    reviews_checks.run_reviews(at(autumn_2.start_date))
     assert len(open_reviews_overdue()) == 1
     ReviewFactory(plan=LearningPlanFactory(pupil=placement.pupil), date=autumn_1.end_date)
-    [result] = checks.run_reviews(at(autumn_2.start_date))
+    [result] = reviews_checks.run_reviews(at(autumn_2.start_date))
     assert (result.resolved, result.still_open) == (1, 0)
 
 
@@ -79,14 +79,14 @@ def test_a_pupil_at_two_settings_gets_one_flag_per_half_term(calendar):
     autumn_1 = calendar["Autumn 1"]
     first = placement_with_timetable(start_date=autumn_1.start_date, days=(0,))
     placement_with_timetable(pupil=first.pupil, start_date=autumn_1.start_date, days=(3,))
-    checks.run_reviews(at(calendar["Autumn 2"].start_date))
+    reviews_checks.run_reviews(at(calendar["Autumn 2"].start_date))
     assert len(open_reviews_overdue()) == 1
 
 
 def test_an_ended_placement_needs_no_review(calendar):
     autumn_1 = calendar["Autumn 1"]
     placement_with_timetable(start_date=autumn_1.start_date, end_date=autumn_1.end_date)
-    checks.run_reviews(at(calendar["Autumn 2"].start_date + timedelta(days=3)))
+    reviews_checks.run_reviews(at(calendar["Autumn 2"].start_date + timedelta(days=3)))
     assert open_reviews_overdue() == []
 
 
@@ -95,13 +95,13 @@ def test_the_review_check_is_registered_and_runs_in_a_fixed_number_of_queries(
 ):
     from apdash.checks import get_check
 
-    assert get_check("reviews").run is checks.run_reviews
+    assert get_check("reviews").run is reviews_checks.run_reviews
     autumn_1 = calendar["Autumn 1"]
     schools = [SchoolFactory(), SchoolFactory()]
     for n in range(15):
         placement_with_timetable(pupil=PupilFactory(school=schools[n % 2]), start_date=autumn_1.start_date)
     with django_assert_max_num_queries(16):
-        checks.run_reviews(at(calendar["Autumn 2"].start_date))
+        reviews_checks.run_reviews(at(calendar["Autumn 2"].start_date))
     assert len(open_reviews_overdue()) == 15
 
 

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placements import rules
+from placements.attendance import rules as attendance_rules
+from placements.plans import rules as plans_rules
+from placements.visits import rules as visits_rules
 
-AUTUMN_1 = rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
-AUTUMN_2 = rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
+AUTUMN_1 = visits_rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
+AUTUMN_2 = visits_rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
 TERMS = [AUTUMN_1, AUTUMN_2]
 
 
@@ -26,7 +28,7 @@ SCHOOL_DAYS = weekdays_between(AUTUMN_1.start, AUTUMN_1.end) + weekdays_between(
 
 
 def overdue(*, reviews=(), today, start=date(2026, 9, 7), end=None, weekdays=(0, 1, 2, 3, 4)):
-    return rules.review_overdue_half_terms(
+    return plans_rules.review_overdue_half_terms(
         start=start,
         end=end,
         weekdays=weekdays,
@@ -71,7 +73,9 @@ def test_a_placement_that_started_after_its_last_scheduled_day_in_the_half_term_
 
 @given(st.lists(st.sampled_from(["not_started", "on_track", "at_risk", "met", "missed"]), max_size=8))
 def test_the_roll_up_counts_every_milestone_once(statuses):
-    progress = rules.milestone_rollup([(s, date(2027, 7, 1)) for s in statuses], today=date(2026, 11, 1))
+    progress = plans_rules.milestone_rollup(
+        [(s, date(2027, 7, 1)) for s in statuses], today=date(2026, 11, 1)
+    )
     assert progress.total == len(statuses)
     assert (
         progress.not_started + progress.on_track + progress.at_risk + progress.met + progress.missed
@@ -80,50 +84,50 @@ def test_the_roll_up_counts_every_milestone_once(statuses):
 
 
 def rollup(*milestones, today=date(2026, 11, 23)):
-    return rules.milestone_rollup(milestones, today=today)
+    return plans_rules.milestone_rollup(milestones, today=today)
 
 
 def test_a_plan_with_no_milestones_says_so():
-    assert rollup().overall == rules.PLAN_NO_MILESTONES
+    assert rollup().overall == plans_rules.PLAN_NO_MILESTONES
     assert rollup().words == "No milestones yet"
 
 
 def test_a_plan_is_complete_once_every_milestone_is_met_or_missed():
     later = date(2027, 3, 1)
-    assert rollup(("met", later), ("missed", later)).overall == rules.PLAN_COMPLETE
-    assert rollup(("met", later), ("on_track", later)).overall == rules.ON_TRACK
+    assert rollup(("met", later), ("missed", later)).overall == plans_rules.PLAN_COMPLETE
+    assert rollup(("met", later), ("on_track", later)).overall == plans_rules.ON_TRACK
 
 
 def test_one_milestone_at_risk_or_missed_puts_an_unfinished_plan_at_risk():
     later = date(2027, 3, 1)
-    assert rollup(("on_track", later), ("at_risk", later)).overall == rules.AT_RISK
-    assert rollup(("on_track", later), ("missed", later)).overall == rules.AT_RISK
+    assert rollup(("on_track", later), ("at_risk", later)).overall == plans_rules.AT_RISK
+    assert rollup(("on_track", later), ("missed", later)).overall == plans_rules.AT_RISK
 
 
 def test_an_open_milestone_is_past_target_the_day_after_its_target_date():
     target = date(2026, 11, 23)
     on_the_day = rollup(("on_track", target), today=target)
     day_after = rollup(("on_track", target), today=target + timedelta(days=1))
-    assert (on_the_day.overall, on_the_day.past_target) == (rules.ON_TRACK, 0)
-    assert (day_after.overall, day_after.past_target) == (rules.AT_RISK, 1)
+    assert (on_the_day.overall, on_the_day.past_target) == (plans_rules.ON_TRACK, 0)
+    assert (day_after.overall, day_after.past_target) == (plans_rules.AT_RISK, 1)
 
 
 def test_a_plan_whose_milestones_have_not_started_is_not_started():
-    assert rollup(("not_started", date(2027, 3, 1))).overall == rules.NOT_STARTED
+    assert rollup(("not_started", date(2027, 3, 1))).overall == plans_rules.NOT_STARTED
 
 
 def test_the_review_attendance_line_counts_possible_sessions_and_absences():
-    line = rules.attendance_summary(
+    line = attendance_rules.attendance_summary(
         ["B", "B", "B", "N", "I", "#"], since=date(2026, 11, 2), until=date(2026, 11, 23)
     )
     assert line == "60% of 5 possible sessions since 2 November 2026; 2 absences, 1 unauthorised."
-    assert rules.attendance_summary([], since=None, until=date(2026, 11, 23)) == (
+    assert attendance_rules.attendance_summary([], since=None, until=date(2026, 11, 23)) == (
         "No attendance recorded up to 23 November 2026."
     )
 
 
 def test_english_and_maths_are_flagged_for_years_10_and_11_only():
-    assert rules.missing_core_subjects(10, []) == ("english", "maths")
-    assert rules.missing_core_subjects(11, ["english", "other"]) == ("maths",)
-    assert rules.missing_core_subjects(11, ["english", "maths"]) == ()
-    assert rules.missing_core_subjects(9, []) == ()
+    assert plans_rules.missing_core_subjects(10, []) == ("english", "maths")
+    assert plans_rules.missing_core_subjects(11, ["english", "other"]) == ("maths",)
+    assert plans_rules.missing_core_subjects(11, ["english", "maths"]) == ()
+    assert plans_rules.missing_core_subjects(9, []) == ()

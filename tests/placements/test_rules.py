@@ -3,32 +3,37 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placements import rules
+from placements.attendance import rules as attendance_rules
+from placements.compliance import rules as compliance_rules
+from placements.core import rules as core_rules
+from placements.visits import rules as visits_rules
 
 
 def test_the_domain_example_upn_is_valid():
-    assert rules.upn_problem("B801200005001") is None
+    assert core_rules.upn_problem("B801200005001") is None
 
 
 def test_a_wrong_check_letter_is_refused_with_a_reason():
-    assert "check letter" in rules.upn_problem("A801200005001")
+    assert "check letter" in core_rules.upn_problem("A801200005001")
 
 
 def test_a_short_upn_says_how_long_it_should_be():
-    assert "13 characters" in rules.upn_problem("B80120000")
+    assert "13 characters" in core_rules.upn_problem("B80120000")
 
 
 def test_an_unknown_local_authority_code_is_refused():
     body = "000200005001"
     from stdnum.gb.upn import calc_check_digit
 
-    assert "local authority" in rules.upn_problem(calc_check_digit(body) + body)
+    assert "local authority" in core_rules.upn_problem(calc_check_digit(body) + body)
 
 
 @given(serial=st.integers(0, 999), year=st.integers(0, 99))
 def test_generated_upns_always_validate(serial, year):
     assert (
-        rules.upn_problem(rules.upn_for(la_code="931", establishment="4001", year=year, serial=serial))
+        core_rules.upn_problem(
+            core_rules.upn_for(la_code="931", establishment="4001", year=year, serial=serial)
+        )
         is None
     )
 
@@ -36,35 +41,35 @@ def test_generated_upns_always_validate(serial, year):
 def test_attendance_percentage_counts_approved_education_as_present_and_ignores_not_counted():
     # B, K present; I authorised; N, O unauthorised; D, #, X not possible sessions.
     codes = ["/", "B", "K", "I", "N", "O", "D", "#", "X", "L"]
-    assert rules.attendance_percentage(codes) == round(100 * 4 / 7, 1)
+    assert attendance_rules.attendance_percentage(codes) == round(100 * 4 / 7, 1)
 
 
 def test_attendance_percentage_is_none_without_possible_sessions():
-    assert rules.attendance_percentage(["#", "D"]) is None
+    assert attendance_rules.attendance_percentage(["#", "D"]) is None
 
 
 def test_weekly_hours_and_days():
     slots = [
-        rules.Slot(0, time(9), time(15)),
-        rules.Slot(0, time(15), time(16, 30)),
-        rules.Slot(2, time(9), time(12)),
+        core_rules.Slot(0, time(9), time(15)),
+        core_rules.Slot(0, time(15), time(16, 30)),
+        core_rules.Slot(2, time(9), time(12)),
     ]
-    assert rules.weekly_hours(slots) == 10.5
-    assert rules.days_per_week(slots) == 2
+    assert core_rules.weekly_hours(slots) == 10.5
+    assert core_rules.days_per_week(slots) == 2
 
 
 def test_sessions_of_a_slot_follow_noon():
-    assert rules.slot_sessions(time(9), time(12)) == ("AM",)
-    assert rules.slot_sessions(time(12), time(15)) == ("PM",)
-    assert rules.slot_sessions(time(9), time(15)) == ("AM", "PM")
+    assert core_rules.slot_sessions(time(9), time(12)) == ("AM",)
+    assert core_rules.slot_sessions(time(12), time(15)) == ("PM",)
+    assert core_rules.slot_sessions(time(9), time(15)) == ("AM", "PM")
 
 
 def test_overlapping_slots_and_out_of_hours_times_are_reported_in_words():
-    problems = rules.timetable_problems(
+    problems = core_rules.timetable_problems(
         [
-            rules.Slot(1, time(9), time(12)),
-            rules.Slot(1, time(11), time(14)),
-            rules.Slot(3, time(6), time(9)),
+            core_rules.Slot(1, time(9), time(12)),
+            core_rules.Slot(1, time(11), time(14)),
+            core_rules.Slot(3, time(6), time(9)),
         ],
         earliest=time(7),
         latest=time(19),
@@ -75,61 +80,67 @@ def test_overlapping_slots_and_out_of_hours_times_are_reported_in_words():
 
 
 def test_back_to_back_slots_do_not_overlap():
-    slots = [rules.Slot(1, time(9), time(12)), rules.Slot(1, time(12), time(15))]
-    assert rules.timetable_problems(slots, earliest=time(7), latest=time(19)) == []
+    slots = [core_rules.Slot(1, time(9), time(12)), core_rules.Slot(1, time(12), time(15))]
+    assert core_rules.timetable_problems(slots, earliest=time(7), latest=time(19)) == []
 
 
 def test_session_cutoff():
     kw = {"cutoff_am": time(10, 30), "cutoff_pm": time(14, 30)}
     day = date(2026, 11, 23)
-    assert not rules.session_cutoff_passed("AM", day, datetime(2026, 11, 23, 10, 29), **kw)
-    assert rules.session_cutoff_passed("AM", day, datetime(2026, 11, 23, 10, 30), **kw)
-    assert not rules.session_cutoff_passed("PM", day, datetime(2026, 11, 23, 14, 0), **kw)
-    assert rules.session_cutoff_passed("PM", day, datetime(2026, 11, 24, 8, 0), **kw)
+    assert not attendance_rules.session_cutoff_passed("AM", day, datetime(2026, 11, 23, 10, 29), **kw)
+    assert attendance_rules.session_cutoff_passed("AM", day, datetime(2026, 11, 23, 10, 30), **kw)
+    assert not attendance_rules.session_cutoff_passed("PM", day, datetime(2026, 11, 23, 14, 0), **kw)
+    assert attendance_rules.session_cutoff_passed("PM", day, datetime(2026, 11, 24, 8, 0), **kw)
 
 
-LIMITS = rules.HoursLimits(full_time_hours=18, max_days=3, warning_hours=15)
+LIMITS = core_rules.HoursLimits(full_time_hours=18, max_days=3, warning_hours=15)
 
 
 def _assess(slots, registered=False, main=False):
-    return rules.pupil_hours_assessment(
+    return core_rules.pupil_hours_assessment(
         slots, provider_registered=registered, main_responsibility=main, limits=LIMITS
     )
 
 
 def test_exactly_18_hours_is_not_a_breach_but_18_and_a_half_is():
-    eighteen = [rules.Slot(0, time(8), time(17)), rules.Slot(1, time(8), time(17))]
+    eighteen = [core_rules.Slot(0, time(8), time(17)), core_rules.Slot(1, time(8), time(17))]
     assert _assess(eighteen).limits_breached == ()
-    more = eighteen + [rules.Slot(1, time(17), time(17, 30))]
+    more = eighteen + [core_rules.Slot(1, time(17), time(17, 30))]
     assert _assess(more).limits_breached == ("hours",)
 
 
 def test_two_days_is_fine_three_days_is_a_breach():
-    assert not _assess([rules.Slot(d, time(9), time(12)) for d in (0, 1)]).is_breach
-    assert _assess([rules.Slot(d, time(9), time(12)) for d in (0, 1, 2)]).limits_breached == ("days",)
+    assert not _assess([core_rules.Slot(d, time(9), time(12)) for d in (0, 1)]).is_breach
+    assert _assess([core_rules.Slot(d, time(9), time(12)) for d in (0, 1, 2)]).limits_breached == ("days",)
 
 
 def test_main_responsibility_at_an_unregistered_provider_is_a_breach():
-    assert _assess([rules.Slot(0, time(9), time(12))], main=True).limits_breached == ("main_responsibility",)
+    assert _assess([core_rules.Slot(0, time(9), time(12))], main=True).limits_breached == (
+        "main_responsibility",
+    )
 
 
 def test_a_registered_provider_has_no_limits():
     assert not _assess(
-        [rules.Slot(d, time(8), time(16)) for d in range(5)], registered=True, main=True
+        [core_rules.Slot(d, time(8), time(16)) for d in range(5)], registered=True, main=True
     ).is_breach
 
 
 def test_fifteen_hours_is_near_the_limit():
-    assessment = _assess([rules.Slot(0, time(8), time(15, 30)), rules.Slot(1, time(8), time(15, 30))])
+    assessment = _assess(
+        [core_rules.Slot(0, time(8), time(15, 30)), core_rules.Slot(1, time(8), time(15, 30))]
+    )
     assert assessment.near_limit and not assessment.is_breach
 
 
 def _full_time(year=10, looked_after=False, sen="none"):
-    return rules.ProviderPupil(weekly_hours=20, year_group=year, looked_after=looked_after, sen_status=sen)
+    return core_rules.ProviderPupil(
+        weekly_hours=20, year_group=year, looked_after=looked_after, sen_status=sen
+    )
 
 
 def _provider(pupils):
-    return rules.provider_registration_breach(
+    return core_rules.provider_registration_breach(
         pupils, full_time_hours=18, pupil_count=5, needs=["looked_after", "ehcp"]
     )
 
@@ -147,7 +158,7 @@ def test_one_full_time_pupil_with_an_ehc_plan_or_looked_after_must_register():
 
 def test_post_16_and_part_time_pupils_do_not_count_as_full_time():
     pupils = [_full_time(year=12) for _ in range(5)] + [
-        rules.ProviderPupil(weekly_hours=18, year_group=10, looked_after=True, sen_status="ehcp")
+        core_rules.ProviderPupil(weekly_hours=18, year_group=10, looked_after=True, sen_status="ehcp")
     ]
     assert _provider(pupils) == (False, 0, 0)
 
@@ -159,31 +170,37 @@ def test_attendance_percentage_of_a_hand_counted_half_term():
     # 20 sessions: 11 B + 2 K attended; 2 I authorised; N and O unauthorised; D, # and X not possible.
     codes = ["B"] * 11 + ["K"] * 2 + ["I"] * 2 + ["N", "O", "D", "#", "X"]
     # possible = 20 - 3 = 17; attended = 13; 13 / 17 = 76.47 %
-    assert rules.attendance_percentage(codes) == 76.5
-    assert rules.is_persistent_absence(76.5, threshold=90.0)
+    assert attendance_rules.attendance_percentage(codes) == 76.5
+    assert attendance_rules.is_persistent_absence(76.5, threshold=90.0)
 
 
 def test_authorised_and_unauthorised_absences_both_count_against_attendance():
-    assert rules.attendance_percentage(["B", "I"]) == rules.attendance_percentage(["B", "N"]) == 50.0
-    assert rules.attendance_percentage(["K", "O", "D", "D"]) == 50.0
+    assert (
+        attendance_rules.attendance_percentage(["B", "I"])
+        == attendance_rules.attendance_percentage(["B", "N"])
+        == 50.0
+    )
+    assert attendance_rules.attendance_percentage(["K", "O", "D", "D"]) == 50.0
 
 
 @given(
-    st.lists(st.sampled_from(sorted(rules.ATTENDANCE_CODES)), min_size=1),
+    st.lists(st.sampled_from(sorted(attendance_rules.ATTENDANCE_CODES)), min_size=1),
     st.lists(st.sampled_from(["D", "#", "X", "Y1", "Z"])),
 )
 def test_not_counted_sessions_never_change_the_percentage(codes, not_counted):
-    assert rules.attendance_percentage(codes + not_counted) == rules.attendance_percentage(codes)
+    assert attendance_rules.attendance_percentage(
+        codes + not_counted
+    ) == attendance_rules.attendance_percentage(codes)
 
 
 def test_exactly_90_percent_is_not_persistent_absence():
-    assert not rules.is_persistent_absence(90.0, threshold=90.0)
-    assert rules.is_persistent_absence(89.9, threshold=90.0)
-    assert not rules.is_persistent_absence(None, threshold=90.0)
+    assert not attendance_rules.is_persistent_absence(90.0, threshold=90.0)
+    assert attendance_rules.is_persistent_absence(89.9, threshold=90.0)
+    assert not attendance_rules.is_persistent_absence(None, threshold=90.0)
 
 
 def test_the_school_code_follows_what_the_provider_reported():
-    code = rules.attendance_code_for
+    code = attendance_rules.attendance_code_for
     assert code("attended") == "B" and code("late") == "B"
     assert code("attended", la_arranged=True) == "K"
     assert [
@@ -201,19 +218,19 @@ def test_the_school_code_follows_what_the_provider_reported():
 
 def test_a_register_link_opens_on_its_day_and_the_next_only():
     day = date(2026, 11, 18)
-    usable = rules.register_link_usable
+    usable = attendance_rules.register_link_usable
     assert not usable(day, date(2026, 11, 17), grace_days=1)
     assert usable(day, day, grace_days=1) and usable(day, date(2026, 11, 19), grace_days=1)
     assert not usable(day, date(2026, 11, 20), grace_days=1)
 
 
 def test_elapsed_time_to_follow_up_reads_as_words():
-    assert rules.describe_elapsed(59) == "0 minutes"
-    assert rules.describe_elapsed(60) == "1 minute"
-    assert rules.describe_elapsed(3600) == "1 hour"
-    assert rules.describe_elapsed(3900) == "1 hour 5 minutes"
-    assert rules.describe_elapsed(2 * 86400 + 10) == "2 days"
-    assert rules.describe_elapsed(-30) == "0 minutes"
+    assert attendance_rules.describe_elapsed(59) == "0 minutes"
+    assert attendance_rules.describe_elapsed(60) == "1 minute"
+    assert attendance_rules.describe_elapsed(3600) == "1 hour"
+    assert attendance_rules.describe_elapsed(3900) == "1 hour 5 minutes"
+    assert attendance_rules.describe_elapsed(2 * 86400 + 10) == "2 days"
+    assert attendance_rules.describe_elapsed(-30) == "0 minutes"
 
 
 def test_visit_coverage_is_seen_due_or_missed_by_half_term():
@@ -222,23 +239,23 @@ def test_visit_coverage_is_seen_due_or_missed_by_half_term():
         "term_end": date(2026, 12, 18),
         "placement_start": date(2026, 9, 7),
     }
-    cover = rules.visit_coverage
-    assert cover(seen=True, placement_end=None, today=date(2026, 11, 20), **term) == rules.SEEN
-    assert cover(seen=False, placement_end=None, today=date(2026, 11, 20), **term) == rules.DUE
-    assert cover(seen=False, placement_end=None, today=date(2027, 1, 10), **term) == rules.MISSED
+    cover = visits_rules.visit_coverage
+    assert cover(seen=True, placement_end=None, today=date(2026, 11, 20), **term) == visits_rules.SEEN
+    assert cover(seen=False, placement_end=None, today=date(2026, 11, 20), **term) == visits_rules.DUE
+    assert cover(seen=False, placement_end=None, today=date(2027, 1, 10), **term) == visits_rules.MISSED
     assert cover(seen=False, placement_end=None, today=date(2026, 10, 1), **term) is None
     assert cover(seen=False, placement_end=date(2026, 10, 20), today=date(2027, 1, 10), **term) is None
 
 
 def test_trend_points_leave_gaps_for_weeks_without_sessions():
-    assert rules.trend_polyline([100.0, None, 50.0], width=100, height=20) == "0.0,0.0 100.0,10.0"
-    assert rules.trend_polyline([], width=100, height=20) == ""
+    assert attendance_rules.trend_polyline([100.0, None, 50.0], width=100, height=20) == "0.0,0.0 100.0,10.0"
+    assert attendance_rules.trend_polyline([], width=100, height=20) == ""
 
 
 # --- Compliance check rules: visits, registers, audits ---------------------------------------------
 
-AUTUMN_1 = rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
-AUTUMN_2 = rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
+AUTUMN_1 = visits_rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
+AUTUMN_2 = visits_rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
 
 
 def _weekdays(start, end):
@@ -251,7 +268,7 @@ def _weekdays(start, end):
 
 
 def _visit_gaps(visits=(), today=date(2026, 11, 23), start=date(2026, 9, 7), end=None, weekdays=(0,)):
-    return rules.visit_gaps(
+    return visits_rules.visit_gaps(
         start=start,
         end=end,
         weekdays=weekdays,
@@ -264,7 +281,9 @@ def _visit_gaps(visits=(), today=date(2026, 11, 23), start=date(2026, 9, 7), end
 
 
 def test_a_visit_in_the_wrong_half_term_does_not_meet_the_earlier_one():
-    assert _visit_gaps(visits=[date(2026, 11, 3)]) == [rules.VisitGap(1, overdue=True, school_days_left=0)]
+    assert _visit_gaps(visits=[date(2026, 11, 3)]) == [
+        visits_rules.VisitGap(1, overdue=True, school_days_left=0)
+    ]
 
 
 def test_a_visit_dated_inside_the_half_term_meets_it():
@@ -274,7 +293,7 @@ def test_a_visit_dated_inside_the_half_term_meets_it():
 def test_the_current_half_term_is_due_from_ten_school_days_left_today_included():
     seen = [date(2026, 10, 1)]
     assert _visit_gaps(visits=seen, today=date(2026, 12, 4)) == []
-    assert _visit_gaps(visits=seen, today=date(2026, 12, 7)) == [rules.VisitGap(2, False, 10)]
+    assert _visit_gaps(visits=seen, today=date(2026, 12, 7)) == [visits_rules.VisitGap(2, False, 10)]
 
 
 def test_a_placement_not_scheduled_on_any_school_day_of_a_half_term_needs_no_visit_there():
@@ -284,7 +303,7 @@ def test_a_placement_not_scheduled_on_any_school_day_of_a_half_term_needs_no_vis
 
 def test_an_ended_placement_needs_no_visit_in_later_half_terms():
     gaps = _visit_gaps(end=date(2026, 10, 9), today=date(2026, 12, 10))
-    assert gaps == [rules.VisitGap(1, overdue=True, school_days_left=0)]
+    assert gaps == [visits_rules.VisitGap(1, overdue=True, school_days_left=0)]
 
 
 CUTOFFS = {"cutoff_am": time(10, 30), "cutoff_pm": time(14, 30)}
@@ -292,8 +311,8 @@ MONDAY = date(2026, 11, 23)
 
 
 def _attendance_gaps(marks=None, now=datetime(2026, 11, 23, 18), days=(MONDAY,), end=None):
-    return rules.attendance_gaps(
-        slots=[rules.Slot(0, time(9), time(15))],
+    return attendance_rules.attendance_gaps(
+        slots=[core_rules.Slot(0, time(9), time(15))],
         start=date(2026, 11, 2),
         end=end,
         days=days,
@@ -305,8 +324,8 @@ def _attendance_gaps(marks=None, now=datetime(2026, 11, 23, 18), days=(MONDAY,),
 
 def test_each_scheduled_session_past_its_cut_off_needs_a_mark():
     assert [(g.session, g.kind) for g in _attendance_gaps()] == [
-        ("AM", rules.MISSING_MARK),
-        ("PM", rules.MISSING_MARK),
+        ("AM", attendance_rules.MISSING_MARK),
+        ("PM", attendance_rules.MISSING_MARK),
     ]
 
 
@@ -327,7 +346,7 @@ def test_an_ended_placement_needs_no_mark_after_it_ended():
 def test_an_n_or_o_mark_without_a_follow_up_is_unexplained_and_other_codes_are_fine():
     marks = {(MONDAY, "AM"): ("N", False), (MONDAY, "PM"): ("O", True)}
     assert [(g.session, g.kind, g.code) for g in _attendance_gaps(marks)] == [
-        ("AM", rules.UNEXPLAINED_ABSENCE, "N")
+        ("AM", attendance_rules.UNEXPLAINED_ABSENCE, "N")
     ]
     assert _attendance_gaps({(MONDAY, "AM"): ("I", False), (MONDAY, "PM"): ("B", False)}) == []
 
@@ -335,10 +354,10 @@ def test_an_n_or_o_mark_without_a_follow_up_is_unexplained_and_other_codes_are_f
 def test_an_audit_a_year_old_is_current_a_day_more_is_not():
     today = date(2026, 11, 23)
     insured = date(2027, 1, 1)
-    ok = rules.audit_problems(
+    ok = compliance_rules.audit_problems(
         audited_on=date(2025, 11, 23), insurance_expires_on=insured, today=today, max_age_days=365
     )
-    old = rules.audit_problems(
+    old = compliance_rules.audit_problems(
         audited_on=date(2025, 11, 22), insurance_expires_on=insured, today=today, max_age_days=365
     )
     assert ok == [] and [code for code, _ in old] == ["audit_expired"]
@@ -348,7 +367,7 @@ def test_missing_audits_and_lapsed_or_unrecorded_insurance_are_problems():
     today = date(2026, 11, 23)
 
     def codes(**kw):
-        return [code for code, _ in rules.audit_problems(today=today, max_age_days=365, **kw)]
+        return [code for code, _ in compliance_rules.audit_problems(today=today, max_age_days=365, **kw)]
 
     assert codes(audited_on=None, insurance_expires_on=None) == ["audit_missing"]
     assert codes(audited_on=today, insurance_expires_on=date(2026, 11, 22)) == ["insurance_expired"]
@@ -358,7 +377,9 @@ def test_missing_audits_and_lapsed_or_unrecorded_insurance_are_problems():
 
 def test_a_placement_is_judged_on_today_moved_inside_its_dates():
     today = date(2026, 11, 23)
-    assert rules.hours_reference_day(date(2026, 9, 1), None, today=today) == today
-    assert rules.hours_reference_day(date(2027, 1, 4), None, today=today) == date(2027, 1, 4)
-    assert rules.hours_reference_day(date(2026, 9, 1), date(2026, 10, 16), today=today) == date(2026, 10, 16)
-    assert rules.hours_reference_day(None, None, today=today) == today
+    assert core_rules.hours_reference_day(date(2026, 9, 1), None, today=today) == today
+    assert core_rules.hours_reference_day(date(2027, 1, 4), None, today=today) == date(2027, 1, 4)
+    assert core_rules.hours_reference_day(date(2026, 9, 1), date(2026, 10, 16), today=today) == date(
+        2026, 10, 16
+    )
+    assert core_rules.hours_reference_day(None, None, today=today) == today

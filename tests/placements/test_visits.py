@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apdash.models import Role
 from placements.models import Placement, TimetableSlot, Visit
+from placements.visits import selectors as visits_selectors
 from tests.factories import (
     ProviderFactory,
     PupilFactory,
@@ -80,21 +81,19 @@ def test_a_visit_where_the_pupil_was_not_seen_does_not_count(client, today):
 
 
 def test_coverage_shows_seen_missed_and_due_for_each_half_term(today):
-    from placements import selectors
-
     school = SchoolFactory()
     seen_then_due = placement_with_timetable(start_date=date(2026, 9, 7), pupil=PupilFactory(school=school))
     VisitFactory(placement=seen_then_due, date=date(2026, 10, 1))
     started_late = placement_with_timetable(start_date=date(2026, 11, 9), pupil=PupilFactory(school=school))
     user = member(Role.SCHOOL_COORDINATOR, school=school)
-    terms, rows = selectors.coverage_grid(user, school=school, today=today)
+    terms, rows = visits_selectors.coverage_grid(user, school=school, today=today)
     assert [t.name for t in terms][:2] == ["Autumn 1", "Autumn 2"]
     by_placement = {row.placement.pk: row.cells[:3] for row in rows}
     assert by_placement[seen_then_due.pk] == ["seen", "due", None]
     assert by_placement[started_late.pk] == [None, "due", None]
 
     missed = placement_with_timetable(start_date=date(2026, 9, 7), pupil=PupilFactory(school=school))
-    terms, rows = selectors.coverage_grid(user, school=school, today=date(2027, 1, 6))
+    terms, rows = visits_selectors.coverage_grid(user, school=school, today=date(2027, 1, 6))
     assert {row.placement.pk: row.cells[:2] for row in rows}[missed.pk] == ["missed", "missed"]
 
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from apdash.demo import DEMO_PASSWORD, DemoWorld, seed_core
 from apdash.models import School
-from placements.demo import seed_placements
-from placements.demo_attendance import seed_attendance
-from placements.demo_flags import seed_flags
-from placements.demo_plans import seed_plans
+from placements.demo.attendance import seed_attendance
+from placements.demo.flags import seed_flags
+from placements.demo.placements import seed_placements
+from placements.demo.plans import seed_plans
 from placements.models import Placement, Pupil
 from providers.demo import seed_audits, seed_providers, seed_qa_visits
 from providers.models import Provider

@@ -1,0 +1,274 @@
+"""Read queries for registers, the week's register grid, attendance figures and register links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
+from placements.attendance import rules
+from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
+from placements.core import rules as core_rules
+from placements.core.models import Placement, TimetableSlot
+from placements.core.selectors import visible_placements
+
+
+@dataclass
+class RegisterRow:
+    """One pupil on a provider's register for one day: the sessions they are timetabled for and
+    any marks already sent."""
+
+    placement: Placement
+    sessions: tuple[str, ...]
+    marks: dict[str, AttendanceMark] = field(default_factory=dict)
+
+
+def _sessions_on(placement, weekday: int) -> tuple[str, ...]:
+    sessions = set()
+    for slot in placement.timetable.all():
+        if slot.weekday == weekday:
+            sessions.update(core_rules.slot_sessions(slot.start, slot.end))
+    return tuple(s for s in ("AM", "PM") if s in sessions)
+
+
+def register_rows(*, provider_id: int, day: date) -> list[RegisterRow]:
+    """Exactly the pupils scheduled at a provider on a day: placements active that day with a
+    timetable slot on that weekday, whose school has that date as a school day. Four queries."""
+    placements = list(
+        Placement.objects.filter(provider_id=provider_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(timetable__weekday=day.weekday())
+        .distinct()
+        .select_related("pupil", "pupil__school", "provider")
+        .prefetch_related(Prefetch("timetable", queryset=TimetableSlot.objects.filter(weekday=day.weekday())))
+        .order_by("pupil__last_name", "pupil__first_name", "pk")
+    )
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
+    rows = [
+        RegisterRow(placement=p, sessions=_sessions_on(p, day.weekday()))
+        for p in placements
+        if day in open_days.get(p.pupil.school_id, ())
+    ]
+    by_id = {row.placement.pk: row for row in rows}
+    for mark in AttendanceMark.objects.filter(placement_id__in=list(by_id), date=day):
+        by_id[mark.placement_id].marks[mark.session] = mark
+    return [row for row in rows if row.sessions]
+
+
+@dataclass
+class GridCell:
+    day: date
+    session: str
+    scheduled: bool
+    mark: AttendanceMark | None = None
+    missing: bool = False
+
+    @property
+    def follow_up(self):
+        """The latest follow-up (they are prefetched in contact order)."""
+        follow_ups = list(self.mark.follow_ups.all()) if self.mark else []
+        return follow_ups[-1] if follow_ups else None
+
+    @property
+    def followed_up(self):
+        # "Not yet contacted" is a follow-up that still needs another go.
+        follow_up = self.follow_up
+        return follow_up is not None and follow_up.outcome != FollowUp.Outcome.NOT_CONTACTED
+
+    @property
+    def needs_follow_up(self):
+        return self.scheduled and (
+            self.missing or (self.mark is not None and rules.is_absence(self.mark.code))
+        )
+
+    @property
+    def elapsed(self):
+        follow_up = self.follow_up
+        if follow_up is None:
+            return None
+        return rules.describe_elapsed((follow_up.contacted_at - self.mark.recorded_at).total_seconds())
+
+
+@dataclass
+class GridRow:
+    placement: Placement
+    cells: list[GridCell]
+
+
+def week_days(week_start: date) -> list[date]:
+    monday = week_start - timedelta(days=week_start.weekday())
+    return [monday + timedelta(days=i) for i in range(5)]
+
+
+def register_grid(user, *, school, week_start: date, now: datetime) -> list[GridRow]:
+    """Pupils × days × sessions for one school's week, with marks and their first follow-up.
+    A fixed handful of queries whatever the number of pupils."""
+    days = week_days(week_start)
+    placements = list(
+        visible_placements(user, today=days[0])
+        .filter(pupil__school=school, start_date__lte=days[-1])
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=days[0]))
+        .prefetch_related("timetable")
+        .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
+    )
+    open_days = set(school_days_by_school([school], days[0], days[-1])[school.id])
+    marks = {
+        (m.placement_id, m.date, m.session): m
+        for m in AttendanceMark.objects.filter(
+            placement_id__in=[p.pk for p in placements], date__gte=days[0], date__lte=days[-1]
+        ).prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
+    }
+    cutoffs = attendance_cutoffs()
+    local_now = timezone.localtime(now).replace(tzinfo=None)
+    rows = []
+    for placement in placements:
+        cells = []
+        for day in days:
+            sessions = _sessions_on(placement, day.weekday())
+            for session in ("AM", "PM"):
+                scheduled = session in sessions and day in open_days and placement.is_active_on(day)
+                mark = marks.get((placement.pk, day, session))
+                missing = (
+                    scheduled
+                    and mark is None
+                    and rules.session_cutoff_passed(session, day, local_now, **cutoffs)
+                )
+                cells.append(
+                    GridCell(day=day, session=session, scheduled=scheduled, mark=mark, missing=missing)
+                )
+        rows.append(GridRow(placement=placement, cells=cells))
+    return rows
+
+
+def attendance_cutoffs() -> dict:
+    def clock(value):
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+
+    return {
+        "cutoff_am": clock(settings.APDASH_ATTENDANCE_CUTOFF_AM),
+        "cutoff_pm": clock(settings.APDASH_ATTENDANCE_CUTOFF_PM),
+    }
+
+
+@dataclass
+class PupilFigures:
+    pupil: object
+    percentage: float | None
+    by_term: list[float | None]
+    trend: list[float | None]
+    placements: list[tuple[Placement, float | None]]
+    persistent_absence: bool
+
+    def trend_points(self, width=120, height=30):
+        return rules.trend_polyline(self.trend, width=width, height=height)
+
+
+def attendance_figures(user, *, school, today: date, weeks: int = 8):
+    """Attendance % per pupil (overall, per half term, weekly trend), per placement and per provider
+    for one school's academic year so far. Three queries plus the calendar."""
+    year = academic_year_for(today)
+    if year is None:
+        return {"terms": [], "pupils": [], "providers": []}
+    terms = [
+        t
+        for t in half_terms_for(partnership_id=school.partnership_id, start=year.start_date, end=today)
+        if t.start_date <= today
+    ]
+    placements = {
+        p.pk: p
+        for p in visible_placements(user, today=today)
+        .filter(pupil__school=school, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start_date))
+    }
+    marks = list(
+        AttendanceMark.objects.filter(
+            placement_id__in=list(placements), date__gte=year.start_date, date__lte=today
+        ).values_list("placement_id", "date", "code")
+    )
+    first_week = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    by_pupil = defaultdict(list)
+    by_placement = defaultdict(list)
+    by_provider = defaultdict(list)
+    by_pupil_term = defaultdict(list)
+    by_pupil_week = defaultdict(list)
+    for placement_id, day, code in marks:
+        placement = placements[placement_id]
+        by_pupil[placement.pupil_id].append(code)
+        by_placement[placement_id].append(code)
+        by_provider[placement.provider_id].append(code)
+        for i, term in enumerate(terms):
+            if term.start_date <= day <= term.end_date:
+                by_pupil_term[(placement.pupil_id, i)].append(code)
+        if day >= first_week:
+            by_pupil_week[(placement.pupil_id, (day - first_week).days // 7)].append(code)
+    threshold = settings_threshold()
+    pupils = {}
+    for placement in sorted(placements.values(), key=lambda p: (p.pupil.last_name, p.pupil.first_name, p.pk)):
+        pupil = placement.pupil
+        if pupil.pk not in pupils:
+            percentage = rules.attendance_percentage(by_pupil[pupil.pk])
+            pupils[pupil.pk] = PupilFigures(
+                pupil=pupil,
+                percentage=percentage,
+                by_term=[
+                    rules.attendance_percentage(by_pupil_term[(pupil.pk, i)]) for i in range(len(terms))
+                ],
+                trend=[rules.attendance_percentage(by_pupil_week[(pupil.pk, w)]) for w in range(weeks)],
+                placements=[],
+                persistent_absence=rules.is_persistent_absence(percentage, threshold=threshold),
+            )
+        pupils[pupil.pk].placements.append(
+            (placement, rules.attendance_percentage(by_placement[placement.pk]))
+        )
+    providers = {}
+    for placement in placements.values():
+        providers[placement.provider_id] = (
+            placement.provider,
+            rules.attendance_percentage(by_provider[placement.provider_id]),
+        )
+    return {
+        "terms": terms,
+        "pupils": list(pupils.values()),
+        "providers": sorted(providers.values(), key=lambda item: item[0].name),
+    }
+
+
+def settings_threshold() -> float:
+    return settings.APDASH_PERSISTENT_ABSENCE_BELOW
+
+
+def register_links(user, *, today: date):
+    """Register links of the providers the user's schools use, from yesterday on."""
+    providers = visible_placements(user, today=today).values("provider_id")
+    return (
+        RegisterLink.objects.filter(provider_id__in=providers, date__gte=today - timedelta(days=1))
+        .select_related("provider", "created_by")
+        .order_by("-date", "provider__name")
+    )
+
+
+def providers_with_register(*, day: date) -> list[tuple[object, int]]:
+    """Providers with at least one pupil timetabled that day (a school day for the pupil's school),
+    with how many pupils. Three queries."""
+    placements = list(
+        Placement.objects.filter(start_date__lte=day, timetable__weekday=day.weekday())
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("provider", "pupil__school")
+        .distinct()
+    )
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
+    counts = defaultdict(int)
+    providers = {}
+    for placement in placements:
+        if day in open_days.get(placement.pupil.school_id, ()):
+            providers[placement.provider_id] = placement.provider
+            counts[placement.provider_id] += 1
+    return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]

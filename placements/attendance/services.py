@@ -1,0 +1,207 @@
+"""Writes for attendance marks, follow-ups and providers' register links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from placements.attendance import rules
+from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
+from placements.core.models import Placement
+
+REGISTER_LINK_SALT = "placements.register-link"
+
+
+def _mark_code(placement, *, code=None, status=None, absence_reason="") -> str:
+    if status:
+        return rules.attendance_code_for(
+            status,
+            absence_reason=absence_reason,
+            la_arranged=placement.commissioned_by == Placement.Commissioner.PARTNERSHIP,
+        )
+    if code not in rules.ATTENDANCE_CODES:
+        raise ValidationError({"code": f"“{code}” is not a DfE attendance code."})
+    return code
+
+
+@transaction.atomic
+def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> list[AttendanceMark]:
+    """Record many marks at once, all or nothing. Each entry names `placement`, `date`, `session`
+    and either a DfE `code` or a provider's `status` (with `absence_reason`), plus optional
+    `minutes_late` and `note`. A mark that already exists is updated in place, never duplicated;
+    an unchanged mark keeps its time, so the time to follow-up stays true."""
+    if not entries:
+        return []
+    keys = {(e["placement"].pk, e["date"], e["session"]) for e in entries}
+    existing = {
+        (m.placement_id, m.date, m.session): m
+        for m in AttendanceMark.objects.select_for_update().filter(
+            placement_id__in={k[0] for k in keys}, date__in={k[1] for k in keys}
+        )
+    }
+    now = timezone.now()
+    recorder = actor if getattr(actor, "pk", None) else None
+    to_create, to_update, result = [], [], []
+    for entry in entries:
+        placement = entry["placement"]
+        status = entry.get("status")
+        reason = entry.get("absence_reason", "") if status in (None, rules.ABSENT) else ""
+        values = {
+            "code": _mark_code(placement, code=entry.get("code"), status=status, absence_reason=reason),
+            "minutes_late": entry.get("minutes_late") or 0 if status in (None, rules.LATE) else 0,
+            "absence_reason": reason,
+            "note": entry.get("note", ""),
+        }
+        key = (placement.pk, entry["date"], entry["session"])
+        mark = existing.get(key)
+        if mark is None:
+            mark = AttendanceMark(
+                placement=placement, date=entry["date"], session=entry["session"], source=source, **values
+            )
+            mark.recorded_by, mark.recorded_at = recorder, now
+            to_create.append(mark)
+            existing[key] = mark
+        elif any(getattr(mark, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(mark, name, value)
+            mark.source, mark.recorded_by, mark.recorded_at = source, recorder, now
+            if mark.pk and mark not in to_update:
+                to_update.append(mark)
+        # Uniqueness is guaranteed by the keyed lookup above; skip its per-row query.
+        mark.full_clean(validate_unique=False, validate_constraints=False)
+        result.append(mark)
+    AttendanceMark.objects.bulk_create(to_create)
+    AttendanceMark.objects.bulk_update(
+        to_update, ["code", "minutes_late", "absence_reason", "note", "source", "recorded_by", "recorded_at"]
+    )
+    return result
+
+
+def attendance_record(*, actor=None, placement, date, session, source, **values) -> AttendanceMark:
+    """Record one mark (create or update in place)."""
+    return attendance_bulk_record(
+        actor=actor,
+        entries=[{"placement": placement, "date": date, "session": session, **values}],
+        source=source,
+    )[0]
+
+
+@transaction.atomic
+def follow_up_record(
+    *, actor=None, placement, date, session, contacted: str, contacted_at, outcome: str, note: str = ""
+) -> FollowUp:
+    """Record how the school followed up an absence or a missing mark. A missing mark is first
+    recorded as `N` (reason not yet established), so the follow-up has a mark to belong to."""
+    mark = (
+        AttendanceMark.objects.select_for_update()
+        .filter(placement=placement, date=date, session=session)
+        .first()
+    )
+    if mark is None:
+        mark = attendance_record(
+            actor=actor,
+            placement=placement,
+            date=date,
+            session=session,
+            code="N",
+            source=AttendanceMark.Source.COORDINATOR,
+            note="No mark received; recorded when following up.",
+        )
+    elif not rules.is_absence(mark.code):
+        raise ValidationError(f"{mark.code} is not an absence, so there is nothing to follow up.")
+    follow_up = FollowUp(
+        attendance=mark,
+        contacted=contacted,
+        contacted_at=contacted_at,
+        outcome=outcome,
+        note=note,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(*, actor=None, follow_up: FollowUp, **fields) -> FollowUp:
+    """Correct a recorded follow-up; it still has to belong to an absence."""
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    code = follow_up.attendance.code
+    if "attendance" in fields and not rules.is_absence(code):
+        raise ValidationError({"attendance": f"{code} is not an absence, so there is nothing to follow up."})
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up
+
+
+def register_link_token(link: RegisterLink) -> str:
+    return signing.dumps(
+        {"p": link.provider_id, "d": link.date.isoformat(), "n": link.nonce},
+        salt=REGISTER_LINK_SALT,
+        compress=True,
+    )
+
+
+def register_link_grace_days() -> int:
+    return settings.APDASH_REGISTER_LINK_GRACE_DAYS
+
+
+def register_link_from_token(token: str, *, today) -> RegisterLink | None:
+    """The live link a token stands for, or None when it is forged, expired or revoked."""
+    max_age = timedelta(days=register_link_grace_days() + 2)
+    try:
+        payload = signing.loads(token, salt=REGISTER_LINK_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    link = (
+        RegisterLink.objects.select_related("provider")
+        .filter(nonce=payload.get("n"), provider_id=payload.get("p"), revoked_at__isnull=True)
+        .first()
+    )
+    if link is None or link.date.isoformat() != payload.get("d"):
+        return None
+    if not rules.register_link_usable(link.date, today, grace_days=register_link_grace_days()):
+        return None
+    return link
+
+
+@transaction.atomic
+def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, str]:
+    link = RegisterLink(
+        provider=provider,
+        date=date,
+        nonce=secrets.token_hex(16),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    link.full_clean()
+    link.save()
+    return link, register_link_token(link)
+
+
+@transaction.atomic
+def register_link_revoke(*, actor=None, link: RegisterLink) -> RegisterLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+@transaction.atomic
+def register_link_for_morning(*, provider, date) -> tuple[RegisterLink, str]:
+    """The morning email's link: the live one the job already made for this provider and date,
+    else a new one."""
+    link = (
+        RegisterLink.objects.select_for_update()
+        .filter(provider=provider, date=date, created_by__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        return register_link_create(provider=provider, date=date)
+    return link, register_link_token(link)

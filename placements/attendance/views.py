@@ -1,0 +1,349 @@
+"""Attendance: the coordinator's week grid, follow-ups, figures, register imports and register
+links, and the provider's one-page register for a day (by signed link or as provider staff)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from apdash.selectors import is_school_day, user_scope, visible_schools
+from placements.attendance import rules, selectors, services
+from placements.attendance.forms import (
+    STATUS_LABELS,
+    AttendanceImportForm,
+    FollowUpForm,
+    RegisterLinkForm,
+    RegisterSubmission,
+    grid_entries,
+    mark_all_attended_entries,
+    parse_register_csv,
+)
+from placements.attendance.models import AttendanceMark, FollowUp
+from placements.core import rules as core_rules
+from placements.core.selectors import visible_placements
+from providers.models import Provider
+from providers.selectors import visible_providers
+
+CODES = [(code, meaning) for code, (meaning, _) in rules.ATTENDANCE_CODES.items()]
+
+
+def school_staff_only(request):
+    if not request.user.has_perm("placements.view_pupil_list"):
+        raise Http404
+
+
+def chosen_school(request):
+    """The school a page is about: `?school=` among the user's schools, else their first."""
+    schools = list(visible_schools(request.user))
+    if not schools:
+        raise Http404
+    wanted = request.GET.get("school") or request.POST.get("school")
+    if wanted:
+        school = next((s for s in schools if str(s.pk) == wanted), None)
+        if school is None:
+            raise Http404("No such school")
+        return school, schools
+    return schools[0], schools
+
+
+def _week_start(request, today):
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = today
+    return day - timedelta(days=day.weekday())
+
+
+@login_required
+def register_grid(request):
+    school_staff_only(request)
+    school, schools = chosen_school(request)
+    now = timezone.now()
+    today = timezone.localdate()
+    monday = _week_start(request, today)
+    rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
+    errors = []
+    if request.method == "POST":
+        if request.POST.get("action") == "mark_all":
+            entries = mark_all_attended_entries(rows, today=today)
+        else:
+            entries, errors = grid_entries(rows, request.POST)
+        if not errors:
+            try:
+                marks = services.attendance_bulk_record(
+                    actor=request.user, entries=entries, source=AttendanceMark.Source.COORDINATOR
+                )
+            except ValidationError as exc:
+                errors = [("", message) for message in exc.messages]
+            else:
+                messages.success(request, f"{len(marks)} mark{'s' if len(marks) != 1 else ''} saved.")
+                return redirect(f"{reverse('placements:register_grid')}?school={school.pk}&week={monday}")
+    days = selectors.week_days(monday)
+    return render(
+        request,
+        "placements/register_grid.html",
+        {
+            "school": school,
+            "schools": schools,
+            "days": days,
+            "rows": rows,
+            "errors": errors,
+            "posted": request.POST if errors else {},
+            "codes": CODES,
+            "previous_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "today": today,
+        },
+    )
+
+
+def _concern_draft_url(follow_up):
+    """The safeguarding "raise a concern" form, started from an escalated follow-up. Only ids
+    travel in the address; safeguarding drafts the text and checks the user may see them."""
+    placement = follow_up.attendance.placement
+    query = urlencode({"placement": placement.pk, "follow_up": follow_up.pk})
+    return f"{reverse('safeguarding:concern_raise', args=[placement.pupil_id])}?{query}"
+
+
+@login_required
+def follow_up_create(request, placement_id, day, session):
+    school_staff_only(request)
+    if session not in ("AM", "PM"):
+        raise Http404
+    placement = get_object_or_404(visible_placements(request.user), pk=placement_id)
+    try:
+        day = date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    mark = placement.attendance.filter(date=day, session=session).prefetch_related("follow_ups").first()
+    if mark is None and not (placement.is_active_on(day) and is_school_day(placement.pupil.school, day)):
+        raise Http404
+    now = timezone.now()
+    form = FollowUpForm(request.POST or None, now=now, day=day)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            follow_up = services.follow_up_record(
+                actor=request.user,
+                placement=placement,
+                date=day,
+                session=session,
+                contacted=data["contacted"],
+                contacted_at=data["contacted_at"],
+                outcome=data["outcome"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Follow-up recorded for {placement.pupil.full_name}.")
+            if follow_up.outcome == FollowUp.Outcome.ESCALATED:
+                return redirect(_concern_draft_url(follow_up))
+            week = day - timedelta(days=day.weekday())
+            return redirect(
+                f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={week}"
+            )
+    return render(
+        request,
+        "placements/follow_up_form.html",
+        {"placement": placement, "day": day, "session": session, "mark": mark, "form": form},
+    )
+
+
+@login_required
+def attendance_figures(request):
+    school_staff_only(request)
+    school, schools = chosen_school(request)
+    figures = selectors.attendance_figures(request.user, school=school, today=timezone.localdate())
+    return render(
+        request,
+        "placements/attendance_figures.html",
+        {
+            "school": school,
+            "schools": schools,
+            "threshold": selectors.settings_threshold(),
+            **figures,
+        },
+    )
+
+
+@login_required
+def attendance_import(request):
+    school_staff_only(request)
+    providers = visible_providers(request.user).filter(
+        pk__in=visible_placements(request.user).values("provider_id")
+    )
+    form = AttendanceImportForm(request.POST or None, request.FILES or None, providers=providers)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        provider = form.cleaned_data["provider"]
+        try:
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+            form.add_error("file", "The file must be a CSV saved as UTF-8 text")
+        if text is not None:
+            placements = (
+                visible_placements(request.user).filter(provider=provider).prefetch_related("timetable")
+            )
+            by_upn = {}
+            for placement in placements:
+                by_upn.setdefault(placement.pupil.upn, []).append(placement)
+            entries, errors = parse_register_csv(text, placements_by_upn=by_upn, scheduled=_scheduled)
+            if not errors:
+                try:
+                    marks = services.attendance_bulk_record(
+                        actor=request.user, entries=entries, source=AttendanceMark.Source.IMPORT
+                    )
+                except ValidationError as exc:
+                    errors = list(exc.messages)
+                else:
+                    messages.success(request, f"Imported {len(marks)} marks from {provider.name}'s register.")
+                    return redirect("placements:attendance_import")
+    return render(request, "placements/attendance_import.html", {"form": form, "import_errors": errors})
+
+
+def _scheduled(placement, day, session):
+    if not is_school_day(placement.pupil.school, day):
+        return False
+    return any(
+        slot.weekday == day.weekday() and session in core_rules.slot_sessions(slot.start, slot.end)
+        for slot in placement.timetable.all()
+    )
+
+
+@login_required
+def register_links(request):
+    school_staff_only(request)
+    today = timezone.localdate()
+    providers = visible_providers(request.user).filter(
+        pk__in=visible_placements(request.user).values("provider_id")
+    )
+    form = RegisterLinkForm(request.POST or None, providers=providers, today=today)
+    new_link = None
+    if request.method == "POST" and form.is_valid():
+        link, token = services.register_link_create(
+            actor=request.user, provider=form.cleaned_data["provider"], date=form.cleaned_data["date"]
+        )
+        new_link = request.build_absolute_uri(reverse("placements:register_by_link", args=[token]))
+        messages.success(request, f"Register link created for {link.provider.name}.")
+    return render(
+        request,
+        "placements/register_links.html",
+        {"form": form, "links": selectors.register_links(request.user, today=today), "new_link": new_link},
+    )
+
+
+@login_required
+@require_POST
+def register_link_revoke(request, pk):
+    school_staff_only(request)
+    today = timezone.localdate()
+    link = get_object_or_404(selectors.register_links(request.user, today=today), pk=pk)
+    services.register_link_revoke(actor=request.user, link=link)
+    messages.success(request, f"The link for {link.provider.name} on {link.date:%-d %B %Y} no longer works.")
+    return redirect("placements:register_links")
+
+
+ABSENCE_REASONS = [(value, label) for value, label in AttendanceMark.AbsenceReason.choices]
+
+
+@never_cache
+def register_by_link(request, token):
+    link = services.register_link_from_token(token, today=timezone.localdate())
+    if link is None:
+        raise Http404("This register link is not valid")
+    return _register(
+        request, provider=link.provider, day=link.date, source=AttendanceMark.Source.PROVIDER_LINK
+    )
+
+
+@login_required
+@never_cache
+def provider_register(request, provider_id):
+    scope = user_scope(request.user)
+    if not (scope.everything or provider_id in scope.provider_ids):
+        raise Http404("No such provider")
+    provider = get_object_or_404(Provider, pk=provider_id)
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else today
+    except ValueError as exc:
+        raise Http404("No such register") from exc
+    if day > today:
+        raise Http404("A register cannot be filled in before the day")
+    return _register(request, provider=provider, day=day, source=AttendanceMark.Source.PROVIDER_STAFF)
+
+
+def _register(request, *, provider, day, source):
+    rows = selectors.register_rows(provider_id=provider.pk, day=day)
+    submission = None
+    if request.method == "POST":
+        submission = RegisterSubmission(rows=rows, data=request.POST, day=day)
+        if submission.is_valid:
+            try:
+                marks = services.attendance_bulk_record(
+                    actor=request.user, entries=submission.entries, source=source
+                )
+            except ValidationError as exc:
+                submission.errors.append(("", " ".join(exc.messages)))
+            else:
+                messages.success(
+                    request,
+                    f"Register sent: {len(marks)} mark{'s' if len(marks) != 1 else ''} recorded. Thank you.",
+                )
+                return redirect(request.get_full_path())
+    data = submission.data if submission else {}
+    errors = submission.errors if submission else []
+    field_errors = dict(errors)
+    lines = []
+    for row in rows:
+        for session in row.sessions:
+            prefix = f"{row.placement.pk}-{session}"
+            mark = row.marks.get(session)
+            lines.append(
+                {
+                    "prefix": prefix,
+                    "pupil": row.placement.pupil,
+                    "session": session,
+                    "session_name": "Morning" if session == "AM" else "Afternoon",
+                    "mark": mark,
+                    "status": data.get(f"status-{prefix}")
+                    or (rules.register_status_for(mark.code, mark.minutes_late) if mark else ""),
+                    "minutes_late": data.get(f"late-{prefix}")
+                    or (mark.minutes_late if mark and mark.minutes_late else ""),
+                    "reason": data.get(f"reason-{prefix}") or (mark.absence_reason if mark else ""),
+                    "note": data.get(f"note-{prefix}") or (mark.note if mark else ""),
+                    "error": next(
+                        (
+                            field_errors[f"{kind}-{prefix}"]
+                            for kind in ("status", "late", "reason", "note")
+                            if f"{kind}-{prefix}" in field_errors
+                        ),
+                        None,
+                    ),
+                }
+            )
+    return render(
+        request,
+        "placements/register_page.html",
+        {
+            "provider": provider,
+            "day": day,
+            "lines": lines,
+            "statuses": list(STATUS_LABELS.items()),
+            "reasons": ABSENCE_REASONS,
+            "errors": errors,
+            "by_link": source == AttendanceMark.Source.PROVIDER_LINK,
+        },
+    )

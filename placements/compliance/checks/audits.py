@@ -1,0 +1,56 @@
+"""Provider audits (G §3a–c)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+
+from apdash.checks import CheckResult
+from placements.compliance import rules
+from placements.compliance.checks.common import _active_between, _local
+from placements.compliance.models import Flag
+from placements.compliance.services import FlagCondition, flags_sync
+from placements.core.models import Placement
+from providers.models import Provider, ProviderAudit
+
+
+def run_audits(now: datetime) -> list[CheckResult]:
+    today = _local(now).date()
+    in_use = Placement.objects.filter(_active_between(today, today)).values("provider_id")
+    providers = Provider.objects.filter(id__in=in_use).order_by("id")
+    latest = {}
+    for audit in ProviderAudit.objects.filter(provider_id__in=in_use).order_by(
+        "provider_id", "-audited_on", "-id"
+    ):
+        latest.setdefault(audit.provider_id, audit)
+    conditions = []
+    for provider in providers:
+        audit = latest.get(provider.id)
+        problems = rules.audit_problems(
+            audited_on=audit.audited_on if audit else None,
+            insurance_expires_on=audit.insurance_expires_on if audit else None,
+            today=today,
+            max_age_days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS,
+        )
+        if not problems:
+            continue
+        conditions.append(
+            FlagCondition(
+                # Keyed by the audit, so a new audit that is again out of date raises a new flag.
+                key=f"{Flag.Kind.AUDIT_EXPIRED}:provider={provider.id}:audit={audit.id if audit else 'none'}",
+                severity=Flag.Severity.RED,
+                message=f"{provider}: " + " ".join(words for _, words in problems),
+                provider_id=provider.id,
+                subject_date=audit.audited_on if audit else None,
+                details={
+                    "problems": [code for code, _ in problems],
+                    "audit": audit.id if audit else None,
+                    "audited_on": audit.audited_on.isoformat() if audit else None,
+                    "insurance_expires_on": audit.insurance_expires_on.isoformat()
+                    if audit and audit.insurance_expires_on
+                    else None,
+                },
+            )
+        )
+    return [flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now)]

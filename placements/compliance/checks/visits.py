@@ -1,0 +1,77 @@
+"""Half-termly visits (G §1e, §4i)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.conf import settings
+
+from apdash.checks import CheckResult
+from apdash.selectors import academic_year_for
+from placements.compliance.checks.common import _active_between, _local, _placement_calendar, _year_calendar
+from placements.compliance.models import Flag
+from placements.compliance.services import FlagCondition, flags_sync
+from placements.core.models import Placement
+from placements.visits import rules as visits_rules
+from placements.visits.models import Visit
+
+
+def run_visits(now: datetime) -> list[CheckResult]:
+    local = _local(now)
+    today = local.date()
+    due: list[FlagCondition] = []
+    overdue: list[FlagCondition] = []
+    year = academic_year_for(today)
+    if year is not None:
+        placements = list(
+            Placement.objects.filter(_active_between(year.start_date, today))
+            .select_related("pupil__school", "provider")
+            .prefetch_related("timetable")
+        )
+        days_by_school, terms_by_partnership = _year_calendar(placements, year, today)
+        visits = defaultdict(list)
+        for placement_id, day in Visit.objects.filter(
+            pupil_seen=True, date__gte=year.start_date, date__lte=year.end_date
+        ).values_list("placement_id", "date"):
+            visits[placement_id].append(day)
+        for placement in placements:
+            pupil = placement.pupil
+            terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
+            gaps = visits_rules.visit_gaps(
+                **_placement_calendar(placement, days_by_school, terms),
+                visit_dates=visits[placement.id],
+                today=today,
+                warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
+            )
+            for gap in gaps:
+                term = terms[gap.half_term_id]
+                kind = Flag.Kind.VISIT_OVERDUE if gap.overdue else Flag.Kind.VISIT_DUE
+                if gap.overdue:
+                    message = f"{pupil.full_name} was not seen at {placement.provider} during {term}."
+                else:
+                    left = gap.school_days_left
+                    message = (
+                        f"{pupil.full_name} has not yet been seen at {placement.provider} this half term: "
+                        f"{left} school day{'s' if left != 1 else ''} of {term.name} left."
+                    )
+                condition = FlagCondition(
+                    key=f"{kind}:placement={placement.id}:half_term={term.id}",
+                    severity=Flag.Severity.RED if gap.overdue else Flag.Severity.AMBER,
+                    message=message,
+                    school_id=pupil.school_id,
+                    pupil_id=pupil.id,
+                    placement_id=placement.id,
+                    provider_id=placement.provider_id,
+                    subject_date=term.end_date,
+                    details={
+                        "half_term": term.id,
+                        "half_term_name": str(term),
+                        "school_days_left": gap.school_days_left,
+                    },
+                )
+                (overdue if gap.overdue else due).append(condition)
+    return [
+        flags_sync(Flag.Kind.VISIT_DUE, due, now=now),
+        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now),
+    ]

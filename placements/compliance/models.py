@@ -1,0 +1,75 @@
+"""Flags: what a compliance check noticed, opened and resolved idempotently by key."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from placements.core.models import Placement, Pupil
+
+
+class Flag(models.Model):
+    """Something a compliance check noticed. `key` is deterministic per condition, and a partial
+    unique constraint on open flags makes re-runs and concurrent runs idempotent."""
+
+    class Kind(models.TextChoices):
+        VISIT_DUE = "visit_due", "Visit due"
+        VISIT_OVERDUE = "visit_overdue", "Visit overdue"
+        HOURS_BREACH_PUPIL = "hours_breach_pupil", "Unregistered provider: pupil over the limits"
+        HOURS_NEAR_LIMIT = "hours_near_limit", "Unregistered provider: pupil near the hours limit"
+        HOURS_BREACH_PROVIDER = "hours_breach_provider", "Unregistered provider may need to register"
+        ATTENDANCE_MISSING = "attendance_missing", "Attendance not received"
+        ABSENCE_UNEXPLAINED = "absence_unexplained", "Absence not followed up"
+        AUDIT_EXPIRED = "audit_expired", "Provider audit or insurance out of date"
+        CONCERN_UNACKNOWLEDGED = "concern_unacknowledged", "Concern not acknowledged by the DSL"
+        REVIEW_OVERDUE = "review_overdue", "Placement review overdue"
+        RISK_ASSESSMENT_MISSING = "risk_assessment_missing", "Risk assessment missing"
+        INDUCTION_MISSING = "induction_missing", "Induction not recorded"
+
+    class Severity(models.TextChoices):
+        AMBER = "amber", "Amber"
+        RED = "red", "Red"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    school = models.ForeignKey(
+        "apdash.School", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    subject_date = models.DateField(null=True, blank=True)
+    message = models.TextField()
+    details = models.JSONField(default=dict, blank=True)
+    key = models.CharField(max_length=200)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(resolved_at__isnull=True), name="one_open_flag_per_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "resolved_at"]),
+            models.Index(fields=["school", "resolved_at"]),
+            models.Index(fields=["key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.message}"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None

@@ -1,0 +1,111 @@
+"""Read queries for flags, scoped to what each user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from apdash.models import Role, User
+from apdash.selectors import (
+    user_scope,
+)
+from placements.compliance.models import Flag
+from placements.core.models import Placement
+
+# Flags that reveal a safeguarding concern exists: for the DSL's dashboards only (design.md).
+DSL_ONLY_FLAG_KINDS = ("concern_unacknowledged",)
+
+
+def visible_flags(user) -> QuerySet:
+    """Flags about the user's schools, and provider-wide flags (no school) for providers where
+    the user's schools have pupils placed. Concern flags only for the schools where the user is
+    a DSL — not even a superuser sees that a concern exists otherwise."""
+    scope = user_scope(user)
+    qs = Flag.objects.select_related("school", "pupil", "placement", "provider").exclude(
+        Q(kind__in=DSL_ONLY_FLAG_KINDS) & ~Q(school_id__in=scope.dsl_school_ids)
+    )
+    if scope.everything:
+        return qs
+    if not scope.school_ids:
+        return qs.none()
+    provider_ids = Placement.objects.filter(pupil__school_id__in=scope.school_ids).values("provider_id")
+    return qs.filter(Q(school_id__in=scope.school_ids) | Q(school__isnull=True, provider_id__in=provider_ids))
+
+
+def providers_with_issues(user) -> list[tuple[object, list]]:
+    """Providers with open flags the user may see, most flags first."""
+    by_provider = {}
+    for flag in (
+        visible_flags(user).filter(resolved_at__isnull=True, provider__isnull=False).order_by("-severity")
+    ):
+        by_provider.setdefault(flag.provider_id, (flag.provider, []))[1].append(flag)
+    return sorted(by_provider.values(), key=lambda item: (-len(item[1]), item[0].name))
+
+
+def flags_for(user, *, filters: dict | None = None):
+    """The flags a user may see, with what a list shows already joined; `filters` are field lookups
+    from the flags page's FilterSet."""
+    return visible_flags(user).filter(**(filters or {})).select_related("resolved_by")
+
+
+def flag_summary(user) -> list[dict]:
+    """Open flags the user may see, counted by kind and severity (the head's view)."""
+    rows = (
+        visible_flags(user)
+        .filter(resolved_at__isnull=True)
+        .values("kind", "severity")
+        .annotate(count=Count("id"))
+        .order_by("kind", "severity")
+    )
+    labels = dict(Flag.Kind.choices)
+    summary: dict[str, dict] = {}
+    for row in rows:
+        entry = summary.setdefault(
+            row["kind"],
+            {"kind": row["kind"], "label": labels.get(row["kind"], row["kind"]), "red": 0, "amber": 0},
+        )
+        entry[row["severity"]] = row["count"]
+    return sorted(summary.values(), key=lambda e: (-e["red"], -e["amber"], e["label"]))
+
+
+def open_flags_for_pupil(user, pupil):
+    """Open flags about one pupil that the user may see, red first."""
+    return (
+        visible_flags(user).filter(pupil=pupil, resolved_at__isnull=True).order_by("-severity", "-opened_at")
+    )
+
+
+def open_flags_for_provider(user, provider):
+    """Open flags at one provider that the user may see: provider-wide ones and those about the
+    user's own pupils there, red first."""
+    return (
+        visible_flags(user)
+        .filter(provider=provider, resolved_at__isnull=True)
+        .order_by("-severity", "-opened_at")
+    )
+
+
+def red_flag_digests(*, since: datetime, until: datetime):
+    """(co-ordinator, red flags opened in [since, until) still open that they may see) for each
+    active school or partnership co-ordinator with any; one query per co-ordinator, not per flag."""
+    coordinators = (
+        User.objects.filter(
+            is_active=True, memberships__role__in=[Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR]
+        )
+        .distinct()
+        .order_by("email")
+    )
+    for user in coordinators:
+        flags = list(
+            visible_flags(user)
+            .filter(
+                severity=Flag.Severity.RED,
+                resolved_at__isnull=True,
+                opened_at__gte=since,
+                opened_at__lt=until,
+            )
+            .order_by("kind", "-opened_at")
+        )
+        if flags:
+            yield user, flags

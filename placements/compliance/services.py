@@ -1,0 +1,94 @@
+"""Opening and resolving flags for a check, idempotently. A check computes the set of
+conditions that hold now; `flags_sync` makes the open flags of that kind match it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from apdash.checks import CheckResult
+from placements.compliance.models import Flag
+
+
+@dataclass(frozen=True)
+class FlagCondition:
+    key: str
+    severity: str
+    message: str
+    school_id: int | None = None
+    pupil_id: int | None = None
+    placement_id: int | None = None
+    provider_id: int | None = None
+    subject_date: date | None = None
+    details: dict = field(default_factory=dict)
+
+
+AUTO_RESOLUTION = "Resolved automatically: the condition no longer holds."
+
+
+def flags_sync(kind: str, conditions: list[FlagCondition], *, now: datetime | None = None) -> CheckResult:
+    """Open one flag per condition (unless a person resolved that key), refresh the wording of
+    those still open, and resolve open flags of `kind` whose condition has cleared. Safe to run
+    twice at once: the partial unique constraint on open keys turns a racing insert into a no-op."""
+    now = now or timezone.now()
+    by_key = {c.key: c for c in conditions}
+    with transaction.atomic():
+        open_flags = {f.key: f for f in Flag.objects.filter(kind=kind, resolved_at__isnull=True)}
+        dismissed = set(
+            Flag.objects.filter(kind=kind, key__in=list(by_key), resolved_by__isnull=False).values_list(
+                "key", flat=True
+            )
+        )
+        new = [c for key, c in by_key.items() if key not in open_flags and key not in dismissed]
+        Flag.objects.bulk_create(
+            [
+                Flag(
+                    kind=kind,
+                    key=c.key,
+                    severity=c.severity,
+                    message=c.message,
+                    school_id=c.school_id,
+                    pupil_id=c.pupil_id,
+                    placement_id=c.placement_id,
+                    provider_id=c.provider_id,
+                    subject_date=c.subject_date,
+                    details=c.details,
+                )
+                for c in new
+            ],
+            ignore_conflicts=True,
+        )
+        changed = []
+        for key, flag in open_flags.items():
+            c = by_key.get(key)
+            if c and (flag.message, flag.details, flag.severity) != (c.message, c.details, c.severity):
+                flag.message, flag.details, flag.severity = c.message, c.details, c.severity
+                changed.append(flag)
+        Flag.objects.bulk_update(changed, ["message", "details", "severity"])
+        cleared = [key for key in open_flags if key not in by_key]
+        resolved = Flag.objects.filter(kind=kind, resolved_at__isnull=True, key__in=cleared).update(
+            resolved_at=now, resolution=AUTO_RESOLUTION
+        )
+        still_open = Flag.objects.filter(kind=kind, resolved_at__isnull=True).count()
+    opened = still_open - (len(open_flags) - resolved)
+    return CheckResult(kind=kind, opened=max(opened, 0), resolved=resolved, still_open=still_open)
+
+
+@transaction.atomic
+def flag_resolve(*, actor, flag: Flag, resolution: str) -> Flag:
+    """A person resolves a flag with a written reason; later runs do not reopen its key."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"resolution": "Say why this flag is resolved."})
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.resolved_at is None:
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = actor
+        flag.resolution = resolution
+        flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    return flag

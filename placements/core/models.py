@@ -1,0 +1,175 @@
+"""Pupils, their placements at providers and each placement's weekly timetable."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from placements.core import rules
+
+
+def validate_upn(value):
+    problem = rules.upn_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_upn")
+
+
+class Pupil(models.Model):
+    class SenStatus(models.TextChoices):
+        NONE = "none", "No SEN"
+        SEN_SUPPORT = "sen_support", "SEN support (K)"
+        EHCP = "ehcp", "EHC plan"
+
+    upn = models.CharField("UPN", max_length=13, unique=True, validators=[validate_upn])
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    year_group = models.PositiveSmallIntegerField(help_text="National curriculum year, 7 to 13")
+    school = models.ForeignKey("apdash.School", on_delete=models.PROTECT, related_name="pupils")
+    sen_status = models.CharField(
+        "SEN status", max_length=16, choices=SenStatus.choices, default=SenStatus.NONE
+    )
+    looked_after = models.BooleanField(default=False)
+    pupil_premium = models.BooleanField(default=False)
+    needs_summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="pupil_year_group_7_to_13", condition=Q(year_group__gte=7, year_group__lte=13)
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.upn = (self.upn or "").strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Placement(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class Goal(models.TextChoices):
+        REINTEGRATION = "reintegration", "Reintegration to mainstream"
+        POST_16 = "post_16", "Post-16 transition"
+        SPECIALIST = "specialist", "Move to a specialist setting"
+
+    class Commissioner(models.TextChoices):
+        SCHOOL = "school", "School"
+        PARTNERSHIP = "partnership", "Partnership"
+
+    class CensusReason(models.TextChoices):
+        # School census AP "primary reason for placement"; permanent exclusion takes precedence.
+        PERMANENT_EXCLUSION = "PEX", "Permanent exclusion"
+        SUSPENSION = "SUS", "Suspension"
+        MEDICAL = "MED", "Health needs"
+        SEMH = "SEM", "Social, emotional and mental health"
+        BEHAVIOUR = "BEH", "Behaviour (preventative)"
+        ATTENDANCE = "ATT", "Attendance"
+        SEND = "SEN", "Awaiting or in place of specialist provision"
+        CURRICULUM = "CUR", "Curriculum (vocational offer)"
+        OTHER = "OTH", "Other"
+
+    class EndReason(models.TextChoices):
+        COMPLETED = "completed", "Programme completed"
+        REINTEGRATED = "reintegrated", "Reintegrated to mainstream"
+        SPECIALIST = "specialist", "Moved to a specialist setting"
+        BREAKDOWN = "breakdown", "Placement broke down"
+        MOVED_SCHOOL = "moved_school", "Pupil moved school"
+        OTHER = "other", "Other"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="placements")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    reason = models.TextField(help_text="Why this placement")
+    census_reason = models.CharField(max_length=3, choices=CensusReason.choices, blank=True)
+    rationale = models.TextField(blank=True, help_text="Why this is the best option for the pupil (para 402)")
+    goal = models.CharField(max_length=16, choices=Goal.choices, blank=True)
+    qualifications = models.TextField(blank=True, help_text="Qualifications the pupil works towards here")
+    commissioned_by = models.CharField(
+        max_length=16, choices=Commissioner.choices, default=Commissioner.SCHOOL
+    )
+    provider_has_main_responsibility = models.BooleanField(default=False)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+    end_notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="placement_end_not_before_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "start_date", "end_date"]),
+            models.Index(fields=["pupil", "start_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} at {self.provider} from {self.start_date:%d %B %Y}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+    def is_active_on(self, day):
+        return rules.is_active_on(self.start_date, self.end_date, day)
+
+
+class TimetableSlot(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0
+        TUESDAY = 1
+        WEDNESDAY = 2
+        THURSDAY = 3
+        FRIDAY = 4
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="timetable")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(name="slot_end_after_start", condition=Q(end__gt=F("start"))),
+            models.CheckConstraint(
+                name="slot_weekday_mon_to_fri", condition=Q(weekday__gte=0, weekday__lte=4)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def as_rule_slot(self):
+        return rules.Slot(self.weekday, self.start, self.end)
+
+    @property
+    def hours(self):
+        return rules.slot_hours(self.start, self.end)
+
+    @property
+    def sessions(self):
+        return rules.slot_sessions(self.start, self.end)

@@ -1,0 +1,103 @@
+"""Writes for pupils and placements (with their timetables). Views, admin, imports and the API
+all call these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from placements.core import rules
+from placements.core.models import Placement, Pupil, TimetableSlot
+
+
+def _clock(value: str):
+    hours, minutes = value.split(":")
+    from datetime import time
+
+    return time(int(hours), int(minutes))
+
+
+def timetable_limits():
+    return _clock(settings.APDASH_TIMETABLE_EARLIEST), _clock(settings.APDASH_TIMETABLE_LATEST)
+
+
+def validate_timetable(slots: list[rules.Slot]) -> None:
+    earliest, latest = timetable_limits()
+    problems = rules.timetable_problems(slots, earliest=earliest, latest=latest)
+    if problems:
+        raise ValidationError({"timetable": [message for _, message in problems]})
+
+
+@transaction.atomic
+def pupil_create(*, actor=None, **fields) -> Pupil:
+    pupil = Pupil(**fields)
+    pupil.upn = (pupil.upn or "").strip().upper()
+    pupil.full_clean()
+    pupil.save()
+    return pupil
+
+
+@transaction.atomic
+def pupil_update(*, actor=None, pupil: Pupil, **fields) -> Pupil:
+    for name, value in fields.items():
+        setattr(pupil, name, value)
+    pupil.upn = (pupil.upn or "").strip().upper()
+    pupil.full_clean()
+    pupil.save()
+    return pupil
+
+
+@transaction.atomic
+def placement_create(*, actor=None, timetable: list[rules.Slot] = (), **fields) -> Placement:
+    """Create a placement and its weekly timetable together: all or nothing."""
+    timetable = list(timetable)
+    validate_timetable(timetable)
+    placement = Placement(created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    placement.full_clean()
+    placement.save()
+    TimetableSlot.objects.bulk_create(
+        TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *, actor=None, placement: Placement, timetable: list[rules.Slot] | None = None, **fields
+):
+    """Change a placement; when `timetable` is given it replaces the weekly timetable."""
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    placement.full_clean()
+    placement.save()
+    if timetable is not None:
+        timetable = list(timetable)
+        validate_timetable(timetable)
+        placement.timetable.all().delete()
+        TimetableSlot.objects.bulk_create(
+            TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
+        )
+    return placement
+
+
+@transaction.atomic
+def placement_end(
+    *, actor=None, placement: Placement, end_date, end_reason: str, end_notes: str = ""
+) -> Placement:
+    """End a placement; the record and its history are kept."""
+    placement.end_date = end_date
+    placement.end_reason = end_reason
+    placement.end_notes = end_notes
+    placement.status = Placement.Status.ENDED
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+def hours_limits() -> rules.HoursLimits:
+    return rules.HoursLimits(
+        full_time_hours=settings.APDASH_FULL_TIME_HOURS,
+        max_days=settings.APDASH_UNREGISTERED_MAX_DAYS,
+        warning_hours=settings.APDASH_HOURS_WARNING,
+    )

@@ -1,1 +1,0 @@
-"""Placement-area pages, one module per area (pupils, placements, flags, attendance, visits)."""

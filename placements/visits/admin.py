@@ -1,0 +1,15 @@
+"""Admin for visits."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from placements.visits.models import Visit
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["placement", "date", "visitor_name", "pupil_seen"]
+    list_select_related = ["placement__pupil", "placement__provider"]
+    date_hierarchy = "date"
+    raw_id_fields = ["placement"]

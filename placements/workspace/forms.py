@@ -1,0 +1,31 @@
+"""Forms for the workspace pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class TodayBoardForm(forms.Form):
+    """The today board's date chooser and filters (a GET form)."""
+
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        help_text="For example, 23/11/2026",
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        error_messages={"invalid": "Enter the date as a real date, for example 23/11/2026"},
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider", required=False, queryset=None, empty_label="All providers"
+    )
+    year_group = forms.TypedChoiceField(
+        label="Year group",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "All year groups")] + [(y, f"Year {y}") for y in range(7, 14)],
+    )
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers

@@ -1,0 +1,292 @@
+"""Read-side composition for the coordinator's workspace: the today board, the pupil page, the
+provider page's pupils section and the home-page summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_schools
+from placements.attendance import rules as attendance_rules
+from placements.attendance.models import AttendanceMark
+from placements.compliance.models import Flag
+from placements.compliance.selectors import visible_flags
+from placements.core import rules as core_rules
+from placements.core import services as core_services
+from placements.core.models import Placement, TimetableSlot
+from placements.core.selectors import (
+    _active_on,
+    placements_manageable_by,
+    pupils_manageable_by,
+    visible_pupils,
+)
+from placements.visits.models import Visit
+
+
+@dataclass
+class BoardEntry:
+    placement: Placement
+    slots: list[TimetableSlot]
+
+    @property
+    def sessions(self) -> tuple[str, ...]:
+        found = {s for slot in self.slots for s in core_rules.slot_sessions(slot.start, slot.end)}
+        return tuple(s for s in ("AM", "PM") if s in found)
+
+
+@dataclass
+class BoardRow:
+    pupil: object
+    entries: list[BoardEntry]
+    school_day: bool
+
+    @property
+    def in_school(self) -> bool:
+        return self.school_day and not self.entries
+
+
+def today_board(user, *, day: date, provider_id: int | None = None, year_group: int | None = None):
+    """Where each of the user's pupils is on `day` (G §1a): the settings they are timetabled at
+    that weekday, or in school. A fixed handful of queries whatever the number of pupils."""
+    weekday = day.weekday()
+    active = (
+        Placement.objects.filter(_active_on(day))
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch(
+                "timetable", queryset=TimetableSlot.objects.filter(weekday=weekday), to_attr="slots_today"
+            )
+        )
+        .order_by("provider__name")
+    )
+    pupils = pupils_manageable_by(user).select_related("school")
+    if year_group:
+        pupils = pupils.filter(year_group=year_group)
+    if provider_id:
+        pupils = pupils.filter(
+            id__in=Placement.objects.filter(
+                _active_on(day), provider_id=provider_id, timetable__weekday=weekday
+            ).values("pupil_id")
+        )
+    pupils = list(
+        pupils.order_by("last_name", "first_name", "pk").prefetch_related(
+            Prefetch("placements", queryset=active, to_attr="active_placements")
+        )
+    )
+    schools = {p.school_id: p.school for p in pupils}
+    open_days = school_days_by_school(schools.values(), day, day) if schools else {}
+    rows = []
+    for pupil in pupils:
+        entries = [
+            BoardEntry(placement=p, slots=p.slots_today)
+            for p in pupil.active_placements
+            if p.slots_today and (not provider_id or p.provider_id == provider_id)
+        ]
+        rows.append(BoardRow(pupil=pupil, entries=entries, school_day=bool(open_days.get(pupil.school_id))))
+    return rows
+
+
+@dataclass
+class TimetableCell:
+    label: str
+    colour: int
+
+
+@dataclass
+class PupilPage:
+    pupil: object
+    current: list[Placement]
+    past: list[Placement]
+    grid_rows: list[tuple[str, list[list[TimetableCell]]]]
+    settings_key: list[tuple[str, int]]
+    half_terms: list
+    visit_rows: list[tuple[Placement, list[str]]]
+    attendance_rows: list[tuple[Placement, int, float | None]]
+    attendance_overall: float | None
+    open_flags: list
+
+
+def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
+    """Everything the pupil page shows, in a fixed number of queries. Raises Pupil.DoesNotExist
+    for a pupil the user may not see."""
+    placements = (
+        Placement.objects.select_related("provider")
+        .prefetch_related(
+            "timetable",
+            Prefetch("visits", queryset=Visit.objects.filter(pupil_seen=True).order_by("date")),
+            Prefetch("attendance", queryset=AttendanceMark.objects.only("id", "placement_id", "code")),
+        )
+        .order_by("-start_date", "-pk")
+    )
+    flags = Flag.objects.filter(resolved_at__isnull=True).select_related("provider").order_by("-opened_at")
+    pupil = (
+        visible_pupils(user)
+        .filter(school__in=visible_schools(user))
+        .prefetch_related(
+            Prefetch("placements", queryset=placements),
+            Prefetch("flags", queryset=flags, to_attr="open_flags"),
+        )
+        .get(pk=pupil_id)
+    )
+    all_placements = list(pupil.placements.all())
+    current = [p for p in all_placements if p.end_date is None or p.end_date >= today]
+    past = [p for p in all_placements if p not in current]
+
+    colours = {}
+    for placement in current:
+        colours.setdefault(placement.provider_id, (placement.provider.name, len(colours) % 6))
+    slots = [(slot, placement) for placement in current for slot in placement.timetable.all()]
+    grid_rows = []
+    if slots:
+        first = min(slot.start.hour for slot, _ in slots)
+        last = max(slot.end.hour + (1 if slot.end.minute else 0) for slot, _ in slots)
+        for hour in range(first, last):
+            start, end = time(hour, 0), time(hour + 1, 0) if hour < 23 else time(23, 59)
+            cells = []
+            for weekday in range(5):
+                cells.append(
+                    [
+                        TimetableCell(
+                            label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
+                            colour=colours[p.provider_id][1],
+                        )
+                        for slot, p in slots
+                        if slot.weekday == weekday and slot.start < end and slot.end > start
+                    ]
+                )
+            grid_rows.append((f"{start:%H:%M}", cells))
+
+    year = academic_year_for(today)
+    terms = []
+    if year is not None:
+        terms = [
+            t
+            for t in half_terms_for(
+                partnership_id=pupil.school.partnership_id, start=year.start_date, end=year.end_date
+            )
+            if t.start_date <= today
+        ]
+    visit_rows = []
+    for placement in all_placements:
+        cells = []
+        for term in terms:
+            if placement.start_date > term.end_date or (
+                placement.end_date and placement.end_date < term.start_date
+            ):
+                cells.append("")
+                continue
+            seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
+            if seen:
+                cells.append(f"Seen {seen[-1]:%-d %b}")
+            else:
+                cells.append("Not seen" if term.end_date < today else "Not yet seen")
+        if any(cells):
+            visit_rows.append((placement, cells))
+
+    attendance_rows = []
+    codes = []
+    for placement in all_placements:
+        marks = [m.code for m in placement.attendance.all()]
+        codes += marks
+        if marks:
+            attendance_rows.append((placement, len(marks), attendance_rules.attendance_percentage(marks)))
+    return PupilPage(
+        pupil=pupil,
+        current=current,
+        past=past,
+        grid_rows=grid_rows,
+        settings_key=sorted(colours.values(), key=lambda item: item[1]),
+        half_terms=terms,
+        visit_rows=visit_rows,
+        attendance_rows=attendance_rows,
+        attendance_overall=attendance_rules.attendance_percentage(codes),
+        open_flags=pupil.open_flags,
+    )
+
+
+def provider_pupils_section(user, provider, today: date) -> dict:
+    """For a provider's page: the user's own pupils placed there now, each with their weekly hours
+    and days there against the unregistered-provider limits, and the provider's open flags."""
+    limits = core_services.hours_limits()
+    placements = (
+        placements_manageable_by(user)
+        .filter(_active_on(today), provider=provider)
+        .prefetch_related("timetable")
+        .order_by("pupil__last_name", "pupil__first_name", "pk")
+    )
+    by_pupil = {}
+    for placement in placements:
+        by_pupil.setdefault(placement.pupil_id, []).append(placement)
+    rows = []
+    for pupil_placements in by_pupil.values():
+        assessment = core_rules.pupil_hours_assessment(
+            [slot.as_rule_slot() for p in pupil_placements for slot in p.timetable.all()],
+            provider_registered=provider.is_registered,
+            main_responsibility=any(p.provider_has_main_responsibility for p in pupil_placements),
+            limits=limits,
+        )
+        rows.append(
+            {
+                "pupil": pupil_placements[0].pupil,
+                "placements": pupil_placements,
+                "assessment": assessment,
+                "breach": core_rules.describe_hours_breach(assessment, limits)
+                if assessment.is_breach
+                else "",
+            }
+        )
+    return {
+        "template": "placements/placement_provider_section.html",
+        "rows": rows,
+        "limits": limits,
+        "registered": provider.is_registered,
+        "open_flags": list(visible_flags(user).filter(provider=provider, resolved_at__isnull=True)),
+    }
+
+
+def school_overview(user, *, today: date):
+    """The user's schools, each with its AP pupils, pupils placed today and open flags."""
+    active = Q(pupils__placements__start_date__lte=today) & (
+        Q(pupils__placements__end_date__isnull=True) | Q(pupils__placements__end_date__gte=today)
+    )
+    return visible_schools(user).annotate(
+        pupil_count=Count("pupils", distinct=True),
+        placed_count=Count("pupils", filter=active, distinct=True),
+        open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+    )
+
+
+def at_a_glance(user, *, today: date) -> dict:
+    """A head's summary: pupils placed today, the providers used and the open flags."""
+    placements = list(placements_manageable_by(user).filter(_active_on(today)))
+    providers = {p.provider_id: p.provider for p in placements}
+    flags = list(visible_flags(user).filter(resolved_at__isnull=True))
+    return {
+        "pupils_placed": len({p.pupil_id for p in placements}),
+        "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
+        "unregistered": sorted((p for p in providers.values() if not p.is_registered), key=lambda p: p.name),
+        "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],
+        "amber_count": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
+    }
+
+
+def _count_per_pupil(queryset):
+    """A correlated count for each listed pupil: only the rows shown are counted, where a join
+    and GROUP BY over the whole placements and flags tables grows with the country."""
+    counted = queryset.order_by().values("pupil_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def pupil_list(user, *, today: date | None = None):
+    today = today or timezone.localdate()
+    active = Placement.objects.filter(pupil_id=OuterRef("pk"), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    open_flags = Flag.objects.filter(pupil_id=OuterRef("pk"), resolved_at__isnull=True)
+    return visible_pupils(user, today=today).annotate(
+        active_placements=_count_per_pupil(active), open_flags=_count_per_pupil(open_flags)
+    )
