@@ -144,10 +144,18 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} at {where}"
 
 
+class AcademicYearQuerySet(models.QuerySet):
+    def overlapping(self, start, end):
+        """Academic years with at least one day in [start, end]."""
+        return self.filter(start_date__lte=end).exclude(end_date__lt=start)
+
+
 class AcademicYear(models.Model):
     label = models.CharField(max_length=7, unique=True, help_text="For example 2026/27")
     start_date = models.DateField()
     end_date = models.DateField()
+
+    objects = AcademicYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -185,7 +193,7 @@ class HalfTerm(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(
-                name="half_term_end_not_before_start", condition=Q(end_date__gte=models.F("start_date"))
+                name="half_term_end_not_before_start", condition=Q(start_date__lte=models.F("end_date"))
             ),
             models.UniqueConstraint(
                 fields=["academic_year", "name", "partnership"], name="half_term_unique", nulls_distinct=False

@@ -102,9 +102,9 @@ def half_terms_for(*, partnership_id: int | None, start: date, end: date) -> lis
 def _half_terms_of_years_overlapping(start: date, end: date):
     # Whole academic years, so that a partnership's own dates replace the national pattern
     # even where its half term starts later than the range asked about.
-    return HalfTerm.objects.filter(
-        academic_year__start_date__lte=end, academic_year__end_date__gte=start
-    ).order_by("start_date")
+    return HalfTerm.objects.filter(academic_year__in=AcademicYear.objects.overlapping(start, end)).order_by(
+        "start_date"
+    )
 
 
 def _choose_half_terms(rows: list[HalfTerm], partnership_id: int | None) -> list[HalfTerm]:
@@ -174,7 +174,7 @@ def is_school_day(school, day: date) -> bool:
 
 
 def academic_year_for(day: date) -> AcademicYear | None:
-    return AcademicYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    return AcademicYear.objects.overlapping(day, day).first()
 
 
 def current_half_term(*, partnership_id: int | None, day: date) -> HalfTerm | None:

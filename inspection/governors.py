@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from apdash.selectors import half_terms_for
 from placements.attendance import rules as attendance_rules
@@ -102,8 +102,8 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
     assurance of the providers used. A fixed number of queries however many pupils."""
     start, end = term.start, term.end
     placements = list(
-        Placement.objects.filter(pupil__school=school, start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        Placement.objects.active_between(start, end)
+        .filter(pupil__school=school)
         .select_related("pupil", "provider")
         .order_by("provider__name", "pk")
     )

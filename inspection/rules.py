@@ -557,19 +557,3 @@ def follow_up_minutes(intervals: Iterable[float]) -> int | None:
         return None
     mid = len(values) // 2
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) // 2
-
-
-FLAG_NEXT_STEPS = {
-    "visit_due": "Book the visit before the half term ends.",
-    "visit_overdue": "Visit now and record why the last half term was missed.",
-    "hours_breach_pupil": "Reduce the timetable below the limits or move to a registered provider.",
-    "hours_near_limit": "Keep the timetable under review at the next placement review.",
-    "hours_breach_provider": "Raise it with the partnership; the provider may need to register.",
-    "attendance_missing": "Chase the provider for the register today.",
-    "absence_unexplained": "Contact the family the same day and record the follow-up.",
-    "audit_expired": "Ask the directory for the annual audit and the current insurance certificate.",
-    "concern_unacknowledged": "The DSL acknowledges the concern today.",
-    "review_overdue": "Hold the placement review.",
-    "risk_assessment_missing": "Complete and approve the risk assessment.",
-    "induction_missing": "Record the pupil's induction at the setting.",
-}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
 from placements.attendance import rules as attendance_rules
 from placements.attendance.selectors import attendance_cutoffs
+from placements.compliance import kinds
 from placements.core import rules as core_rules
 from placements.core.selectors import visible_placements
 from placements.core.services import hours_limits
@@ -53,15 +54,11 @@ def readiness_limits() -> rules.Limits:
     )
 
 
-def _active_between(first: date, last: date) -> Q:
-    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
-
-
 def ap_placements(placements, *, first: date, last: date):
     """Placements (of an already scoped queryset) running on some day of [first, last], with what
     the readiness rules and the pack read joined: four queries when evaluated."""
     return (
-        placements.filter(_active_between(first, last))
+        placements.active_between(first, last)
         .select_related("pupil", "pupil__school", "pupil__school__partnership", "provider")
         .prefetch_related(
             Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")),
@@ -548,7 +545,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         "pupils": pupils,
         "unregistered": _unregistered_compliance(placements, flags, limits=limits, day=day),
         "limits": limits,
-        "flags": [(f, rules.FLAG_NEXT_STEPS.get(f.kind, "")) for f in flags],
+        "flags": [(f, kinds.next_step(f.kind)) for f in flags],
     }
 
 

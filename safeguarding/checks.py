@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apdash import checks
@@ -31,7 +31,6 @@ def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
         conditions.append(
             FlagCondition(
                 key=f"concern_unacknowledged:{concern_id}",
-                severity=Flag.Severity.RED,
                 message=(
                     f"A{'n urgent' if urgency == 'urgent' else ''} concern raised "
                     f"{timezone.localtime(raised_at):%H:%M on %d %B %Y} has not been acknowledged by the DSL."
@@ -45,9 +44,7 @@ def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
 
 
 def _active_placements(today):
-    return Placement.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today), start_date__lte=today, status="active"
-    )
+    return Placement.objects.active_on(today)
 
 
 def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
@@ -64,7 +61,6 @@ def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
     conditions = [
         FlagCondition(
             key=f"risk_assessment_missing:{placement_id}",
-            severity=Flag.Severity.RED,
             message=f"No approved, in-date risk assessment for the journey to and at {provider_name}.",
             school_id=school_id,
             pupil_id=pupil_id,
@@ -96,7 +92,6 @@ def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
             conditions.append(
                 FlagCondition(
                     key=f"induction_missing:{placement.pk}",
-                    severity=Flag.Severity.AMBER,
                     message=(
                         f"No induction recorded at {placement.provider.name}, {elapsed} school days "
                         f"after the placement started on {placement.start_date:%d %B %Y}."

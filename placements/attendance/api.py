@@ -22,7 +22,6 @@ from apdash.api import (
 )
 from placements.attendance import rules, services
 from placements.attendance.models import AttendanceMark, FollowUp, Session
-from placements.core import rules as core_rules
 from placements.core.api import school_placements
 from placements.core.selectors import visible_placements
 
@@ -79,7 +78,7 @@ class AttendanceMarkSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
         day = attrs.get("date", getattr(self.instance, "date", None))
         if day > timezone.localdate():
             raise serializers.ValidationError({"date": ["Attendance cannot be recorded for a future date."]})
-        if not core_rules.is_active_on(placement.start_date, placement.end_date, day):
+        if not placement.is_active_on(day):
             raise serializers.ValidationError(
                 {"date": [f"The placement was not running on {day:%-d %B %Y}."]}
             )

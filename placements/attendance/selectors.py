@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
@@ -40,9 +40,8 @@ def register_rows(*, provider_id: int, day: date) -> list[RegisterRow]:
     """Exactly the pupils scheduled at a provider on a day: placements active that day with a
     timetable slot on that weekday, whose school has that date as a school day. Four queries."""
     placements = list(
-        Placement.objects.filter(provider_id=provider_id, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .filter(timetable__weekday=day.weekday())
+        Placement.objects.active_on(day)
+        .filter(provider_id=provider_id, timetable__weekday=day.weekday())
         .distinct()
         .select_related("pupil", "pupil__school", "provider")
         .prefetch_related(Prefetch("timetable", queryset=TimetableSlot.objects.filter(weekday=day.weekday())))
@@ -112,8 +111,8 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
     days = week_days(week_start)
     placements = list(
         visible_placements(user, today=days[0])
-        .filter(pupil__school=school, start_date__lte=days[-1])
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=days[0]))
+        .active_between(days[0], days[-1])
+        .filter(pupil__school=school)
         .prefetch_related("timetable")
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
@@ -184,8 +183,8 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
     placements = {
         p.pk: p
         for p in visible_placements(user, today=today)
-        .filter(pupil__school=school, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start_date))
+        .active_between(year.start_date, today)
+        .filter(pupil__school=school)
     }
     marks = list(
         AttendanceMark.objects.filter(
@@ -258,8 +257,8 @@ def providers_with_register(*, day: date) -> list[tuple[object, int]]:
     """Providers with at least one pupil timetabled that day (a school day for the pupil's school),
     with how many pupils. Three queries."""
     placements = list(
-        Placement.objects.filter(start_date__lte=day, timetable__weekday=day.weekday())
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        Placement.objects.active_on(day)
+        .filter(timetable__weekday=day.weekday())
         .select_related("provider", "pupil__school")
         .distinct()
     )

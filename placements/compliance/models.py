@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from placements.compliance.kinds import KINDS
 from placements.core.models import Placement, Pupil
 
 
@@ -13,19 +14,8 @@ class Flag(models.Model):
     """Something a compliance check noticed. `key` is deterministic per condition, and a partial
     unique constraint on open flags makes re-runs and concurrent runs idempotent."""
 
-    class Kind(models.TextChoices):
-        VISIT_DUE = "visit_due", "Visit due"
-        VISIT_OVERDUE = "visit_overdue", "Visit overdue"
-        HOURS_BREACH_PUPIL = "hours_breach_pupil", "Unregistered provider: pupil over the limits"
-        HOURS_NEAR_LIMIT = "hours_near_limit", "Unregistered provider: pupil near the hours limit"
-        HOURS_BREACH_PROVIDER = "hours_breach_provider", "Unregistered provider may need to register"
-        ATTENDANCE_MISSING = "attendance_missing", "Attendance not received"
-        ABSENCE_UNEXPLAINED = "absence_unexplained", "Absence not followed up"
-        AUDIT_EXPIRED = "audit_expired", "Provider audit or insurance out of date"
-        CONCERN_UNACKNOWLEDGED = "concern_unacknowledged", "Concern not acknowledged by the DSL"
-        REVIEW_OVERDUE = "review_overdue", "Placement review overdue"
-        RISK_ASSESSMENT_MISSING = "risk_assessment_missing", "Risk assessment missing"
-        INDUCTION_MISSING = "induction_missing", "Induction not recorded"
+    # The codes and labels come from the one table of kinds (`placements.compliance.kinds`).
+    Kind = models.TextChoices("Kind", [(kind.code.upper(), (kind.code, kind.label)) for kind in KINDS])
 
     class Severity(models.TextChoices):
         AMBER = "amber", "Amber"

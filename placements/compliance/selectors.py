@@ -10,11 +10,9 @@ from apdash.models import Role, User
 from apdash.selectors import (
     user_scope,
 )
+from placements.compliance.kinds import DSL_ONLY_CODES, KINDS
 from placements.compliance.models import Flag
 from placements.core.models import Placement
-
-# Flags that reveal a safeguarding concern exists: for the DSL's dashboards only (design.md).
-DSL_ONLY_FLAG_KINDS = ("concern_unacknowledged",)
 
 
 def visible_flags(user) -> QuerySet:
@@ -23,7 +21,7 @@ def visible_flags(user) -> QuerySet:
     a DSL — not even a superuser sees that a concern exists otherwise."""
     scope = user_scope(user)
     qs = Flag.objects.select_related("school", "pupil", "placement", "provider").exclude(
-        Q(kind__in=DSL_ONLY_FLAG_KINDS) & ~Q(school_id__in=scope.dsl_school_ids)
+        Q(kind__in=DSL_ONLY_CODES) & ~Q(school_id__in=scope.dsl_school_ids)
     )
     if scope.everything:
         return qs
@@ -58,7 +56,7 @@ def flag_summary(user) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("kind", "severity")
     )
-    labels = dict(Flag.Kind.choices)
+    labels = {kind.code: kind.label for kind in KINDS}
     summary: dict[str, dict] = {}
     for row in rows:
         entry = summary.setdefault(

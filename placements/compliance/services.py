@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from apdash.checks import CheckResult
+from placements.compliance.kinds import BY_CODE
 from placements.compliance.models import Flag
 
 
 @dataclass(frozen=True)
 class FlagCondition:
     key: str
-    severity: str
     message: str
+    # Empty: the kind's usual severity from the table of kinds.
+    severity: str = ""
     school_id: int | None = None
     pupil_id: int | None = None
     placement_id: int | None = None
@@ -48,7 +50,7 @@ def flags_sync(kind: str, conditions: list[FlagCondition], *, now: datetime | No
                 Flag(
                     kind=kind,
                     key=c.key,
-                    severity=c.severity,
+                    severity=c.severity or BY_CODE[kind].severity,
                     message=c.message,
                     school_id=c.school_id,
                     pupil_id=c.pupil_id,
@@ -64,8 +66,11 @@ def flags_sync(kind: str, conditions: list[FlagCondition], *, now: datetime | No
         changed = []
         for key, flag in open_flags.items():
             c = by_key.get(key)
-            if c and (flag.message, flag.details, flag.severity) != (c.message, c.details, c.severity):
-                flag.message, flag.details, flag.severity = c.message, c.details, c.severity
+            if c is None:
+                continue
+            severity = c.severity or BY_CODE[kind].severity
+            if (flag.message, flag.details, flag.severity) != (c.message, c.details, severity):
+                flag.message, flag.details, flag.severity = c.message, c.details, severity
                 changed.append(flag)
         Flag.objects.bulk_update(changed, ["message", "details", "severity"])
         cleared = [key for key in open_flags if key not in by_key]

@@ -14,23 +14,10 @@ from django.shortcuts import redirect, render
 
 from apdash.models import Role
 from apdash.selectors import user_roles, visible_schools
-from placements.compliance import selectors
+from placements.compliance import kinds, selectors
 from placements.compliance.filters import FlagFilter
 from placements.compliance.models import Flag
 from placements.compliance.services import flag_resolve as resolve_flag_service
-
-# What clears each kind of flag, in the words of the person who has to do it.
-ACTIONS = {
-    Flag.Kind.VISIT_DUE: "Visit the setting, see the pupil and record the visit.",
-    Flag.Kind.VISIT_OVERDUE: "Record the visit if one took place in that half term; otherwise say why.",
-    Flag.Kind.HOURS_BREACH_PUPIL: "Cut the hours or days, or move the pupil to a registered provider.",
-    Flag.Kind.HOURS_NEAR_LIMIT: "Keep the timetable below the limits when it changes.",
-    Flag.Kind.HOURS_BREACH_PROVIDER: "Talk to the provider about registering; review the placements there.",
-    Flag.Kind.ATTENDANCE_MISSING: "Get the register from the provider and record the mark.",
-    Flag.Kind.ABSENCE_UNEXPLAINED: "Contact home and record the follow-up.",
-    Flag.Kind.AUDIT_EXPIRED: "Ask the directory for a current audit and insurance certificate.",
-}
-
 
 PAGE_SIZE = 50
 
@@ -88,7 +75,7 @@ def flag_list(request):
             "filterset": filterset,
             "summary": selectors.flag_summary(request.user),
             "page": page,
-            "flags": [(flag, ACTIONS.get(flag.kind, "")) for flag in page] if not summary_only else [],
+            "flags": [(flag, kinds.next_step(flag.kind)) for flag in page] if not summary_only else [],
             "grouped": grouped,
             "summary_only": summary_only,
             "query": query.urlencode(),
@@ -119,5 +106,5 @@ def flag_resolve(request, pk):
     return render(
         request,
         "placements/flag_resolve.html",
-        {"flag": flag, "form": form, "action": ACTIONS.get(flag.kind, "")},
+        {"flag": flag, "form": form, "action": kinds.next_step(flag.kind)},
     )

@@ -222,9 +222,7 @@ class PlacementFilter(filters.FilterSet):
         fields = ["pupil", "provider", "school", "status", "active_on"]
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(start_date__lte=value).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=value)
-        )
+        return queryset.active_on(value)
 
 
 DRY_RUN = OpenApiParameter(

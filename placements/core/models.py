@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,6 +58,29 @@ class Pupil(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+
+def active_between_q(first: date, last: date, *, through: str = "") -> Q:
+    """Placements (reached through `through`, e.g. "placements__") active on at least one day of
+    [first, last]: started by `last` and not ended before `first`. The database twin of
+    `rules.is_active_on`; the one place this condition is spelled out."""
+    return Q(**{f"{through}start_date__lte": last}) & (
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": first})
+    )
+
+
+def active_on_q(day: date, *, through: str = "") -> Q:
+    return active_between_q(day, day, through=through)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        """Placements the pupil attends on `day` (its first and last days included)."""
+        return self.filter(active_on_q(day))
+
+    def active_between(self, first: date, last: date):
+        """Placements active on at least one day of [first, last]."""
+        return self.filter(active_between_q(first, last))
 
 
 class Placement(models.Model):
@@ -114,6 +139,8 @@ class Placement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlacementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date"]
         constraints = [
@@ -134,7 +161,7 @@ class Placement(models.Model):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
 
-    def is_active_on(self, day):
+    def is_active_on(self, day: date) -> bool:
         return rules.is_active_on(self.start_date, self.end_date, day)
 
 

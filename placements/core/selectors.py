@@ -14,7 +14,7 @@ from apdash.selectors import (
     visible_schools,
 )
 from placements.core import rules
-from placements.core.models import Placement, Pupil, TimetableSlot
+from placements.core.models import Placement, Pupil, TimetableSlot, active_on_q
 from providers.selectors import visible_providers
 
 
@@ -24,14 +24,8 @@ def _pupil_scope_q(scope: Scope, *, prefix: str, today: date) -> Q | None:
         return None
     q = Q(**{f"{prefix}school_id__in": scope.school_ids})
     if scope.provider_ids:
-        q |= Q(
-            **{
-                f"{prefix}placements__provider_id__in": scope.provider_ids,
-                f"{prefix}placements__start_date__lte": today,
-            }
-        ) & (
-            Q(**{f"{prefix}placements__end_date__isnull": True})
-            | Q(**{f"{prefix}placements__end_date__gte": today})
+        q |= Q(**{f"{prefix}placements__provider_id__in": scope.provider_ids}) & active_on_q(
+            today, through=f"{prefix}placements__"
         )
     return q
 
@@ -59,9 +53,7 @@ def visible_placements(user, *, today: date | None = None) -> QuerySet:
         return qs
     q = Q(pupil__school_id__in=scope.school_ids)
     if scope.provider_ids:
-        q |= Q(provider_id__in=scope.provider_ids, start_date__lte=today) & (
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        )
+        q |= Q(provider_id__in=scope.provider_ids) & active_on_q(today)
     return qs.filter(q)
 
 
@@ -83,12 +75,7 @@ def pupil_detail(user, *, pupil_id: int):
 
 
 def placements_active_on(user, day: date):
-    return (
-        visible_placements(user, today=day)
-        .filter(start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .prefetch_related("timetable")
-    )
+    return visible_placements(user, today=day).active_on(day).prefetch_related("timetable")
 
 
 def pupils_manageable_by(user):
@@ -100,10 +87,6 @@ def placements_manageable_by(user):
     """Placements of pupils on the roll of the user's schools. Provider staff may see a placement
     to record attendance, but never change it."""
     return visible_placements(user).filter(pupil__school__in=visible_schools(user))
-
-
-def _active_on(day: date) -> Q:
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 def other_slots_at_provider(pupil, provider, *, exclude_placement=None, day: date) -> list[rules.Slot]:
@@ -124,8 +107,7 @@ def other_slots_at_provider(pupil, provider, *, exclude_placement=None, day: dat
             for slot in placement.timetable.all()
         ]
     slots = TimetableSlot.objects.filter(
-        Q(placement__start_date__lte=day)
-        & (Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=day)),
+        active_on_q(day, through="placement__"),
         placement__pupil=pupil,
         placement__provider=provider,
     ).exclude(placement_id=exclude_id)

@@ -6,11 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
 from apdash.selectors import academic_year_for, half_terms_for
 from placements.core.models import Placement
-from placements.core.selectors import _active_on, placements_manageable_by, visible_placements
+from placements.core.selectors import placements_manageable_by, visible_placements
 from placements.visits import rules
 from placements.visits.models import Visit
 
@@ -31,8 +29,8 @@ def coverage_grid(user, *, school, today: date):
     terms = half_terms_for(partnership_id=school.partnership_id, start=year.start_date, end=year.end_date)
     placements = list(
         visible_placements(user, today=today)
-        .filter(pupil__school=school, start_date__lte=year.end_date)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start_date))
+        .active_between(year.start_date, year.end_date)
+        .filter(pupil__school=school)
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
     seen_dates = defaultdict(list)
@@ -63,7 +61,7 @@ def visits_due_this_half_term(user, *, today: date) -> list[tuple[Placement, obj
     setting (G §1e: at least once each half term), as (placement, half term)."""
     placements = list(
         placements_manageable_by(user)
-        .filter(_active_on(today))
+        .active_on(today)
         .order_by("pupil__last_name", "pupil__first_name", "provider__name")
     )
     terms = {}

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from placements.compliance.models import Flag
-from placements.core.models import Pupil
+from placements.core.models import Placement, Pupil
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -61,10 +61,8 @@ class PupilFilter(django_filters.FilterSet):
         return queryset.filter(**{name: value == "yes"})
 
     def filter_provider(self, queryset, name, value):
-        active = Q(placements__start_date__lte=self.today) & (
-            Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=self.today)
-        )
-        return queryset.filter(id__in=Pupil.objects.filter(active, placements__provider=value).values("id"))
+        placed = Placement.objects.active_on(self.today).filter(provider=value).values("pupil_id")
+        return queryset.filter(id__in=placed)
 
     def filter_flags(self, queryset, name, value):
         flagged = Flag.objects.filter(resolved_at__isnull=True, pupil__isnull=False).values("pupil_id")

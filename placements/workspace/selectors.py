@@ -17,9 +17,8 @@ from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
 from placements.core import services as core_services
-from placements.core.models import Placement, TimetableSlot
+from placements.core.models import Placement, TimetableSlot, active_on_q
 from placements.core.selectors import (
-    _active_on,
     placements_manageable_by,
     pupils_manageable_by,
     visible_pupils,
@@ -54,7 +53,7 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
     that weekday, or in school. A fixed handful of queries whatever the number of pupils."""
     weekday = day.weekday()
     active = (
-        Placement.objects.filter(_active_on(day))
+        Placement.objects.active_on(day)
         .select_related("provider")
         .prefetch_related(
             Prefetch(
@@ -68,9 +67,9 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
         pupils = pupils.filter(year_group=year_group)
     if provider_id:
         pupils = pupils.filter(
-            id__in=Placement.objects.filter(
-                _active_on(day), provider_id=provider_id, timetable__weekday=weekday
-            ).values("pupil_id")
+            id__in=Placement.objects.active_on(day)
+            .filter(provider_id=provider_id, timetable__weekday=weekday)
+            .values("pupil_id")
         )
     pupils = list(
         pupils.order_by("last_name", "first_name", "pk").prefetch_related(
@@ -133,7 +132,8 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         .get(pk=pupil_id)
     )
     all_placements = list(pupil.placements.all())
-    current = [p for p in all_placements if p.end_date is None or p.end_date >= today]
+    # Current: running today or yet to start; past: ended before today.
+    current = [p for p in all_placements if p.is_active_on(today) or p.start_date > today]
     past = [p for p in all_placements if p not in current]
 
     colours = {}
@@ -214,7 +214,8 @@ def provider_pupils_section(user, provider, today: date) -> dict:
     limits = core_services.hours_limits()
     placements = (
         placements_manageable_by(user)
-        .filter(_active_on(today), provider=provider)
+        .active_on(today)
+        .filter(provider=provider)
         .prefetch_related("timetable")
         .order_by("pupil__last_name", "pupil__first_name", "pk")
     )
@@ -250,9 +251,7 @@ def provider_pupils_section(user, provider, today: date) -> dict:
 
 def school_overview(user, *, today: date):
     """The user's schools, each with its AP pupils, pupils placed today and open flags."""
-    active = Q(pupils__placements__start_date__lte=today) & (
-        Q(pupils__placements__end_date__isnull=True) | Q(pupils__placements__end_date__gte=today)
-    )
+    active = active_on_q(today, through="pupils__placements__")
     return visible_schools(user).annotate(
         pupil_count=Count("pupils", distinct=True),
         placed_count=Count("pupils", filter=active, distinct=True),
@@ -262,7 +261,7 @@ def school_overview(user, *, today: date):
 
 def at_a_glance(user, *, today: date) -> dict:
     """A head's summary: pupils placed today, the providers used and the open flags."""
-    placements = list(placements_manageable_by(user).filter(_active_on(today)))
+    placements = list(placements_manageable_by(user).active_on(today))
     providers = {p.provider_id: p.provider for p in placements}
     flags = list(visible_flags(user).filter(resolved_at__isnull=True))
     return {
@@ -283,9 +282,7 @@ def _count_per_pupil(queryset):
 
 def pupil_list(user, *, today: date | None = None):
     today = today or timezone.localdate()
-    active = Placement.objects.filter(pupil_id=OuterRef("pk"), start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    active = Placement.objects.active_on(today).filter(pupil_id=OuterRef("pk"))
     open_flags = Flag.objects.filter(pupil_id=OuterRef("pk"), resolved_at__isnull=True)
     return visible_pupils(user, today=today).annotate(
         active_placements=_count_per_pupil(active), open_flags=_count_per_pupil(open_flags)

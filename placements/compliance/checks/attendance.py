@@ -14,10 +14,9 @@ from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark, FollowUp
 from placements.compliance.checks.common import (
     SESSION_WORDS,
-    _active_between,
-    _local,
-    _long_date,
-    _rule_slots,
+    local_time,
+    long_date,
+    rule_slots,
 )
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -25,7 +24,7 @@ from placements.core.models import Placement
 
 
 def run_attendance(now: datetime) -> list[CheckResult]:
-    local = _local(now)
+    local = local_time(now)
     today = local.date()
     lookback = settings.APDASH_ATTENDANCE_LOOKBACK_SCHOOL_DAYS
     # Calendar days enough to hold `lookback` school days across a half-term holiday.
@@ -41,7 +40,7 @@ def run_attendance(now: datetime) -> list[CheckResult]:
     earliest = min([window_start, *(d for days in flagged_days.values() for d in days)])
 
     placements = list(
-        Placement.objects.filter(_active_between(earliest, today))
+        Placement.objects.active_between(earliest, today)
         .select_related("pupil__school", "provider")
         .prefetch_related("timetable")
     )
@@ -64,7 +63,7 @@ def run_attendance(now: datetime) -> list[CheckResult]:
     for placement in placements:
         pupil = placement.pupil
         gaps = attendance_rules.attendance_gaps(
-            slots=_rule_slots(placement),
+            slots=rule_slots(placement),
             start=placement.start_date,
             end=placement.end_date,
             days=set(recent_days[pupil.school_id]) | flagged_days[placement.id],
@@ -74,12 +73,12 @@ def run_attendance(now: datetime) -> list[CheckResult]:
             cutoff_pm=cutoff_pm,
         )
         for gap in gaps:
-            when = f"{SESSION_WORDS[gap.session]} of {_long_date(gap.day)}"
+            when = f"{SESSION_WORDS[gap.session]} of {long_date(gap.day)}"
             if gap.kind == attendance_rules.MISSING_MARK:
-                kind, severity = Flag.Kind.ATTENDANCE_MISSING, Flag.Severity.AMBER
+                kind = Flag.Kind.ATTENDANCE_MISSING
                 message = f"No register from {placement.provider} for {pupil.full_name} for the {when}."
             else:
-                kind, severity = Flag.Kind.ABSENCE_UNEXPLAINED, Flag.Severity.RED
+                kind = Flag.Kind.ABSENCE_UNEXPLAINED
                 message = (
                     f"{pupil.full_name} was absent from {placement.provider} ({gap.code}) on the {when}, "
                     "and no follow-up is recorded."
@@ -87,7 +86,6 @@ def run_attendance(now: datetime) -> list[CheckResult]:
             found[kind].append(
                 FlagCondition(
                     key=f"{kind}:placement={placement.id}:date={gap.day.isoformat()}:session={gap.session}",
-                    severity=severity,
                     message=message,
                     school_id=pupil.school_id,
                     pupil_id=pupil.id,

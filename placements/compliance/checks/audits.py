@@ -8,7 +8,7 @@ from django.conf import settings
 
 from apdash.checks import CheckResult
 from placements.compliance import rules
-from placements.compliance.checks.common import _active_between, _local
+from placements.compliance.checks.common import local_time
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -16,8 +16,8 @@ from providers.models import Provider, ProviderAudit
 
 
 def run_audits(now: datetime) -> list[CheckResult]:
-    today = _local(now).date()
-    in_use = Placement.objects.filter(_active_between(today, today)).values("provider_id")
+    today = local_time(now).date()
+    in_use = Placement.objects.active_between(today, today).values("provider_id")
     providers = Provider.objects.filter(id__in=in_use).order_by("id")
     latest = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=in_use).order_by(
@@ -39,7 +39,6 @@ def run_audits(now: datetime) -> list[CheckResult]:
             FlagCondition(
                 # Keyed by the audit, so a new audit that is again out of date raises a new flag.
                 key=f"{Flag.Kind.AUDIT_EXPIRED}:provider={provider.id}:audit={audit.id if audit else 'none'}",
-                severity=Flag.Severity.RED,
                 message=f"{provider}: " + " ".join(words for _, words in problems),
                 provider_id=provider.id,
                 subject_date=audit.audited_on if audit else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from apdash.selectors import half_terms_for, school_days_by_school
@@ -14,24 +13,19 @@ from placements.visits import rules as visits_rules
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
 
 
-def _local(now: datetime) -> datetime:
+def local_time(now: datetime) -> datetime:
     return timezone.localtime(now) if timezone.is_aware(now) else now
 
 
-def _long_date(day: date) -> str:
+def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _active_between(first: date, last: date) -> Q:
-    """Placements active on at least one day of [first, last]."""
-    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
-
-
-def _rule_slots(placement) -> list[core_rules.Slot]:
+def rule_slots(placement) -> list[core_rules.Slot]:
     return [slot.as_rule_slot() for slot in placement.timetable.all()]
 
 
-def _year_calendar(placements, year, today: date):
+def year_calendar(placements, year, today: date):
     """School days this academic year for each placed pupil's school, and the half terms so far
     for each partnership: one query per partnership (there are few), never per pupil."""
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
@@ -45,7 +39,7 @@ def _year_calendar(placements, year, today: date):
     return days_by_school, terms_by_partnership
 
 
-def _placement_calendar(placement, days_by_school, terms) -> dict:
+def placement_calendar(placement, days_by_school, terms) -> dict:
     """The plain calendar facts the half-termly rules (visits, reviews) take for one placement."""
     return {
         "start": placement.start_date,

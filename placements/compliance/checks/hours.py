@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 
 from apdash.checks import CheckResult
-from placements.compliance.checks.common import _active_between, _local, _rule_slots
+from placements.compliance.checks.common import local_time, rule_slots
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core import rules as core_rules
@@ -18,13 +18,11 @@ from providers.models import Provider
 
 
 def run_hours(now: datetime) -> list[CheckResult]:
-    today = _local(now).date()
+    today = local_time(now).date()
     limits = hours_limits()
     placements = (
-        Placement.objects.filter(
-            _active_between(today, today),
-            provider__registration_status=Provider.RegistrationStatus.UNREGISTERED,
-        )
+        Placement.objects.active_on(today)
+        .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
         .select_related("pupil", "provider")
         .prefetch_related("timetable")
         .order_by("id")
@@ -38,7 +36,7 @@ def run_hours(now: datetime) -> list[CheckResult]:
         pupil, provider = group[0].pupil, group[0].provider
         providers[provider_id] = provider
         assessment = core_rules.pupil_hours_assessment(
-            [slot for placement in group for slot in _rule_slots(placement)],
+            [slot for placement in group for slot in rule_slots(placement)],
             provider_registered=False,
             main_responsibility=any(p.provider_has_main_responsibility for p in group),
             limits=limits,
@@ -71,7 +69,6 @@ def run_hours(now: datetime) -> list[CheckResult]:
             breaches.append(
                 FlagCondition(
                     key=f"{Flag.Kind.HOURS_BREACH_PUPIL}:pupil={pupil_id}:provider={provider_id}",
-                    severity=Flag.Severity.RED,
                     message=f"{pupil.full_name} at {provider}. "
                     + core_rules.describe_hours_breach(assessment, limits),
                     **common,
@@ -81,7 +78,6 @@ def run_hours(now: datetime) -> list[CheckResult]:
             near.append(
                 FlagCondition(
                     key=f"{Flag.Kind.HOURS_NEAR_LIMIT}:pupil={pupil_id}:provider={provider_id}",
-                    severity=Flag.Severity.AMBER,
                     message=f"{pupil.full_name} has {assessment.weekly_hours:g} hours a week at {provider}, "
                     f"an unregistered provider: close to the {limits.full_time_hours:g}-hour line.",
                     **common,
@@ -115,7 +111,6 @@ def run_hours(now: datetime) -> list[CheckResult]:
         provider_breaches.append(
             FlagCondition(
                 key=f"{Flag.Kind.HOURS_BREACH_PROVIDER}:provider={provider_id}",
-                severity=Flag.Severity.RED,
                 message=message,
                 provider_id=provider_id,
                 subject_date=today,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from apdash.checks import CheckResult
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import _active_between, _local, _placement_calendar, _year_calendar
+from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -19,17 +19,17 @@ def run_reviews(now: datetime) -> list[CheckResult]:
     """An active placement whose pupil's plan had no review in a half term that has ended: the
     visit rule's half terms, with the pupil's review dates in place of visits. One flag per pupil
     and half term, however many settings the pupil attends."""
-    today = _local(now).date()
+    today = local_time(now).date()
     conditions: dict[str, FlagCondition] = {}
     year = academic_year_for(today)
     if year is not None:
         placements = list(
-            Placement.objects.filter(_active_between(today, today))
+            Placement.objects.active_between(today, today)
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
             .order_by("pupil_id", "start_date", "id")
         )
-        days_by_school, terms_by_partnership = _year_calendar(placements, year, today)
+        days_by_school, terms_by_partnership = year_calendar(placements, year, today)
         reviews = defaultdict(list)
         for pupil_id, day in Review.objects.filter(
             date__gte=year.start_date, date__lte=year.end_date
@@ -39,7 +39,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
             pupil = placement.pupil
             terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
             overdue = plans_rules.review_overdue_half_terms(
-                **_placement_calendar(placement, days_by_school, terms),
+                **placement_calendar(placement, days_by_school, terms),
                 review_dates=reviews[pupil.id],
                 today=today,
             )
@@ -50,7 +50,6 @@ def run_reviews(now: datetime) -> list[CheckResult]:
                     key,
                     FlagCondition(
                         key=key,
-                        severity=Flag.Severity.RED,
                         message=f"{pupil.full_name}'s plan was not reviewed during {term}.",
                         school_id=pupil.school_id,
                         pupil_id=pupil.id,

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from apdash.checks import CheckResult
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import _active_between, _local, _placement_calendar, _year_calendar
+from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -18,18 +18,18 @@ from placements.visits.models import Visit
 
 
 def run_visits(now: datetime) -> list[CheckResult]:
-    local = _local(now)
+    local = local_time(now)
     today = local.date()
     due: list[FlagCondition] = []
     overdue: list[FlagCondition] = []
     year = academic_year_for(today)
     if year is not None:
         placements = list(
-            Placement.objects.filter(_active_between(year.start_date, today))
+            Placement.objects.active_between(year.start_date, today)
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
         )
-        days_by_school, terms_by_partnership = _year_calendar(placements, year, today)
+        days_by_school, terms_by_partnership = year_calendar(placements, year, today)
         visits = defaultdict(list)
         for placement_id, day in Visit.objects.filter(
             pupil_seen=True, date__gte=year.start_date, date__lte=year.end_date
@@ -39,7 +39,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
             pupil = placement.pupil
             terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
             gaps = visits_rules.visit_gaps(
-                **_placement_calendar(placement, days_by_school, terms),
+                **placement_calendar(placement, days_by_school, terms),
                 visit_dates=visits[placement.id],
                 today=today,
                 warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
@@ -57,7 +57,6 @@ def run_visits(now: datetime) -> list[CheckResult]:
                     )
                 condition = FlagCondition(
                     key=f"{kind}:placement={placement.id}:half_term={term.id}",
-                    severity=Flag.Severity.RED if gap.overdue else Flag.Severity.AMBER,
                     message=message,
                     school_id=pupil.school_id,
                     pupil_id=pupil.id,
