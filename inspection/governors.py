@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Count
 
+from apdash import thresholds
 from apdash.selectors import half_terms_for
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark
@@ -185,7 +185,7 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
         .filter(provider_id__in=list(providers), visited_on__gte=start, visited_on__lte=end)
         .values_list("provider_id", flat=True)
     )
-    oldest = min(today, end) - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    oldest = min(today, end) - timedelta(days=thresholds.audit_max_age_days())
     audited = set(
         ProviderAudit.objects.filter(
             provider_id__in=list(providers), audited_on__gte=oldest, audited_on__lte=end

@@ -418,7 +418,7 @@ def induction_cell(pupil: PupilFacts, *, induction_school_days: int) -> Cell:
     return _worst(problems, green=Cell(GREEN, f"Inducted ({words})." if words else "Inducted."))
 
 
-def registration_cell(pupil: PupilFacts, *, limits: HoursLimits) -> Cell:
+def registration_cell(pupil: PupilFacts, *, today: date, limits: HoursLimits) -> Cell:
     # para 399, G §3f, Education Act 1996 s.463: unregistered settings stay part-time.
     problems = []
     words = []
@@ -438,27 +438,27 @@ def registration_cell(pupil: PupilFacts, *, limits: HoursLimits) -> Cell:
         if provider.registered:
             words.append(f"{provider.name} registered" + (f" (URN {provider.urn})" if provider.urn else ""))
             continue
-        assessment = core_rules.pupil_hours_assessment(
-            [s for p in group for s in p.slots],
-            provider_registered=False,
-            main_responsibility=any(p.main_responsibility for p in group),
+        verdict = core_rules.judge_hours(
+            [core_rules.Arrangement(p.id, p.start, p.end, p.slots, p.main_responsibility) for p in group],
+            limits_apply=True,
             limits=limits,
+            today=today,
         )
-        if assessment.is_breach:
+        assessment = verdict.now
+        if verdict.breach:
             problems.append(
                 Cell(
                     RED,
-                    f"{provider.name}: {core_rules.describe_hours_breach(assessment, limits)}",
-                    Fix("placement", group[0].id),
+                    f"{provider.name}: {verdict.message()}",
+                    Fix("placement", verdict.breach.period.arrangements[0].id),
                 )
             )
-        elif assessment.near_limit:
+        elif verdict.near_limit:
             problems.append(
                 Cell(
                     AMBER,
-                    f"{assessment.weekly_hours:g} hours a week at {provider.name}, close to the "
-                    f"{limits.full_time_hours:g}-hour line.",
-                    Fix("placement", group[0].id),
+                    f"{provider.name}: {verdict.message()}",
+                    Fix("placement", verdict.near_limit.period.arrangements[0].id),
                 )
             )
         if provider.must_register:
@@ -498,7 +498,7 @@ def pupil_readiness(pupil: PupilFacts, *, today: date, limits: Limits) -> dict[s
         "f": quality_assurance_cell(pupil, today=today, limits=limits),
         "risk": risk_assessment_cell(pupil, today=today),
         "induction": induction_cell(pupil, induction_school_days=limits.induction_school_days),
-        "registration": registration_cell(pupil, limits=limits.hours),
+        "registration": registration_cell(pupil, today=today, limits=limits.hours),
         "rationale": rationale_cell(pupil),
     }
 

@@ -8,17 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
 from placements.attendance import rules as attendance_rules
-from placements.attendance.selectors import attendance_cutoffs
 from placements.compliance import kinds
 from placements.core import rules as core_rules
+from placements.core import selectors as core_selectors
 from placements.core.selectors import visible_placements
-from placements.core.services import hours_limits
 from placements.models import (
     AttendanceMark,
     Flag,
@@ -46,11 +45,11 @@ QA_MAX_AGE_DAYS = 365
 
 def readiness_limits() -> rules.Limits:
     return rules.Limits(
-        hours=hours_limits(),
-        audit_max_age_days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS,
+        hours=thresholds.hours_limits(),
+        audit_max_age_days=thresholds.audit_max_age_days(),
         qa_max_age_days=QA_MAX_AGE_DAYS,
-        induction_school_days=settings.APDASH_INDUCTION_SCHOOL_DAYS,
-        visit_warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
+        induction_school_days=thresholds.induction_school_days(),
+        visit_warning_school_days=thresholds.visit_warning_school_days(),
     )
 
 
@@ -240,10 +239,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
     marks = defaultdict(dict)
     codes = defaultdict(list)
     for placement_id, day, session, code, outcomes in _marks_with_follow_ups(placement_ids, first_day, today):
-        marks[placement_id][(day, session)] = (
-            code,
-            any(o != FollowUp.Outcome.NOT_CONTACTED for o in outcomes),
-        )
+        marks[placement_id][(day, session)] = (code, attendance_rules.is_followed_up(outcomes))
     by_placement_school = {p.pk: p.pupil.school_id for p in placements}
     for placement_id, entries in marks.items():
         start = term_start[by_placement_school[placement_id]]
@@ -251,14 +247,14 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
 
     overdue = defaultdict(int)
     if dsl_pupil_ids:
-        hours = settings.APDASH_CONCERN_ACK_HOURS
+        hours = thresholds.concern_ack_hours()
         for pupil_id, urgency, raised_at in Concern.objects.filter(
             pupil_id__in=dsl_pupil_ids, status=Concern.Status.NEW
         ).values_list("pupil_id", "urgency", "raised_at"):
             if acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
                 overdue[pupil_id] += 1
     local_now = timezone.localtime(now).replace(tzinfo=None)
-    cutoffs = attendance_cutoffs()
+    cutoffs = thresholds.attendance_cutoffs()
     by_pupil = defaultdict(list)
     for p in placements:
         by_pupil[p.pupil_id].append(p)
@@ -410,7 +406,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     absences = []
     for mark in (
         AttendanceMark.objects.filter(placement_id__in=placement_ids, date__gte=first, date__lte=last)
-        .only("id", "placement_id", "date", "session", "code", "recorded_at")
+        .only("id", "placement_id", "date", "session", "code", "first_recorded_at")
         .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
     ):
         marks[mark.placement_id].append(mark.code)
@@ -420,10 +416,13 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     for mark in absences:
         entry = follow_ups[mark.placement_id]
         entry["absences"] += 1
-        done = [f for f in mark.follow_ups.all() if f.outcome != FollowUp.Outcome.NOT_CONTACTED]
-        if done:
+        made = list(mark.follow_ups.all())
+        if attendance_rules.is_followed_up(f.outcome for f in made):
             entry["followed_up"] += 1
-            entry["intervals"].append((done[0].contacted_at - mark.recorded_at).total_seconds())
+            reached = next(f for f in made if attendance_rules.is_followed_up([f.outcome]))
+            entry["intervals"].append(
+                attendance_rules.follow_up_seconds(mark.first_recorded_at, reached.contacted_at)
+            )
     visits = defaultdict(list)
     for visit in Visit.objects.filter(
         placement_id__in=placement_ids, date__gte=first, date__lte=last
@@ -469,7 +468,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                     "visits_by_term": [
                         (t, [v for v in visits[p.pk] if t.start_date <= v.date <= t.end_date])
                         for t in terms
-                        if p.start_date <= t.end_date and (p.end_date is None or p.end_date >= t.start_date)
+                        if p.is_active_between(t.start_date, t.end_date)
                     ],
                     "risk_assessment": next(iter(p.risk_assessments.all()), None),
                     "induction": next(iter(p.inductions.all()), None),
@@ -614,24 +613,21 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
     and the provider-level position across all schools (counts only)."""
     groups = defaultdict(list)
     for p in placements:
-        if not p.provider.is_registered and p.is_active_on(day):
+        if not p.provider.is_registered and p.is_active_between(day, None):
             groups[(p.pupil_id, p.provider_id)].append(p)
     rows = []
     for group in groups.values():
-        assessment = core_rules.pupil_hours_assessment(
-            [s.as_rule_slot() for p in group for s in p.timetable.all()],
-            provider_registered=False,
-            main_responsibility=any(p.provider_has_main_responsibility for p in group),
-            limits=limits.hours,
+        verdict = core_selectors.hours_verdict(
+            [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=day
         )
+        if not any(p.is_active_on(day) for p in group) and verdict.breach is None:
+            continue
         rows.append(
             {
                 "pupil": group[0].pupil,
                 "provider": group[0].provider,
-                "assessment": assessment,
-                "breach": core_rules.describe_hours_breach(assessment, limits.hours)
-                if assessment.is_breach
-                else "",
+                "assessment": verdict.breach.assessment if verdict.breach else verdict.now,
+                "breach": verdict.message() if verdict.breach else "",
             }
         )
     providers = defaultdict(lambda: {"pupils": 0, "breaches": 0})

@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.models import School
 from apdash.selectors import user_scope
 from providers.models import Provider
@@ -44,13 +44,13 @@ def _latest_audit(field):
 def audit_expired_q(today) -> Q:
     """No audit, the latest older than the maximum age (G §3a–c: annual), or insurance lapsed or
     not recorded."""
-    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    oldest = today - timedelta(days=thresholds.audit_max_age_days())
     return Q(last_audited_on__isnull=True) | Q(last_audited_on__lt=oldest) | Q(insurance_expires_on__lt=today)
 
 
 def audit_due_soon_q(today, *, within_days: int = 30) -> Q:
     """Not yet expired, but the audit or the insurance runs out within `within_days`."""
-    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    oldest = today - timedelta(days=thresholds.audit_max_age_days())
     return ~audit_expired_q(today) & (
         Q(last_audited_on__lt=oldest + timedelta(days=within_days))
         | Q(insurance_expires_on__lt=today + timedelta(days=within_days))
@@ -78,7 +78,7 @@ def provider_list(user, *, today=None):
 def audit_status(provider, today) -> str:
     """ "expired", "due" or "current" for a provider from `provider_list` (the same tests as the
     register's filter)."""
-    oldest = today - timedelta(days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS)
+    oldest = today - timedelta(days=thresholds.audit_max_age_days())
     audited, insurance = provider.last_audited_on, provider.insurance_expires_on
     if audited is None or audited < oldest or insurance is None or insurance < today:
         return "expired"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from apdash import checks
+from apdash import checks, thresholds
 from apdash.selectors import school_days_by_school
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.models import Flag, Placement
@@ -19,7 +18,7 @@ from .models import Concern, Induction, RiskAssessment
 
 
 def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
-    hours = settings.APDASH_CONCERN_ACK_HOURS
+    hours = thresholds.concern_ack_hours()
     rows = Concern.objects.filter(status=Concern.Status.NEW).values_list(
         "id", "urgency", "raised_at", "pupil__school_id"
     )
@@ -74,7 +73,7 @@ def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
 
 def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
     today = timezone.localdate(now)
-    allowed = settings.APDASH_INDUCTION_SCHOOL_DAYS
+    allowed = thresholds.induction_school_days()
     rows = list(
         _active_placements(today)
         .annotate(inducted=Exists(Induction.objects.filter(placement=OuterRef("pk"))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from placements.attendance import rules
 from placements.core.models import Placement
@@ -18,6 +19,14 @@ AttendanceCode = models.TextChoices(
     "AttendanceCode",
     [(code, (code, f"{code} — {meaning}")) for code, (meaning, _) in rules.ATTENDANCE_CODES.items()],
 )
+
+
+class AttendanceMarkQuerySet(models.QuerySet):
+    def with_followed_up(self):
+        """Each mark with `followed_up`: the database twin of `rules.is_followed_up`."""
+        return self.annotate(
+            followed_up=models.Exists(FollowUp.objects.followed_up().filter(attendance=models.OuterRef("pk")))
+        )
 
 
 class AttendanceMark(models.Model):
@@ -47,6 +56,11 @@ class AttendanceMark(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    # When the session was first marked: amending the code later does not move it, so the time
+    # to follow an absence up is measured from when the school first knew (G §1c).
+    first_recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AttendanceMarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "session"]
@@ -59,12 +73,18 @@ class AttendanceMark(models.Model):
         return f"{self.placement.pupil} {self.date:%d/%m/%Y} {self.session}: {self.code}"
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def followed_up(self):
+        """Follow-ups that reached someone (the database twin of `rules.is_followed_up`)."""
+        return self.exclude(outcome=rules.STILL_TO_CONTACT)
+
+
 class FollowUp(models.Model):
     """What the school did about an absence or a missing mark (G §1c: dealt with swiftly)."""
 
     class Outcome(models.TextChoices):
         SAFE_AND_WELL = "safe_and_well", "Safe and well"
-        NOT_CONTACTED = "not_contacted", "Not yet contacted"
+        NOT_CONTACTED = rules.STILL_TO_CONTACT, "Not yet contacted"
         ESCALATED = "escalated", "Escalated to the DSL"
         OTHER = "other", "Other"
 
@@ -77,6 +97,8 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["contacted_at"]
@@ -99,6 +121,8 @@ class RegisterLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -64,7 +64,11 @@ ATTENDANCE_CODES: dict[str, tuple[str, str]] = {
 }
 
 
-UNEXPLAINED_ABSENCE_CODES = frozenset({"N", "O"})
+# Unauthorised absences with no reason the school accepts yet: each needs a follow-up (G §1c).
+UNEXPLAINED_ABSENCE_CODES = frozenset({"N", "O", "U"})
+
+# A follow-up that did not reach anyone explains nothing: the absence is still to be chased.
+STILL_TO_CONTACT = "not_contacted"
 
 
 def attendance_group(code: str) -> str:
@@ -160,6 +164,23 @@ def needs_follow_up(code: str | None) -> bool:
     return code is None or is_absence(code)
 
 
+def is_followed_up(outcomes: Iterable[str]) -> bool:
+    """Whether an absence has been followed up: by a follow-up that reached someone. "Not yet
+    contacted" records an attempt, not a follow-up (G §1c: issues dealt with swiftly)."""
+    return any(outcome != STILL_TO_CONTACT for outcome in outcomes)
+
+
+def is_unexplained(code: str, *, followed_up: bool) -> bool:
+    """An absence the school still has to chase: no reason yet, and not followed up."""
+    return code in UNEXPLAINED_ABSENCE_CODES and not followed_up
+
+
+def follow_up_seconds(first_recorded_at: datetime, contacted_at: datetime) -> float:
+    """Time from when the absence was first recorded to the contact, never negative: a call made
+    before the register arrived counts as at once."""
+    return max(0.0, (contacted_at - first_recorded_at).total_seconds())
+
+
 def describe_elapsed(seconds: float) -> str:
     """Time from the mark to its follow-up, in words: "45 minutes", "2 hours 5 minutes", "3 days"."""
     minutes = max(0, int(seconds // 60))
@@ -219,7 +240,7 @@ def attendance_gaps(
 ) -> list[AttendanceGap]:
     """Registers one placement owes on the given school days (G §1c, §4h): each session its
     timetable schedules while it is active, once that session's cut-off has passed, needs a mark;
-    an `N` or `O` mark needs a follow-up. `marks` maps (day, session) to (code, followed up)."""
+    an unexplained absence needs a follow-up. `marks` maps (day, session) to (code, followed up)."""
     sessions: dict[int, set[str]] = {}
     for slot in slots:
         sessions.setdefault(slot.weekday, set()).update(slot_sessions(slot.start, slot.end))
@@ -233,7 +254,7 @@ def attendance_gaps(
             mark = marks.get((day, session))
             if mark is None:
                 gaps.append(AttendanceGap(day, session, MISSING_MARK))
-            elif mark[0] in UNEXPLAINED_ABSENCE_CODES and not mark[1]:
+            elif is_unexplained(mark[0], followed_up=mark[1]):
                 gaps.append(AttendanceGap(day, session, UNEXPLAINED_ABSENCE, code=mark[0]))
     return gaps
 

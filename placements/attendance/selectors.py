@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
@@ -76,22 +76,24 @@ class GridCell:
 
     @property
     def followed_up(self):
-        # "Not yet contacted" is a follow-up that still needs another go.
-        follow_up = self.follow_up
-        return follow_up is not None and follow_up.outcome != FollowUp.Outcome.NOT_CONTACTED
+        return self.mark is not None and rules.is_followed_up(f.outcome for f in self.mark.follow_ups.all())
 
     @property
     def needs_follow_up(self):
-        return self.scheduled and (
-            self.missing or (self.mark is not None and rules.is_absence(self.mark.code))
-        )
+        code = self.mark.code if self.mark else None
+        return self.scheduled and (self.mark is not None or self.missing) and rules.needs_follow_up(code)
 
     @property
     def elapsed(self):
-        follow_up = self.follow_up
-        if follow_up is None:
+        """From when the absence was first recorded to the first follow-up that reached someone."""
+        reached = (
+            [f for f in self.mark.follow_ups.all() if rules.is_followed_up([f.outcome])] if self.mark else []
+        )
+        if not reached:
             return None
-        return rules.describe_elapsed((follow_up.contacted_at - self.mark.recorded_at).total_seconds())
+        return rules.describe_elapsed(
+            rules.follow_up_seconds(self.mark.first_recorded_at, reached[0].contacted_at)
+        )
 
 
 @dataclass
@@ -123,7 +125,7 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
             placement_id__in=[p.pk for p in placements], date__gte=days[0], date__lte=days[-1]
         ).prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
     }
-    cutoffs = attendance_cutoffs()
+    cutoffs = thresholds.attendance_cutoffs()
     local_now = timezone.localtime(now).replace(tzinfo=None)
     rows = []
     for placement in placements:
@@ -143,17 +145,6 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
                 )
         rows.append(GridRow(placement=placement, cells=cells))
     return rows
-
-
-def attendance_cutoffs() -> dict:
-    def clock(value):
-        hours, minutes = value.split(":")
-        return time(int(hours), int(minutes))
-
-    return {
-        "cutoff_am": clock(settings.APDASH_ATTENDANCE_CUTOFF_AM),
-        "cutoff_pm": clock(settings.APDASH_ATTENDANCE_CUTOFF_PM),
-    }
 
 
 @dataclass
@@ -207,7 +198,7 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
                 by_pupil_term[(placement.pupil_id, i)].append(code)
         if day >= first_week:
             by_pupil_week[(placement.pupil_id, (day - first_week).days // 7)].append(code)
-    threshold = settings_threshold()
+    threshold = thresholds.persistent_absence_below()
     pupils = {}
     for placement in sorted(placements.values(), key=lambda p: (p.pupil.last_name, p.pupil.first_name, p.pk)):
         pupil = placement.pupil
@@ -237,10 +228,6 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
         "pupils": list(pupils.values()),
         "providers": sorted(providers.values(), key=lambda item: item[0].name),
     }
-
-
-def settings_threshold() -> float:
-    return settings.APDASH_PERSISTENT_ABSENCE_BELOW
 
 
 def register_links(user, *, today: date):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apdash import thresholds
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
 from placements.core.models import Placement
@@ -64,7 +64,7 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
             mark = AttendanceMark(
                 placement=placement, date=entry["date"], session=entry["session"], source=source, **values
             )
-            mark.recorded_by, mark.recorded_at = recorder, now
+            mark.recorded_by, mark.recorded_at, mark.first_recorded_at = recorder, now, now
             to_create.append(mark)
             existing[key] = mark
         elif any(getattr(mark, name) != value for name, value in values.items()):
@@ -149,13 +149,9 @@ def register_link_token(link: RegisterLink) -> str:
     )
 
 
-def register_link_grace_days() -> int:
-    return settings.APDASH_REGISTER_LINK_GRACE_DAYS
-
-
 def register_link_from_token(token: str, *, today) -> RegisterLink | None:
     """The live link a token stands for, or None when it is forged, expired or revoked."""
-    max_age = timedelta(days=register_link_grace_days() + 2)
+    max_age = timedelta(days=thresholds.register_link_grace_days() + 2)
     try:
         payload = signing.loads(token, salt=REGISTER_LINK_SALT, max_age=max_age)
     except signing.BadSignature:
@@ -167,7 +163,7 @@ def register_link_from_token(token: str, *, today) -> RegisterLink | None:
     )
     if link is None or link.date.isoformat() != payload.get("d"):
         return None
-    if not rules.register_link_usable(link.date, today, grace_days=register_link_grace_days()):
+    if not rules.register_link_usable(link.date, today, grace_days=thresholds.register_link_grace_days()):
         return None
     return link
 

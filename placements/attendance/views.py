@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from apdash import thresholds
 from apdash.selectors import is_school_day, user_scope, visible_schools
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
@@ -171,7 +172,7 @@ def attendance_figures(request):
         {
             "school": school,
             "schools": schools,
-            "threshold": selectors.settings_threshold(),
+            "threshold": thresholds.persistent_absence_below(),
             **figures,
         },
     )

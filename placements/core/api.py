@@ -163,32 +163,25 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     def get_hours_warning(self, placement):
         if placement.provider.is_registered:
             return None
-        limits = services.hours_limits()
-        day = rules.hours_reference_day(placement.start_date, placement.end_date, today=timezone.localdate())
-        others = selectors.other_slots_at_provider(
-            placement.pupil, placement.provider, exclude_placement=placement, day=day
-        )
-        assessment = rules.pupil_hours_assessment(
-            self._slots(placement) + others,
-            provider_registered=False,
+        today = timezone.localdate()
+        verdict = selectors.hours_assessment_of_proposal(
+            pupil=placement.pupil,
+            provider=placement.provider,
+            start=placement.start_date,
+            end=placement.end_date,
+            slots=self._slots(placement),
             main_responsibility=placement.provider_has_main_responsibility,
-            limits=limits,
+            placement_id=placement.pk,
+            today=today,
         )
-        if assessment.is_breach:
-            message = rules.describe_hours_breach(assessment, limits)
-        elif assessment.near_limit:
-            message = (
-                f"{assessment.weekly_hours:g} hours a week at an unregistered provider: "
-                f"close to the {limits.full_time_hours:g}-hour limit."
-            )
-        else:
-            message = None
+        shown = verdict.breach or verdict.near_limit
+        assessment = shown.assessment if shown else verdict.now
         return {
             "weekly_hours": assessment.weekly_hours,
             "days": assessment.days,
             "limits_breached": list(assessment.limits_breached),
             "near_limit": assessment.near_limit,
-            "message": message,
+            "message": verdict.message(),
         }
 
     @staticmethod

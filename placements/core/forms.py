@@ -6,9 +6,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from apdash import thresholds
 from placements.core import rules
 from placements.core.models import Placement, Pupil
-from placements.core.services import timetable_limits
 
 
 class PupilForm(forms.ModelForm):
@@ -220,7 +220,7 @@ class BaseTimetableFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         kept = self.kept_forms()
-        earliest, latest = timetable_limits()
+        earliest, latest = thresholds.timetable_bounds()
         problems = rules.timetable_problems(
             [
                 rules.Slot(f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])

@@ -82,6 +82,10 @@ class PlacementQuerySet(models.QuerySet):
         """Placements active on at least one day of [first, last]."""
         return self.filter(active_between_q(first, last))
 
+    def running_on_or_after(self, day: date):
+        """Placements active on `day` or later: running now, or yet to start."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
 
 class Placement(models.Model):
     class Status(models.TextChoices):
@@ -163,6 +167,10 @@ class Placement(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return rules.is_active_on(self.start_date, self.end_date, day)
+
+    def is_active_between(self, first: date, last: date | None) -> bool:
+        """Active on some day of [first, last]; `last` None: on `first` or later."""
+        return rules.is_active_between(self.start_date, self.end_date, first, last)
 
 
 class TimetableSlot(models.Model):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.gb import upn as stdnum_upn
+
+from apdash.thresholds import HoursLimits
 
 
 def upn_problem(value: str) -> str | None:
@@ -67,8 +69,28 @@ def slot_sessions(start: time, end: time) -> tuple[str, ...]:
     return tuple(sessions)
 
 
+def _minute(clock: time) -> int:
+    return clock.hour * 60 + clock.minute
+
+
 def weekly_hours(slots: Iterable[Slot]) -> float:
-    return round(sum(s.hours for s in slots), 2)
+    """Hours a week: on each weekday the union of the slots' times, so slots that overlap (of two
+    placements at one provider, say) never count twice (G §3f: the limit is on the pupil's week)."""
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for slot in slots:
+        by_day.setdefault(slot.weekday, []).append((_minute(slot.start), _minute(slot.end)))
+    minutes = 0
+    for intervals in by_day.values():
+        intervals.sort()
+        start, end = intervals[0]
+        for next_start, next_end in intervals[1:]:
+            if next_start > end:
+                minutes += end - start
+                start, end = next_start, next_end
+            else:
+                end = max(end, next_end)
+        minutes += end - start
+    return round(minutes / 60, 2)
 
 
 def days_per_week(slots: Iterable[Slot]) -> int:
@@ -110,14 +132,13 @@ def timetable_problems(slots: list[Slot], *, earliest: time, latest: time) -> li
 
 
 def is_active_on(start: date, end: date | None, day: date) -> bool:
-    return start <= day and (end is None or end >= day)
+    """A placement runs from its start date to its end date, both included; no end date: ongoing."""
+    return is_active_between(start, end, day, day)
 
 
-@dataclass(frozen=True)
-class HoursLimits:
-    full_time_hours: float  # more than this a week is "full-time" (DfE working view: 18)
-    max_days: int  # this many days a week or more at an unregistered provider is a breach (G §3f: 3)
-    warning_hours: float  # amber from this many hours
+def is_active_between(start: date, end: date | None, first: date, last: date | None) -> bool:
+    """Active on at least one day of [first, last] (`last` None: from `first` on)."""
+    return (last is None or start <= last) and (end is None or end >= first)
 
 
 @dataclass(frozen=True)
@@ -175,12 +196,253 @@ def describe_hours_breach(assessment: HoursAssessment, limits: HoursLimits) -> s
     return "At an unregistered provider: " + "; ".join(parts) + "."
 
 
+def describe_near_limit(assessment: HoursAssessment, limits: HoursLimits) -> str:
+    return (
+        f"{assessment.weekly_hours:g} hours a week at an unregistered provider: close to the "
+        f"{limits.full_time_hours:g}-hour limit."
+    )
+
+
+# --- A pupil's week at one provider over time (G §3f; para 399) --------------------------------
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """One placement, as the hours rules see it."""
+
+    id: int
+    start: date
+    end: date | None
+    slots: tuple[Slot, ...] = ()
+    main_responsibility: bool = False
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of days in which the same arrangements are active (`end` None: open-ended)."""
+
+    start: date
+    end: date | None
+    arrangements: tuple[Arrangement, ...]
+
+
+def periods(arrangements: Iterable[Arrangement], *, first: date) -> list[Period]:
+    """From `first` on, each stretch in which the set of active arrangements stays the same, in
+    date order; stretches with none active are left out. The limits apply on every day, so a
+    placement that starts next term is judged with whatever runs beside it then."""
+    arrangements = list(arrangements)
+    one_day = timedelta(days=1)
+    edges = {first}
+    for a in arrangements:
+        if a.start > first:
+            edges.add(a.start)
+        if a.end is not None and a.end >= first:
+            edges.add(a.end + one_day)
+    edges = sorted(edges)
+    result = []
+    for i, start in enumerate(edges):
+        end = edges[i + 1] - one_day if i + 1 < len(edges) else None
+        active = tuple(a for a in arrangements if is_active_on(a.start, a.end, start))
+        if active:
+            result.append(Period(start, end, active))
+    return result
+
+
+@dataclass(frozen=True)
+class PeriodAssessment:
+    period: Period
+    assessment: HoursAssessment
+
+
+def hours_over_time(
+    arrangements: Iterable[Arrangement], *, limits_apply: bool, limits: HoursLimits, first: date
+) -> list[PeriodAssessment]:
+    """The pupil's week at one provider in each period from `first` on, against the limits
+    (which apply only where the provider is unregistered)."""
+    return [
+        PeriodAssessment(
+            period,
+            pupil_hours_assessment(
+                [slot for a in period.arrangements for slot in a.slots],
+                provider_registered=not limits_apply,
+                main_responsibility=any(a.main_responsibility for a in period.arrangements),
+                limits=limits,
+            ),
+        )
+        for period in periods(arrangements, first=first)
+    ]
+
+
+def _runs_on_or_after(item: PeriodAssessment, day: date) -> bool:
+    return item.period.end is None or item.period.end >= day
+
+
+def first_breach(assessed: Iterable[PeriodAssessment], *, on: date) -> PeriodAssessment | None:
+    """The breach in force on `on`, or else the next one to come."""
+    return next((i for i in assessed if i.assessment.is_breach and _runs_on_or_after(i, on)), None)
+
+
+def first_near_limit(assessed: Iterable[PeriodAssessment], *, on: date) -> PeriodAssessment | None:
+    return next((i for i in assessed if i.assessment.near_limit and _runs_on_or_after(i, on)), None)
+
+
+def breach_began(assessed: list[PeriodAssessment], item: PeriodAssessment) -> date:
+    """The first day of the unbroken run of breaching periods that `item` belongs to."""
+    index = assessed.index(item)
+    while index > 0:
+        before = assessed[index - 1]
+        joined = (
+            before.period.end is not None
+            and before.period.end + timedelta(days=1) == assessed[index].period.start
+        )
+        if not (joined and before.assessment.is_breach):
+            break
+        index -= 1
+    return assessed[index].period.start
+
+
+@dataclass(frozen=True)
+class HoursVerdict:
+    """A pupil's week at one provider, period by period, against the unregistered-provider limits,
+    read as on `today`: the week in force now, the breach in force (or the next to come)."""
+
+    assessed: tuple[PeriodAssessment, ...]
+    limits: HoursLimits
+    limits_apply: bool
+    today: date
+    counts_other_placements: bool = False
+
+    @property
+    def now(self) -> HoursAssessment:
+        for item in self.assessed:
+            if item.period.start <= self.today and (item.period.end is None or item.period.end >= self.today):
+                return item.assessment
+        return pupil_hours_assessment(
+            [], provider_registered=not self.limits_apply, main_responsibility=False, limits=self.limits
+        )
+
+    @property
+    def breach(self) -> PeriodAssessment | None:
+        return first_breach(self.assessed, on=self.today)
+
+    @property
+    def near_limit(self) -> PeriodAssessment | None:
+        return None if self.breach else first_near_limit(self.assessed, on=self.today)
+
+    @property
+    def breach_began(self) -> date | None:
+        """The first day of the breach in force (or to come): the flag's date."""
+        return breach_began(list(self.assessed), self.breach) if self.breach else None
+
+    def message(self) -> str | None:
+        """The breach (or, without one, the approach to the hours line) in words; from when, if
+        that is after today."""
+        found = self.breach or self.near_limit
+        if found is None:
+            return None
+        words = (
+            describe_hours_breach(found.assessment, self.limits)
+            if found is self.breach
+            else describe_near_limit(found.assessment, self.limits)
+        )
+        if found.period.start > self.today:
+            start = found.period.start
+            words = f"From {start.day} {start:%B %Y}: {words[0].lower()}{words[1:]}"
+        return words
+
+
+def judge_hours(
+    arrangements: Iterable[Arrangement],
+    *,
+    limits_apply: bool,
+    limits: HoursLimits,
+    today: date,
+    first: date | None = None,
+    counts_other_placements: bool = False,
+) -> HoursVerdict:
+    """The one answer to "how many hours a week is this pupil at this provider, and is it within
+    the limits", for one pupil's arrangements at one provider, read as on `today`: every period
+    from `first` (the earliest start, by default, so an ongoing breach dates from its start)."""
+    arrangements = list(arrangements)
+    if first is None:
+        first = min((a.start for a in arrangements), default=today)
+    return HoursVerdict(
+        assessed=tuple(hours_over_time(arrangements, limits_apply=limits_apply, limits=limits, first=first)),
+        limits=limits,
+        limits_apply=limits_apply,
+        today=today,
+        counts_other_placements=counts_other_placements,
+    )
+
+
+@dataclass(frozen=True)
+class Clash:
+    slot: Slot
+    other: Arrangement
+    other_slot: Slot
+
+
+def timetable_clashes(candidate: Arrangement, others: Iterable[Arrangement]) -> list[Clash]:
+    """Slots of `candidate` that overlap a slot of another of the pupil's placements on a day
+    both are active: a pupil cannot be in two places at once (each clash once)."""
+    clashes = []
+    for other in others:
+        first = max(candidate.start, other.start)
+        ends = [end for end in (candidate.end, other.end) if end is not None]
+        last = min(ends) if ends else None
+        if last is not None and last < first:
+            continue
+        # The weekdays that fall inside the days both run (all five once they share a week).
+        span = 7 if last is None else min(7, (last - first).days + 1)
+        weekdays = {(first + timedelta(days=i)).weekday() for i in range(span)}
+        for slot in candidate.slots:
+            for other_slot in other.slots:
+                if (
+                    slot.weekday == other_slot.weekday
+                    and slot.weekday in weekdays
+                    and slot.start < other_slot.end
+                    and other_slot.start < slot.end
+                ):
+                    clashes.append(Clash(slot, other, other_slot))
+    return clashes
+
+
+def compulsory_school_age_ends(date_of_birth: date) -> date:
+    """The last Friday in June of the school year (September to August) in which the pupil turns
+    16 (domain.md "Providers: registered or not"; Education Act 1996 s.8)."""
+    sixteenth = _add_years(date_of_birth, 16)
+    year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
+    last = date(year, 6, 30)
+    return last - timedelta(days=(last.weekday() - 4) % 7)
+
+
+def is_compulsory_school_age(date_of_birth: date, day: date) -> bool:
+    return day <= compulsory_school_age_ends(date_of_birth)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February: the birthday falls on 1 March in a common year
+        return date(day.year + years, 3, 1)
+
+
 @dataclass(frozen=True)
 class ProviderPupil:
     weekly_hours: float
-    year_group: int
+    compulsory_school_age: bool
     looked_after: bool
     sen_status: str
+
+
+NEED_WORDS = {"looked_after": "looked after", "ehcp": "with an EHC plan", "sen_support": "with SEN"}
+
+
+def describe_needs(needs: Iterable[str]) -> str:
+    """The needs that make one full-time pupil enough, in words: "looked after or with an EHC
+    plan" today; wider when the setting follows the 2026 Act (s.43: special educational needs)."""
+    words = [NEED_WORDS[need] for need in NEED_WORDS if need in set(needs)]
+    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
 
 
 def provider_registration_breach(
@@ -188,10 +450,10 @@ def provider_registration_breach(
 ) -> tuple[bool, int, int]:
     """Whether an unregistered provider's pupils, across all schools, mean it must register
     (Education Act 1996 s.463): `pupil_count` or more full-time pupils of compulsory school age,
-    or any one of them looked after or with an EHC plan (`needs`). Returns (breach, full-time
-    pupils, of whom with the listed needs)."""
+    or any one of them with one of the `needs` (looked after, an EHC plan…). Returns (breach,
+    full-time pupils, of whom with the listed needs)."""
     needs = set(needs)
-    full_time = [p for p in pupils if p.year_group <= 11 and p.weekly_hours > full_time_hours]
+    full_time = [p for p in pupils if p.compulsory_school_age and p.weekly_hours > full_time_hours]
     with_needs = [
         p for p in full_time if ("looked_after" in needs and p.looked_after) or (p.sen_status in needs)
     ]

@@ -3,18 +3,20 @@ for its own models from the core's `user_scope`."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.selectors import (
     Scope,
     user_scope,
     visible_schools,
 )
 from placements.core import rules
-from placements.core.models import Placement, Pupil, TimetableSlot, active_on_q
+from placements.core.models import Placement, Pupil, active_on_q
 from providers.selectors import visible_providers
 
 
@@ -89,26 +91,87 @@ def placements_manageable_by(user):
     return visible_placements(user).filter(pupil__school__in=visible_schools(user))
 
 
-def other_slots_at_provider(pupil, provider, *, exclude_placement=None, day: date) -> list[rules.Slot]:
-    """The weekly slots of the pupil's other placements at this provider active on `day`. With the
-    placement in hand they make the pupil's week there, which is what the unregistered-provider
-    limits judge (G §3f; the hours check counts the same way). The caller has already checked it
-    may see the pupil. Uses the pupil's placements with their timetables when they were prefetched
-    (API lists), else one query."""
-    exclude_id = getattr(exclude_placement, "pk", None)
+def arrangement_of(placement: Placement, slots=None) -> rules.Arrangement:
+    """A placement as the hours rules see it (its prefetched timetable, or `slots`)."""
+    if slots is None:
+        slots = [slot.as_rule_slot() for slot in placement.timetable.all()]
+    return rules.Arrangement(
+        id=placement.pk,
+        start=placement.start_date,
+        end=placement.end_date,
+        slots=tuple(slots),
+        main_responsibility=placement.provider_has_main_responsibility,
+    )
+
+
+def hours_verdict(
+    arrangements, *, limits_apply: bool, today: date, first: date | None = None, counts_other_placements=False
+) -> rules.HoursVerdict:
+    """`rules.judge_hours` with today's limits from the settings."""
+    return rules.judge_hours(
+        arrangements,
+        limits_apply=limits_apply,
+        limits=thresholds.hours_limits(),
+        today=today,
+        first=first,
+        counts_other_placements=counts_other_placements,
+    )
+
+
+def hours_assessment_for(
+    pupil, provider, *, on: date, proposed: rules.Arrangement | None = None
+) -> rules.HoursVerdict:
+    """The one answer to "how many hours a week is this pupil at this provider, and is that within
+    the limits": every placement the pupil has there (with `proposed` in place of the one it
+    edits, or added), judged in each period from `on` on. Uses the pupil's placements with their
+    timetables when prefetched (API lists), else one query."""
     prefetched = getattr(pupil, "_prefetched_objects_cache", {}).get("placements")
     if prefetched is not None:
-        return [
-            slot.as_rule_slot()
-            for placement in prefetched
-            if placement.provider_id == provider.pk
-            and placement.pk != exclude_id
-            and rules.is_active_on(placement.start_date, placement.end_date, day)
-            for slot in placement.timetable.all()
-        ]
-    slots = TimetableSlot.objects.filter(
-        active_on_q(day, through="placement__"),
-        placement__pupil=pupil,
-        placement__provider=provider,
-    ).exclude(placement_id=exclude_id)
-    return [slot.as_rule_slot() for slot in slots]
+        placements = [p for p in prefetched if p.provider_id == provider.pk]
+    else:
+        placements = list(
+            Placement.objects.filter(pupil=pupil, provider=provider).prefetch_related("timetable")
+        )
+    replaced = proposed.id if proposed is not None else None
+    arrangements = [arrangement_of(p) for p in placements if p.pk != replaced]
+    others = bool(arrangements)
+    if proposed is not None:
+        arrangements.append(proposed)
+    return hours_verdict(
+        arrangements,
+        limits_apply=not provider.is_registered,
+        today=on,
+        first=on,
+        counts_other_placements=others and proposed is not None,
+    )
+
+
+def hours_assessment_of_proposal(
+    *,
+    pupil,
+    provider,
+    start: date | None,
+    end: date | None,
+    slots,
+    main_responsibility: bool,
+    placement_id: int | None = None,
+    today: date,
+) -> rules.HoursVerdict:
+    """What a placement as proposed (on the form, or in an API call) would make of the pupil's
+    week at the provider, in every period it runs from today on (or from its start, if later),
+    with the pupil's other placements there."""
+    proposed = rules.Arrangement(
+        id=placement_id,
+        start=start or today,
+        end=end,
+        slots=tuple(slots),
+        main_responsibility=main_responsibility,
+    )
+    on = rules.hours_reference_day(proposed.start, proposed.end, today=today)
+    if pupil is None:
+        verdict = hours_verdict([proposed], limits_apply=not provider.is_registered, today=on, first=on)
+    else:
+        verdict = hours_assessment_for(pupil, provider, on=on, proposed=proposed)
+    return dataclasses.replace(
+        verdict, assessed=tuple(item for item in verdict.assessed if proposed in item.period.arrangements)
+    )

@@ -3,27 +3,16 @@ all call these."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apdash import thresholds
 from placements.core import rules
 from placements.core.models import Placement, Pupil, TimetableSlot
 
 
-def _clock(value: str):
-    hours, minutes = value.split(":")
-    from datetime import time
-
-    return time(int(hours), int(minutes))
-
-
-def timetable_limits():
-    return _clock(settings.APDASH_TIMETABLE_EARLIEST), _clock(settings.APDASH_TIMETABLE_LATEST)
-
-
 def validate_timetable(slots: list[rules.Slot]) -> None:
-    earliest, latest = timetable_limits()
+    earliest, latest = thresholds.timetable_bounds()
     problems = rules.timetable_problems(slots, earliest=earliest, latest=latest)
     if problems:
         raise ValidationError({"timetable": [message for _, message in problems]})
@@ -93,11 +82,3 @@ def placement_end(
     placement.full_clean()
     placement.save()
     return placement
-
-
-def hours_limits() -> rules.HoursLimits:
-    return rules.HoursLimits(
-        full_time_hours=settings.APDASH_FULL_TIME_HOURS,
-        max_days=settings.APDASH_UNREGISTERED_MAX_DAYS,
-        warning_hours=settings.APDASH_HOURS_WARNING,
-    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.selectors import visible_schools
-from placements.core import rules, selectors, services
+from placements.core import selectors, services
 from placements.core.forms import (
     PlacementEndForm,
     PlacementForm,
@@ -91,29 +91,24 @@ def _placement_form(request, data, *, placement=None):
 def hours_warning(*, pupil, provider, main_responsibility, slots, placement=None, start_date=None):
     """The unregistered-provider breach a timetable would make, in words; None when there is none.
     The pupil's other placements at the provider count too: the limits are on their whole week
-    there."""
+    there, in every period the placement runs."""
     if provider is None:
         return None
-    slots = list(slots)
-    others = []
-    if pupil is not None:
-        day = rules.hours_reference_day(
-            start_date or getattr(placement, "start_date", None),
-            getattr(placement, "end_date", None),
-            today=timezone.localdate(),
-        )
-        others = selectors.other_slots_at_provider(pupil, provider, exclude_placement=placement, day=day)
-    limits = services.hours_limits()
-    assessment = rules.pupil_hours_assessment(
-        slots + others,
-        provider_registered=provider.is_registered,
+    today = timezone.localdate()
+    verdict = selectors.hours_assessment_of_proposal(
+        pupil=pupil,
+        provider=provider,
+        start=start_date or getattr(placement, "start_date", None),
+        end=getattr(placement, "end_date", None),
+        slots=slots,
         main_responsibility=main_responsibility,
-        limits=limits,
+        placement_id=getattr(placement, "pk", None),
+        today=today,
     )
-    if not assessment.is_breach:
+    if verdict.breach is None:
         return None
-    message = rules.describe_hours_breach(assessment, limits)
-    if others:
+    message = verdict.message()
+    if verdict.counts_other_placements:
         message += " This counts the pupil's other placements at this provider."
     return message
 

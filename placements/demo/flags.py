@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.checks import registered_checks
 from apdash.demo import DemoWorld
 from apdash.selectors import school_days
@@ -83,10 +83,7 @@ def _seed_unexplained_absence(world: DemoWorld, now) -> None:
         .prefetch_related("timetable")
         .order_by("id")
     )
-    cutoffs = {
-        "cutoff_am": time.fromisoformat(settings.APDASH_ATTENDANCE_CUTOFF_AM),
-        "cutoff_pm": time.fromisoformat(settings.APDASH_ATTENDANCE_CUTOFF_PM),
-    }
+    cutoffs = thresholds.attendance_cutoffs()
     for day in reversed(days):
         if not attendance_rules.session_cutoff_passed("AM", day, now, **cutoffs):
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from placements.core.rules import is_active_on
+from placements.core.rules import is_active_between, is_active_on
 
 SEEN = "seen"
 
@@ -29,7 +29,7 @@ def visit_coverage(
 ) -> str | None:
     """Green seen / amber due / red missed for one pupil at one setting in one half term; None when
     the placement did not run in that half term or the half term has not started."""
-    if placement_start > term_end or (placement_end is not None and placement_end < term_start):
+    if not is_active_between(placement_start, placement_end, term_start, term_end):
         return None
     if seen:
         return SEEN

@@ -10,13 +10,14 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_schools
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark
 from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
-from placements.core import services as core_services
+from placements.core import selectors as core_selectors
 from placements.core.models import Placement, TimetableSlot, active_on_q
 from placements.core.selectors import (
     placements_manageable_by,
@@ -174,9 +175,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     for placement in all_placements:
         cells = []
         for term in terms:
-            if placement.start_date > term.end_date or (
-                placement.end_date and placement.end_date < term.start_date
-            ):
+            if not placement.is_active_between(term.start_date, term.end_date):
                 cells.append("")
                 continue
             seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
@@ -209,42 +208,41 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
 
 
 def provider_pupils_section(user, provider, today: date) -> dict:
-    """For a provider's page: the user's own pupils placed there now, each with their weekly hours
-    and days there against the unregistered-provider limits, and the provider's open flags."""
-    limits = core_services.hours_limits()
+    """For a provider's page: the user's own pupils placed there now or starting later, each with
+    their week there against the unregistered-provider limits (now, or the breach to come), and
+    the provider's open flags."""
     placements = (
         placements_manageable_by(user)
-        .active_on(today)
+        .running_on_or_after(today)
         .filter(provider=provider)
         .prefetch_related("timetable")
-        .order_by("pupil__last_name", "pupil__first_name", "pk")
+        .order_by("pupil__last_name", "pupil__first_name", "start_date", "pk")
     )
     by_pupil = {}
     for placement in placements:
         by_pupil.setdefault(placement.pupil_id, []).append(placement)
     rows = []
     for pupil_placements in by_pupil.values():
-        assessment = core_rules.pupil_hours_assessment(
-            [slot.as_rule_slot() for p in pupil_placements for slot in p.timetable.all()],
-            provider_registered=provider.is_registered,
-            main_responsibility=any(p.provider_has_main_responsibility for p in pupil_placements),
-            limits=limits,
+        verdict = core_selectors.hours_verdict(
+            [core_selectors.arrangement_of(p) for p in pupil_placements],
+            limits_apply=not provider.is_registered,
+            today=today,
         )
         rows.append(
             {
                 "pupil": pupil_placements[0].pupil,
                 "placements": pupil_placements,
-                "assessment": assessment,
-                "breach": core_rules.describe_hours_breach(assessment, limits)
-                if assessment.is_breach
-                else "",
+                "assessment": verdict.now,
+                "breach": verdict.message() if verdict.breach else "",
+                "near_limit": bool(verdict.near_limit),
             }
         )
     return {
         "template": "placements/placement_provider_section.html",
         "rows": rows,
-        "limits": limits,
+        "limits": thresholds.hours_limits(),
         "registered": provider.is_registered,
+        "today": today,
         "open_flags": list(visible_flags(user).filter(provider=provider, resolved_at__isnull=True)),
     }
 

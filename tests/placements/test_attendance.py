@@ -328,7 +328,7 @@ def test_the_elapsed_time_from_mark_to_follow_up_is_shown_on_the_grid(client, to
     placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
     mark = AttendanceMarkFactory(placement=placement, date=today, session="AM", code="N")
     marked_at = timezone.make_aware(datetime.combine(today, time(9, 40)))
-    AttendanceMark.objects.filter(pk=mark.pk).update(recorded_at=marked_at)
+    AttendanceMark.objects.filter(pk=mark.pk).update(recorded_at=marked_at, first_recorded_at=marked_at)
     attendance_services.follow_up_record(
         placement=placement,
         date=today,

@@ -126,8 +126,11 @@ def test_a_pupil_over_the_days_limit_gets_a_red_flag_with_the_figures(school):
         "limits_breached": ["days"],
         "full_time_hours": 18.0,
         "max_days": 3,
+        "from": placement.start_date.isoformat(),
     }
     assert (flag.school, flag.pupil, flag.provider) == (school, placement.pupil, placement.provider)
+    # The breach began with the placement, not on the day the check first ran.
+    assert flag.subject_date == placement.start_date
 
 
 def test_hours_at_one_provider_add_up_across_placements_and_sixteen_hours_is_near_the_limit(school):

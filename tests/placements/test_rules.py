@@ -133,9 +133,9 @@ def test_fifteen_hours_is_near_the_limit():
     assert assessment.near_limit and not assessment.is_breach
 
 
-def _full_time(year=10, looked_after=False, sen="none"):
+def _full_time(school_age=True, looked_after=False, sen="none"):
     return core_rules.ProviderPupil(
-        weekly_hours=20, year_group=year, looked_after=looked_after, sen_status=sen
+        weekly_hours=20, compulsory_school_age=school_age, looked_after=looked_after, sen_status=sen
     )
 
 
@@ -157,8 +157,10 @@ def test_one_full_time_pupil_with_an_ehc_plan_or_looked_after_must_register():
 
 
 def test_post_16_and_part_time_pupils_do_not_count_as_full_time():
-    pupils = [_full_time(year=12) for _ in range(5)] + [
-        core_rules.ProviderPupil(weekly_hours=18, year_group=10, looked_after=True, sen_status="ehcp")
+    pupils = [_full_time(school_age=False) for _ in range(5)] + [
+        core_rules.ProviderPupil(
+            weekly_hours=18, compulsory_school_age=True, looked_after=True, sen_status="ehcp"
+        )
     ]
     assert _provider(pupils) == (False, 0, 0)
 

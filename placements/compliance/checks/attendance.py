@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef
-
+from apdash import thresholds
 from apdash.checks import CheckResult
 from apdash.selectors import school_days_by_school
 from placements.attendance import rules as attendance_rules
-from placements.attendance.models import AttendanceMark, FollowUp
+from placements.attendance.models import AttendanceMark
 from placements.compliance.checks.common import (
     SESSION_WORDS,
     local_time,
@@ -26,7 +24,7 @@ from placements.core.models import Placement
 def run_attendance(now: datetime) -> list[CheckResult]:
     local = local_time(now)
     today = local.date()
-    lookback = settings.APDASH_ATTENDANCE_LOOKBACK_SCHOOL_DAYS
+    lookback = thresholds.attendance_lookback_school_days()
     # Calendar days enough to hold `lookback` school days across a half-term holiday.
     window_start = today - timedelta(days=7 * lookback + 21)
     kinds = [Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED]
@@ -52,13 +50,12 @@ def run_attendance(now: datetime) -> list[CheckResult]:
     marks = defaultdict(dict)
     for placement_id, day, session, code, followed_up in (
         AttendanceMark.objects.filter(date__gte=earliest, date__lte=today)
-        .annotate(followed_up=Exists(FollowUp.objects.filter(attendance=OuterRef("pk"))))
+        .with_followed_up()
         .values_list("placement_id", "date", "session", "code", "followed_up")
     ):
         marks[placement_id][(day, session)] = (code, followed_up)
 
-    cutoff_am = time.fromisoformat(settings.APDASH_ATTENDANCE_CUTOFF_AM)
-    cutoff_pm = time.fromisoformat(settings.APDASH_ATTENDANCE_CUTOFF_PM)
+    cutoffs = thresholds.attendance_cutoffs()
     found = {kind: [] for kind in kinds}
     for placement in placements:
         pupil = placement.pupil
@@ -69,8 +66,7 @@ def run_attendance(now: datetime) -> list[CheckResult]:
             days=set(recent_days[pupil.school_id]) | flagged_days[placement.id],
             marks=marks[placement.id],
             now=local.replace(tzinfo=None),
-            cutoff_am=cutoff_am,
-            cutoff_pm=cutoff_pm,
+            **cutoffs,
         )
         for gap in gaps:
             when = f"{SESSION_WORDS[gap.session]} of {long_date(gap.day)}"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
-
+from apdash import thresholds
 from apdash.checks import CheckResult
 from placements.compliance import rules
 from placements.compliance.checks.common import local_time
@@ -31,7 +30,7 @@ def run_audits(now: datetime) -> list[CheckResult]:
             audited_on=audit.audited_on if audit else None,
             insurance_expires_on=audit.insurance_expires_on if audit else None,
             today=today,
-            max_age_days=settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS,
+            max_age_days=thresholds.audit_max_age_days(),
         )
         if not problems:
             continue

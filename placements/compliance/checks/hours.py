@@ -5,27 +5,30 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.conf import settings
-
+from apdash import thresholds
 from apdash.checks import CheckResult
-from placements.compliance.checks.common import local_time, rule_slots
+from placements.compliance.checks.common import local_time
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core import rules as core_rules
+from placements.core import selectors as core_selectors
 from placements.core.models import Placement
-from placements.core.services import hours_limits
 from providers.models import Provider
 
 
 def run_hours(now: datetime) -> list[CheckResult]:
+    """Every day a pupil's placements at an unregistered provider run, today or later, against the
+    limits (a placement that will breach them is flagged before it starts, dated from the first
+    day of the breach); and each provider's full-time pupils across all schools today."""
     today = local_time(now).date()
-    limits = hours_limits()
+    limits = thresholds.hours_limits()
+    test = thresholds.registration_test()
     placements = (
-        Placement.objects.active_on(today)
+        Placement.objects.running_on_or_after(today)
         .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
         .select_related("pupil", "provider")
         .prefetch_related("timetable")
-        .order_by("id")
+        .order_by("start_date", "id")
     )
     by_pupil_provider = defaultdict(list)
     for placement in placements:
@@ -35,51 +38,51 @@ def run_hours(now: datetime) -> list[CheckResult]:
     for (pupil_id, provider_id), group in by_pupil_provider.items():
         pupil, provider = group[0].pupil, group[0].provider
         providers[provider_id] = provider
-        assessment = core_rules.pupil_hours_assessment(
-            [slot for placement in group for slot in rule_slots(placement)],
-            provider_registered=False,
-            main_responsibility=any(p.provider_has_main_responsibility for p in group),
-            limits=limits,
+        verdict = core_selectors.hours_verdict(
+            [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=today
         )
         provider_pupils[provider_id].append(
             core_rules.ProviderPupil(
-                weekly_hours=assessment.weekly_hours,
-                year_group=pupil.year_group,
+                weekly_hours=verdict.now.weekly_hours,
+                compulsory_school_age=core_rules.is_compulsory_school_age(pupil.date_of_birth, today),
                 looked_after=pupil.looked_after,
                 sen_status=pupil.sen_status,
             )
         )
+        found = verdict.breach or verdict.near_limit
+        if found is None:
+            continue
         details = {
-            "weekly_hours": assessment.weekly_hours,
-            "days": assessment.days,
-            "limits_breached": list(assessment.limits_breached),
+            "weekly_hours": found.assessment.weekly_hours,
+            "days": found.assessment.days,
+            "limits_breached": list(found.assessment.limits_breached),
             "full_time_hours": limits.full_time_hours,
             "max_days": limits.max_days,
+            "from": found.period.start.isoformat(),
         }
         common = {
             "school_id": pupil.school_id,
             "pupil_id": pupil_id,
             "provider_id": provider_id,
-            # The earliest placement there, so the flag links to the arrangement to change.
-            "placement_id": group[0].id,
-            "subject_date": today,
+            # The first placement in the breach, so the flag links to the arrangement to change.
+            "placement_id": found.period.arrangements[0].id,
             "details": details,
         }
-        if assessment.is_breach:
+        if verdict.breach:
             breaches.append(
                 FlagCondition(
                     key=f"{Flag.Kind.HOURS_BREACH_PUPIL}:pupil={pupil_id}:provider={provider_id}",
-                    message=f"{pupil.full_name} at {provider}. "
-                    + core_rules.describe_hours_breach(assessment, limits),
+                    message=f"{pupil.full_name} at {provider}. {verdict.message()}",
+                    subject_date=verdict.breach_began,
                     **common,
                 )
             )
-        elif assessment.near_limit:
+        else:
             near.append(
                 FlagCondition(
                     key=f"{Flag.Kind.HOURS_NEAR_LIMIT}:pupil={pupil_id}:provider={provider_id}",
-                    message=f"{pupil.full_name} has {assessment.weekly_hours:g} hours a week at {provider}, "
-                    f"an unregistered provider: close to the {limits.full_time_hours:g}-hour line.",
+                    message=f"{pupil.full_name} at {provider}. {verdict.message()}",
+                    subject_date=max(found.period.start, today),
                     **common,
                 )
             )
@@ -87,15 +90,12 @@ def run_hours(now: datetime) -> list[CheckResult]:
     provider_breaches = []
     for provider_id, pupils in provider_pupils.items():
         breach, full_time, with_needs = core_rules.provider_registration_breach(
-            pupils,
-            full_time_hours=limits.full_time_hours,
-            pupil_count=settings.APDASH_REGISTRATION_PUPIL_COUNT,
-            needs=settings.APDASH_REGISTRATION_NEEDS,
+            pupils, full_time_hours=limits.full_time_hours, pupil_count=test.pupil_count, needs=test.needs
         )
         if not breach:
             continue
         breached = []
-        if full_time >= settings.APDASH_REGISTRATION_PUPIL_COUNT:
+        if full_time >= test.pupil_count:
             breached.append("pupil_count")
         if with_needs:
             breached.append("needs")
@@ -105,7 +105,7 @@ def run_hours(now: datetime) -> list[CheckResult]:
             f"{provider} is unregistered but gives full-time education (more than "
             f"{limits.full_time_hours:g} hours a week) to {full_time} pupil{'s' if full_time != 1 else ''} "
             f"of compulsory school age across all schools"
-            + (f", {with_needs} of them looked after or with an EHC plan" if with_needs else "")
+            + (f", {with_needs} of them {core_rules.describe_needs(test.needs)}" if with_needs else "")
             + ". It may need to register as an independent school."
         )
         provider_breaches.append(
@@ -119,7 +119,7 @@ def run_hours(now: datetime) -> list[CheckResult]:
                     "with_needs": with_needs,
                     "limits_breached": breached,
                     "full_time_hours": limits.full_time_hours,
-                    "pupil_count": settings.APDASH_REGISTRATION_PUPIL_COUNT,
+                    "pupil_count": test.pupil_count,
                 },
             )
         )

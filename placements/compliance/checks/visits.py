@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.conf import settings
-
+from apdash import thresholds
 from apdash.checks import CheckResult
 from apdash.selectors import academic_year_for
 from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
@@ -42,7 +41,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
                 **placement_calendar(placement, days_by_school, terms),
                 visit_dates=visits[placement.id],
                 today=today,
-                warning_school_days=settings.APDASH_VISIT_WARNING_SCHOOL_DAYS,
+                warning_school_days=thresholds.visit_warning_school_days(),
             )
             for gap in gaps:
                 term = terms[gap.half_term_id]
