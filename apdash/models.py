@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from apdash.rules import HalfTermDates
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -202,6 +204,10 @@ class HalfTerm(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.academic_year}"
+
+    @property
+    def dates(self) -> HalfTermDates:
+        return HalfTermDates(self.id, self.start_date, self.end_date)
 
 
 class Closure(models.Model):

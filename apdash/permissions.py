@@ -1,5 +1,6 @@
-"""Object permissions as small composable `rules` predicates. Visibility itself lives in
-`apdash.selectors` (querysets); these predicates answer "may this user do X to this object"."""
+"""Object permissions as small composable `rules` predicates: "may this user do X to this
+object". Visibility itself is answered by each app's selectors from `apdash.selectors.user_scope`.
+Each app registers its own permissions from these predicates in its AppConfig.ready()."""
 
 import rules
 
@@ -49,18 +50,5 @@ is_school_staff = has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR
 manages_placements = is_superuser | has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR)
 manages_calendar = is_superuser | is_partnership_coordinator
 
-rules.add_perm("placements.view_pupil", is_superuser | (is_school_staff & pupil_in_scope))
-rules.add_perm("placements.change_pupil", manages_placements & (is_superuser | pupil_in_scope))
-rules.add_perm("placements.add_placement", manages_placements)
-rules.add_perm("placements.change_placement", manages_placements & (is_superuser | placement_in_scope))
-rules.add_perm("placements.record_attendance", is_superuser | is_school_staff | is_provider_staff)
 rules.add_perm("apdash.manage_calendar", manages_calendar)
 rules.add_perm("apdash.manage_schools", is_superuser)
-rules.add_perm("placements.view_pupil_list", is_superuser | is_school_staff)
-rules.add_perm("providers.view_provider_register", is_superuser | is_school_staff)
-rules.add_perm("providers.add_provider", manages_placements)
-rules.add_perm("providers.change_provider", manages_placements)
-rules.add_perm("placements.add_pupil", manages_placements)
-rules.add_perm("placements.record_visit", is_superuser | is_school_staff)
-rules.add_perm("placements.record_follow_up", is_superuser | is_school_staff)
-rules.add_perm("placements.resolve_flag", is_superuser | is_school_staff)

@@ -3,9 +3,20 @@ partnership may then replace with its LA's own dates."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.easter import easter
+
+
+@dataclass(frozen=True)
+class HalfTermDates:
+    """A half term as the calendar rules see it: its first and last days (both school days)."""
+
+    id: int
+    start: date
+    end: date
+
 
 HALF_TERM_NAMES = ("Autumn 1", "Autumn 2", "Spring 1", "Spring 2", "Summer 1", "Summer 2")
 

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from apdash.rules import HalfTermDates
 from placements.attendance import rules as attendance_rules
 from placements.compliance import rules as compliance_rules
 from placements.core import rules as core_rules
 from placements.core.rules import HoursLimits, Slot
 from placements.plans import rules as plans_rules
 from placements.visits import rules as visits_rules
-from placements.visits.rules import Term
 
 GREEN = "green"
 AMBER = "amber"
@@ -116,7 +116,7 @@ class PupilFacts:
     id: int
     placements: tuple[PlacementFacts, ...]
     school_days: tuple[date, ...] = ()
-    half_terms: tuple[Term, ...] = ()
+    half_terms: tuple[HalfTermDates, ...] = ()
     half_term_names: dict = field(default_factory=dict)
     attendance_percentage: float | None = None
     school_dsl_named: bool = True

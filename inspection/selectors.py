@@ -32,7 +32,6 @@ from placements.models import (
     Visit,
 )
 from placements.plans import rules as plans_rules
-from placements.visits import rules as visits_rules
 from providers.models import ProviderAudit, QAVisit
 from safeguarding.models import Concern, Induction, RiskAssessment
 from safeguarding.rules import acknowledgement_overdue
@@ -300,7 +299,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
             id=pupil.pk,
             placements=tuple(facts),
             school_days=tuple(days),
-            half_terms=tuple(visits_rules.Term(t.id, t.start_date, t.end_date) for t in terms),
+            half_terms=tuple(t.dates for t in terms),
             half_term_names={t.id: str(t) for t in terms},
             attendance_percentage=attendance_rules.attendance_percentage(
                 [c for p in pupil_placements for c in codes[p.pk]]

@@ -12,14 +12,17 @@ class PlacementsConfig(AppConfig):
         from apdash.views import register_home_section
         from providers.selectors import register_provider_page_section
 
-        from . import navigation
+        from . import navigation, permissions
         from .attendance import tasks as attendance_tasks
         from .compliance import tasks as compliance_tasks
         from .compliance.checks import register_checks
+        from .compliance.fixes import register_fix_pages
         from .workspace import selectors as workspace_selectors
         from .workspace import views as workspace_views
 
         register_checks()
+        permissions.register_permissions()
+        register_fix_pages()
         register_home_section(workspace_views.home_sections)
         register_provider_page_section(workspace_selectors.provider_pupils_section)
         register_navigation(10, navigation.pupil_pages)

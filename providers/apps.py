@@ -9,7 +9,8 @@ class ProvidersConfig(AppConfig):
     def ready(self):
         from apdash.navigation import register_navigation
 
-        from . import navigation, selectors
+        from . import navigation, permissions, selectors
 
         register_navigation(30, navigation.provider_pages)
+        permissions.register_permissions()
         selectors.register_provider_page_section(selectors.quality_section)

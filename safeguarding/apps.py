@@ -12,4 +12,5 @@ class SafeguardingConfig(AppConfig):
         from . import checks, navigation
 
         checks.register_checks()
+        checks.register_fix_pages()
         register_navigation(90, navigation.safeguarding_pages)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from apdash import checks, thresholds
 from apdash.selectors import school_days_by_school
+from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.models import Flag, Placement
 
@@ -109,3 +111,22 @@ def register_checks() -> None:
     checks.register("concern_unacknowledged", run_concern_unacknowledged, schedule="frequent")
     checks.register("risk_assessment_missing", run_risk_assessment_missing)
     checks.register("induction_missing", run_induction_missing)
+
+
+def _placement_page(name):
+    return lambda flag: reverse(name, args=[flag.placement_id]) if flag.placement_id else None
+
+
+def register_fix_pages() -> None:
+    """The pages that fix safeguarding's flags, for the flags pages' links."""
+    register_fix_page(
+        "concern_unacknowledged", "Open the DSL inbox", lambda flag: reverse("safeguarding:inbox")
+    )
+    register_fix_page(
+        "risk_assessment_missing",
+        "Record the risk assessment",
+        _placement_page("safeguarding:risk_assessment_create"),
+    )
+    register_fix_page(
+        "induction_missing", "Record the induction", _placement_page("safeguarding:induction_create")
+    )

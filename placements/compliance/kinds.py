@@ -158,17 +158,26 @@ KINDS: tuple[FlagKind, ...] = (
 BY_CODE: dict[str, FlagKind] = {kind.code: kind for kind in KINDS}
 DSL_ONLY_CODES: tuple[str, ...] = tuple(kind.code for kind in KINDS if kind.dsl_only)
 
-# code -> flag -> the address of the page that fixes it; each app registers its own in ready().
-_FIX_PAGES: dict[str, Callable] = {}
+
+@dataclass(frozen=True)
+class FixPage:
+    label: str  # the link's words: "Record the visit"
+    url: Callable  # flag -> the page's address, or None when the flag lacks what it needs
 
 
-def register_fix_page(code: str, page: Callable) -> None:
-    _FIX_PAGES[code] = page
+# Each app registers the pages that fix its kinds in its AppConfig.ready().
+_FIX_PAGES: dict[str, FixPage] = {}
 
 
-def fix_url(flag) -> str | None:
+def register_fix_page(code: str, label: str, url: Callable) -> None:
+    _FIX_PAGES[code] = FixPage(label, url)
+
+
+def fix_for(flag) -> tuple[str, str] | None:
+    """(link words, address) of the page where the person fixes what the flag says, if any."""
     page = _FIX_PAGES.get(flag.kind)
-    return page(flag) if page else None
+    url = page.url(flag) if page else None
+    return (page.label, url) if url else None
 
 
 def next_step(code: str) -> str:

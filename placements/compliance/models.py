@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from placements.compliance.kinds import KINDS
+from placements.compliance.kinds import KINDS, fix_for
 from placements.core.models import Placement, Pupil
 
 
@@ -63,3 +63,7 @@ class Flag(models.Model):
     @property
     def is_open(self):
         return self.resolved_at is None
+
+    @property
+    def fix(self) -> tuple[str, str] | None:
+        return fix_for(self)

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from placements.visits.rules import Term, visit_gaps
+from apdash.rules import HalfTermDates
+from placements.visits.rules import visit_gaps
 
 
 def review_overdue_half_terms(
@@ -16,7 +17,7 @@ def review_overdue_half_terms(
     end: date | None,
     weekdays: Iterable[int],
     school_days: Iterable[date],
-    half_terms: Iterable[Term],
+    half_terms: Iterable[HalfTermDates],
     review_dates: Iterable[date],
     today: date,
 ) -> list[int]:

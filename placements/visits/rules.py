@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from apdash.rules import HalfTermDates
 from placements.core.rules import is_active_between, is_active_on
 
 SEEN = "seen"
@@ -39,13 +40,6 @@ def visit_coverage(
 
 
 @dataclass(frozen=True)
-class Term:
-    id: int
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
 class VisitGap:
     half_term_id: int
     overdue: bool  # False: due in the current half term
@@ -58,7 +52,7 @@ def visit_gaps(
     end: date | None,
     weekdays: Iterable[int],
     school_days: Iterable[date],
-    half_terms: Iterable[Term],
+    half_terms: Iterable[HalfTermDates],
     visit_dates: Iterable[date],
     today: date,
     warning_school_days: int,

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apdash.rules import HalfTermDates
 from placements.attendance import rules as attendance_rules
 from placements.plans import rules as plans_rules
-from placements.visits import rules as visits_rules
 
-AUTUMN_1 = visits_rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
-AUTUMN_2 = visits_rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
+AUTUMN_1 = HalfTermDates(1, date(2026, 9, 2), date(2026, 10, 23))
+AUTUMN_2 = HalfTermDates(2, date(2026, 11, 2), date(2026, 12, 18))
 TERMS = [AUTUMN_1, AUTUMN_2]
 
 

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apdash.rules import HalfTermDates
 from placements.attendance import rules as attendance_rules
 from placements.compliance import rules as compliance_rules
 from placements.core import rules as core_rules
@@ -256,8 +257,8 @@ def test_trend_points_leave_gaps_for_weeks_without_sessions():
 
 # --- Compliance check rules: visits, registers, audits ---------------------------------------------
 
-AUTUMN_1 = visits_rules.Term(1, date(2026, 9, 2), date(2026, 10, 23))
-AUTUMN_2 = visits_rules.Term(2, date(2026, 11, 2), date(2026, 12, 18))
+AUTUMN_1 = HalfTermDates(1, date(2026, 9, 2), date(2026, 10, 23))
+AUTUMN_2 = HalfTermDates(2, date(2026, 11, 2), date(2026, 12, 18))
 
 
 def _weekdays(start, end):

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from apdash.selectors import half_terms_for, school_days_by_school
 from placements.core import rules as core_rules
-from placements.visits import rules as visits_rules
 
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
 
@@ -46,5 +45,5 @@ def placement_calendar(placement, days_by_school, terms) -> dict:
         "end": placement.end_date,
         "weekdays": [slot.weekday for slot in placement.timetable.all()],
         "school_days": days_by_school[placement.pupil.school_id],
-        "half_terms": [visits_rules.Term(t.id, t.start_date, t.end_date) for t in terms.values()],
+        "half_terms": [t.dates for t in terms.values()],
     }

@@ -1,0 +1,11 @@
+"""The providers app's permissions, from the core's predicates (registered in ready())."""
+
+import rules
+
+from apdash.permissions import is_school_staff, is_superuser, manages_placements
+
+
+def register_permissions() -> None:
+    rules.set_perm("providers.view_provider_register", is_superuser | is_school_staff)
+    rules.set_perm("providers.add_provider", manages_placements)
+    rules.set_perm("providers.change_provider", manages_placements)
