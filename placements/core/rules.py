@@ -382,6 +382,15 @@ class Clash:
     other_slot: Slot
 
 
+def describe_clash(clash: Clash, *, setting: str) -> str:
+    slot, other = clash.slot, clash.other_slot
+    return (
+        f"{WEEKDAY_NAMES[slot.weekday]} {slot.start:%H:%M}–{slot.end:%H:%M} clashes with "
+        f"{other.start:%H:%M}–{other.end:%H:%M} at {setting} (the placement from "
+        f"{clash.other.start.day} {clash.other.start:%B %Y}): a pupil cannot be in two places at once."
+    )
+
+
 def timetable_clashes(candidate: Arrangement, others: Iterable[Arrangement]) -> list[Clash]:
     """Slots of `candidate` that overlap a slot of another of the pupil's placements on a day
     both are active: a pupil cannot be in two places at once (each clash once)."""

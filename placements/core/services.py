@@ -18,6 +18,35 @@ def validate_timetable(slots: list[rules.Slot]) -> None:
         raise ValidationError({"timetable": [message for _, message in problems]})
 
 
+def refuse_clashes(placement: Placement, timetable: list[rules.Slot]) -> None:
+    """A pupil cannot be timetabled in two places at once: refuse a slot that overlaps a slot of
+    another of the pupil's placements on a day both run, naming that placement and the clash."""
+    others = (
+        Placement.objects.filter(pupil_id=placement.pupil_id)
+        .exclude(pk=placement.pk)
+        .running_on_or_after(placement.start_date)
+        .select_related("provider")
+        .prefetch_related("timetable")
+    )
+    if placement.end_date is not None:
+        others = others.filter(start_date__lte=placement.end_date)
+    by_id = {other.pk: other for other in others}
+    candidate = rules.Arrangement(placement.pk, placement.start_date, placement.end_date, tuple(timetable))
+    clashes = rules.timetable_clashes(
+        candidate,
+        [
+            rules.Arrangement(
+                p.pk, p.start_date, p.end_date, tuple(s.as_rule_slot() for s in p.timetable.all())
+            )
+            for p in by_id.values()
+        ],
+    )
+    if clashes:
+        raise ValidationError(
+            {"timetable": [rules.describe_clash(c, setting=str(by_id[c.other.id].provider)) for c in clashes]}
+        )
+
+
 @transaction.atomic
 def pupil_create(*, actor=None, **fields) -> Pupil:
     pupil = Pupil(**fields)
@@ -44,6 +73,7 @@ def placement_create(*, actor=None, timetable: list[rules.Slot] = (), **fields) 
     validate_timetable(timetable)
     placement = Placement(created_by=actor if getattr(actor, "pk", None) else None, **fields)
     placement.full_clean()
+    refuse_clashes(placement, timetable)
     placement.save()
     TimetableSlot.objects.bulk_create(
         TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
@@ -59,10 +89,15 @@ def placement_update(
     for name, value in fields.items():
         setattr(placement, name, value)
     placement.full_clean()
-    placement.save()
     if timetable is not None:
         timetable = list(timetable)
         validate_timetable(timetable)
+    refuse_clashes(
+        placement,
+        timetable if timetable is not None else [s.as_rule_slot() for s in placement.timetable.all()],
+    )
+    placement.save()
+    if timetable is not None:
         placement.timetable.all().delete()
         TimetableSlot.objects.bulk_create(
             TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable

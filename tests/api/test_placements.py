@@ -287,9 +287,31 @@ def test_the_hours_warning_counts_the_pupils_other_placements_at_the_provider(ap
     assert warning["message"] == "At an unregistered provider: 3 days a week (3 or more)."
     listed = {row["id"]: row["hours_warning"]["days"] for row in results(client.get("/api/v1/placements/"))}
     assert listed == {two_days.id: 3, response.json()["id"]: 3}
+    friday = [{"weekday": 4, "start": "09:00", "end": "12:00"}]
     elsewhere = client.post(
         "/api/v1/placements/?dry_run=true",
-        new_placement(world, pupil, provider=ProviderFactory().id, timetable=one_day),
+        new_placement(world, pupil, provider=ProviderFactory().id, timetable=friday),
         format="json",
     )
     assert elsewhere.json()["hours_warning"]["days"] == 1
+
+
+def test_a_slot_that_overlaps_another_placement_of_the_pupil_is_refused_naming_it(api, world):
+    pupil = PupilFactory(school=world.school)
+    other = placement_with_timetable(
+        pupil=pupil, provider=ProviderFactory(name="Forge Ahead"), days=(0,), start=time(11), end=time(14)
+    )
+    response = api(world.coordinator).post("/api/v1/placements/", new_placement(world, pupil), format="json")
+    assert response.status_code == 400
+    (message,) = response.json()["timetable"]
+    assert message.startswith("Monday 09:00–12:00 clashes with 11:00–14:00 at Forge Ahead (the placement")
+    assert f"{other.start_date.day} {other.start_date:%B %Y}" in message
+    assert not Placement.objects.filter(pupil=pupil, provider=world.provider).exists()
+
+
+def test_a_slot_after_the_other_placement_has_ended_is_accepted(api, world):
+    pupil = PupilFactory(school=world.school)
+    ended = timezone.localdate() - timedelta(days=30)
+    placement_with_timetable(pupil=pupil, days=(0,), start=time(9), end=time(12), end_date=ended)
+    fields = new_placement(world, pupil, start_date=timezone.localdate().isoformat())
+    assert api(world.coordinator).post("/api/v1/placements/", fields, format="json").status_code == 201
