@@ -33,15 +33,20 @@ def _place(world, pupil, provider, slots, reason):
     )
 
 
+def _free_pupils(world: DemoWorld, school):
+    """Pupils of `school` with no placement running from the demo placements' start: a pupil cannot be
+    timetabled in two places at once, so the demo's extra placements go to pupils who are free."""
+    busy = Placement.objects.running_on_or_after(world.today - timedelta(days=21)).values("pupil_id")
+    return Pupil.objects.filter(school=school).exclude(pk__in=busy)
+
+
 def _seed_hours(world: DemoWorld) -> None:
     style_my_ride = next(p for p in world.providers if p.name.startswith("Style My Ride"))
     greenhands = next(p for p in world.providers if p.name.startswith("Greenhands"))
     # Near the line: two long days, 16 hours a week, at an unregistered setting.
     near = (
-        Pupil.objects.filter(
-            school=world.schools[0], sen_status="none", looked_after=False, year_group__lte=11
-        )
-        .exclude(placements__provider=greenhands)
+        _free_pupils(world, world.schools[0])
+        .filter(sen_status="none", looked_after=False, year_group__lte=11)
         .order_by("upn")
         .first()
     )
@@ -55,9 +60,9 @@ def _seed_hours(world: DemoWorld) -> None:
     # Over the line: a pupil with an EHC plan full-time at an unregistered setting, which means the
     # setting must register (s.463) whatever the other schools send there.
     full_time = (
-        Pupil.objects.filter(school=world.schools[1], year_group__lte=11)
+        _free_pupils(world, world.schools[1])
+        .filter(year_group__lte=11)
         .filter(Q(sen_status="ehcp") | Q(looked_after=True))
-        .exclude(placements__provider=style_my_ride)
         .order_by("upn")
         .first()
     )
