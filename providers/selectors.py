@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apdash import thresholds
+from apdash.db import active_between_q
 from apdash.models import School
 from apdash.selectors import user_scope
 from providers.models import Provider
@@ -62,9 +63,7 @@ def provider_list(user, *, today=None):
     audit's dates."""
     today = today or timezone.localdate()
     scope = user_scope(user)
-    active = Q(placements__start_date__lte=today) & (
-        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today)
-    )
+    active = active_between_q(today, today, through="placements__")
     if not scope.everything:
         active &= Q(placements__pupil__school_id__in=scope.school_ids)
     return visible_providers(user).annotate(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from apdash.db import active_between_q
 from placements.core import rules
 
 
@@ -58,15 +59,6 @@ class Pupil(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
-
-
-def active_between_q(first: date, last: date, *, through: str = "") -> Q:
-    """Placements (reached through `through`, e.g. "placements__") active on at least one day of
-    [first, last]: started by `last` and not ended before `first`. The database twin of
-    `rules.is_active_on`; the one place this condition is spelled out."""
-    return Q(**{f"{through}start_date__lte": last}) & (
-        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": first})
-    )
 
 
 def active_on_q(day: date, *, through: str = "") -> Q:
