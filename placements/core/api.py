@@ -141,6 +141,7 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             "goal",
             "qualifications",
             "commissioned_by",
+            "arranged_by",
             "end_reason",
             "end_notes",
             "timetable",
@@ -161,7 +162,7 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
     @extend_schema_field(HoursAssessmentSerializer(allow_null=True))
     def get_hours_warning(self, placement):
-        if placement.provider.is_registered:
+        if not placement.provider.limits_apply:
             return None
         today = timezone.localdate()
         verdict = selectors.hours_assessment_of_proposal(

@@ -102,6 +102,7 @@ class PlacementForm(forms.ModelForm):
             "goal",
             "qualifications",
             "commissioned_by",
+            "arranged_by",
             "provider_has_main_responsibility",
         ]
         labels = {
@@ -112,6 +113,7 @@ class PlacementForm(forms.ModelForm):
             "goal": "Agreed goal",
             "qualifications": "Qualifications the pupil will work towards here",
             "commissioned_by": "Commissioned by",
+            "arranged_by": "Who arranged the provision",
         }
         widgets = {
             "start_date": forms.DateInput(
@@ -149,6 +151,9 @@ class PlacementForm(forms.ModelForm):
         )
         self.fields["goal"].required = True
         self.fields["goal"].error_messages["required"] = "Choose the agreed goal"
+        # Who arranged the provision decides its attendance code (B, or K for the LA); most are the school's.
+        self.fields["arranged_by"].required = False
+        self.fields["arranged_by"].choices = list(Placement.ArrangedBy.choices)
         self.fields["rationale"].required = True
         self.fields["rationale"].error_messages["required"] = (
             "Enter why this is the best option for the pupil"
@@ -171,8 +176,12 @@ class PlacementForm(forms.ModelForm):
             Field.select("goal"),
             Field.textarea("qualifications", rows=2),
             Field.radios("commissioned_by", legend_size=Size.SMALL, small=True),
+            Field.radios("arranged_by", legend_size=Size.SMALL, small=True),
             Field.radios("provider_has_main_responsibility", legend_size=Size.SMALL, small=True),
         )
+
+    def clean_arranged_by(self):
+        return self.cleaned_data.get("arranged_by") or Placement.ArrangedBy.SCHOOL
 
 
 class TimetableSlotForm(forms.Form):

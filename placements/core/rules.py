@@ -59,12 +59,13 @@ def slot_hours(start: time, end: time) -> float:
     return minutes / 60
 
 
-def slot_sessions(start: time, end: time) -> tuple[str, ...]:
-    """AM if the slot starts before noon, PM if it ends after noon."""
+def slot_sessions(start: time, end: time, *, am_end: time = NOON, pm_start: time = NOON) -> tuple[str, ...]:
+    """AM if the slot starts before the morning session ends, PM if it ends after the afternoon
+    session starts (a school's own session times; noon when none are given)."""
     sessions = []
-    if start < NOON:
+    if start < am_end:
         sessions.append("AM")
-    if end > NOON:
+    if end > pm_start:
         sessions.append("PM")
     return tuple(sessions)
 
