@@ -192,9 +192,9 @@ def census_export(request):
             census_date=census_date,
         )
         if errors:
-            for error in errors:
-                form.add_error(None, error)
-            return render(request, "inspection/census.html", {"form": form}, status=400)
+            return render(
+                request, "inspection/census.html", {"form": form, "data_errors": errors}, status=400
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="ap-census-{school.urn}-{census_date:%Y-%m-%d}.csv"'
