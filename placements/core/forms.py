@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from apdash import thresholds
 from placements.core import rules
@@ -47,6 +48,12 @@ class PupilForm(forms.ModelForm):
             error_messages={"required": "Choose the pupil's year group"},
         )
         self.fields["upn"].error_messages["unique"] = "A pupil with this UPN is already on apdash."
+        # A pasted UPN may carry spaces, which are ignored: the length is checked after removing them.
+        self.fields["upn"].max_length = None
+        self.fields["upn"].validators = [
+            v for v in self.fields["upn"].validators if not isinstance(v, MaxLengthValidator)
+        ]
+        self.fields["upn"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("upn", field_width=Fixed.TWENTY),
@@ -63,7 +70,7 @@ class PupilForm(forms.ModelForm):
         )
 
     def clean_upn(self):
-        return (self.cleaned_data.get("upn") or "").strip().upper()
+        return rules.normalise_upn(self.cleaned_data.get("upn"))
 
 
 YES_NO = [("no", "No"), ("yes", "Yes")]

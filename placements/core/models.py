@@ -52,7 +52,7 @@ class Pupil(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
-        self.upn = (self.upn or "").strip().upper()
+        self.upn = rules.normalise_upn(self.upn)
         super().save(*args, **kwargs)
 
     @property

@@ -22,23 +22,6 @@ def test_a_short_upn_says_how_long_it_should_be():
     assert "13 characters" in core_rules.upn_problem("B80120000")
 
 
-def test_an_unknown_local_authority_code_is_refused():
-    body = "000200005001"
-    from stdnum.gb.upn import calc_check_digit
-
-    assert "local authority" in core_rules.upn_problem(calc_check_digit(body) + body)
-
-
-@given(serial=st.integers(0, 999), year=st.integers(0, 99))
-def test_generated_upns_always_validate(serial, year):
-    assert (
-        core_rules.upn_problem(
-            core_rules.upn_for(la_code="931", establishment="4001", year=year, serial=serial)
-        )
-        is None
-    )
-
-
 def test_attendance_percentage_counts_approved_education_as_present_and_ignores_not_counted():
     # B, K present; I authorised; N, O unauthorised; D, #, X not possible sessions.
     codes = ["/", "B", "K", "I", "N", "O", "D", "#", "X", "L"]
