@@ -225,6 +225,10 @@ class SchoolSerializer(FullCleanSerializer):
             "dsl_name",
             "dsl_email",
             "dsl_phone",
+            "am_session_start",
+            "am_session_end",
+            "pm_session_start",
+            "pm_session_end",
         ]
 
 

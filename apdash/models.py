@@ -1,5 +1,6 @@
 """Core: people, organisations, roles, the school calendar and the audit trail."""
 
+import datetime
 import hashlib
 import json
 
@@ -84,9 +85,23 @@ class School(models.Model):
     dsl_name = models.CharField("DSL name", max_length=150, blank=True)
     dsl_email = models.EmailField("DSL email", blank=True)
     dsl_phone = models.CharField("DSL phone", max_length=40, blank=True)
+    # The school's own session times: when its morning and afternoon sessions end (and the
+    # afternoon starts), for the census's sessions a week and for which sessions have ended.
+    am_session_start = models.TimeField("morning session starts", default=datetime.time(8, 45))
+    am_session_end = models.TimeField("morning session ends", default=datetime.time(12, 0))
+    pm_session_start = models.TimeField("afternoon session starts", default=datetime.time(13, 0))
+    pm_session_end = models.TimeField("afternoon session ends", default=datetime.time(15, 15))
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="school_sessions_in_order",
+                condition=Q(am_session_end__gt=models.F("am_session_start"))
+                & Q(pm_session_start__gte=models.F("am_session_end"))
+                & Q(pm_session_end__gt=models.F("pm_session_start")),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -211,7 +211,13 @@ APDASH_CONCERN_CATEGORIES = {
 APDASH_INDUCTION_SCHOOL_DAYS = env.int("APDASH_INDUCTION_SCHOOL_DAYS", default=5)
 # A provider's register link opens on its day and stays open this many days after (late registers).
 APDASH_REGISTER_LINK_GRACE_DAYS = env.int("APDASH_REGISTER_LINK_GRACE_DAYS", default=1)
-# DfE: a pupil missing 10% or more of possible sessions is persistently absent.
+# Rules a head can defend (issue 18).
+# An N code should be replaced by the right code within this many school days (2024 regulations).
+APDASH_N_CODE_DAYS = env.int("APDASH_N_CODE_DAYS", default=5)
+# KCSIE: a pupil's safeguarding file goes to the new school within this many school days.
+APDASH_SAFEGUARDING_TRANSFER_SCHOOL_DAYS = env.int("APDASH_SAFEGUARDING_TRANSFER_SCHOOL_DAYS", default=5)
+# DfE: a pupil missing 10% or more of possible sessions is persistently absent, so attendance of
+# this percentage or less (90.0 included) counts.
 APDASH_PERSISTENT_ABSENCE_BELOW = env.float("APDASH_PERSISTENT_ABSENCE_BELOW", default=90.0)
 # Links in emails (register links, digests) point here.
 APDASH_SITE_URL = env("APDASH_SITE_URL", default="http://127.0.0.1:8000")

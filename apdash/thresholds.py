@@ -69,6 +69,14 @@ def audit_max_age_days() -> int:
     return settings.APDASH_PROVIDER_AUDIT_MAX_AGE_DAYS
 
 
+def n_code_school_days() -> int:
+    return settings.APDASH_N_CODE_DAYS
+
+
+def safeguarding_transfer_school_days() -> int:
+    return settings.APDASH_SAFEGUARDING_TRANSFER_SCHOOL_DAYS
+
+
 def persistent_absence_below() -> float:
     return settings.APDASH_PERSISTENT_ABSENCE_BELOW
 

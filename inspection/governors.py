@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count
 
-from apdash import thresholds
 from apdash.selectors import half_terms_for
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark
@@ -17,9 +16,10 @@ from placements.core.models import Placement
 from placements.plans import rules as plans_rules
 from placements.plans.models import LearningPlan, Milestone, Outcome, Qualification, Review
 from placements.visits import rules as visits_rules
-from placements.visits.models import Visit
+from placements.visits.selectors import seen_dates_by_setting, setting_key
+from providers import rules as provider_rules
 from providers.models import ProviderAudit
-from providers.selectors import qa_visits_visible_to
+from providers.selectors import audit_of, qa_visits_visible_to
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class ProviderRow:
     attendance: float | None
     qa_visits: int
     audit_current: bool
+    audit_problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -159,16 +160,12 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
         Outcome.Destination(destination).label for destination, _, _ in outcome_rows if destination
     )
 
-    visit_days = defaultdict(list)
-    for placement_id, day in Visit.objects.filter(
-        placement__in=placement_ids, pupil_seen=True, date__gte=start, date__lte=end
-    ).values_list("placement_id", "date"):
-        visit_days[placement_id].append(day)
+    visit_days = seen_dates_by_setting({p.pupil_id for p in placements}, first=start, last=end)
     seen_each = 0
     for placement in placements:
         statuses = [
             visits_rules.visit_coverage(
-                seen=any(h.start_date <= d <= h.end_date for d in visit_days[placement.id]),
+                seen=any(h.start_date <= d <= h.end_date for d in visit_days[setting_key(placement)]),
                 term_start=h.start_date,
                 term_end=h.end_date,
                 placement_start=placement.start_date,
@@ -185,12 +182,16 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
         .filter(provider_id__in=list(providers), visited_on__gte=start, visited_on__lte=end)
         .values_list("provider_id", flat=True)
     )
-    oldest = min(today, end) - timedelta(days=thresholds.audit_max_age_days())
-    audited = set(
-        ProviderAudit.objects.filter(
-            provider_id__in=list(providers), audited_on__gte=oldest, audited_on__lte=end
-        ).values_list("provider_id", flat=True)
-    )
+    # Each provider's latest audit by the end of the term, judged by `providers.rules` as on that
+    # day: current (or due soon) only when in date and satisfactory (G §3a–c).
+    as_of = min(today, end)
+    latest_audits = {}
+    for audit in ProviderAudit.objects.filter(
+        provider_id__in=list(providers), audited_on__lte=as_of
+    ).order_by("provider_id", "-audited_on", "-id"):
+        latest_audits.setdefault(audit.provider_id, audit)
+    audit_states = {pid: audit_of(latest_audits.get(pid), today=as_of) for pid in providers}
+    audited = {pid for pid, (status, _) in audit_states.items() if provider_rules.is_current(status)}
 
     all_codes = [code for codes in codes_by_provider.values() for code in codes]
     return GovernorReport(
@@ -202,7 +203,7 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
         with_ehcp=sum(p.sen_status == "ehcp" for p in pupils.values()),
         with_sen_support=sum(p.sen_status == "sen_support" for p in pupils.values()),
         looked_after=sum(p.looked_after for p in pupils.values()),
-        unregistered_pupils=len({p.pupil_id for p in placements if not p.provider.is_registered}),
+        unregistered_pupils=len({p.pupil_id for p in placements if p.provider.limits_apply}),
         attendance=attendance_rules.attendance_percentage(all_codes),
         providers=[
             ProviderRow(
@@ -211,6 +212,7 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
                 attendance=attendance_rules.attendance_percentage(codes_by_provider[provider_id]),
                 qa_visits=qa_by_provider[provider_id],
                 audit_current=provider_id in audited,
+                audit_problems=tuple(words for _, words in audit_states[provider_id][1]),
             )
             for provider_id, provider in sorted(providers.items(), key=lambda item: item[1].name)
         ],

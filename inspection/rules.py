@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from apdash.rules import HalfTermDates
 from placements.attendance import rules as attendance_rules
-from placements.compliance import rules as compliance_rules
 from placements.core import rules as core_rules
 from placements.core.rules import HoursLimits, Slot
 from placements.plans import rules as plans_rules
 from placements.visits import rules as visits_rules
+from providers import rules as provider_rules
 
 GREEN = "green"
 AMBER = "amber"
@@ -71,6 +71,8 @@ class ProviderFacts:
     dsl_name: str = ""
     audited_on: date | None = None
     insurance_expires_on: date | None = None
+    # Why an audit in date is still not current (`providers.rules.audit_shortfalls`), in words.
+    audit_shortfalls: tuple[str, ...] = ()
     last_qa_on: date | None = None
     last_qa_judgement: str = ""
     must_register: bool = False  # an open provider-wide registration flag (across all schools)
@@ -336,14 +338,19 @@ def quality_assurance_cell(pupil: PupilFacts, *, today: date, limits: Limits) ->
     # G §1f, §3a–e: each provision audited annually (directory) and quality-assured by the school.
     problems = []
     for provider in sorted({p.provider for p in pupil.placements}, key=lambda p: p.name):
-        audit = compliance_rules.audit_problems(
-            audited_on=provider.audited_on,
-            insurance_expires_on=provider.insurance_expires_on,
-            today=today,
-            max_age_days=limits.audit_max_age_days,
-        )
+        audit = [
+            words
+            for _, words in provider_rules.audit_problems(
+                audited_on=provider.audited_on,
+                insurance_expires_on=provider.insurance_expires_on,
+                today=today,
+                max_age_days=limits.audit_max_age_days,
+            )
+        ]
+        if provider.audited_on is not None:
+            audit += list(provider.audit_shortfalls)
         if audit:
-            words = " ".join(w for _, w in audit)
+            words = " ".join(audit)
             problems.append(Cell(RED, f"{provider.name}: {words}", Fix("provider", provider.id)))
         if provider.last_qa_on is None or (today - provider.last_qa_on).days > limits.qa_max_age_days:
             problems.append(
@@ -534,9 +541,28 @@ def census_setting_type(*, urn: str, ukprn: str, provider_type: str) -> str:
     return SETTING_TYPES.get(provider_type, "OTH")
 
 
-def weekly_sessions(slots: Iterable[Slot]) -> int:
-    """AM and PM sessions a week the timetable covers (a slot across noon counts as both)."""
-    sessions = {(s.weekday, session) for s in slots for session in core_rules.slot_sessions(s.start, s.end)}
+# Settings that are schools in law (a PRU, an academy, a registered independent school) have a URN.
+SCHOOL_TYPES = frozenset({"pru", "ap_academy", "independent_school"})
+
+
+def census_data_error(*, name: str, urn: str, ukprn: str, registered: bool, provider_type: str) -> str:
+    """Why a placement cannot go into the census as it stands (domain.md "Placements"): a provider
+    that is a school (a PRU, an academy, a registered independent school) is returned by its URN,
+    never as "other" (OTH); a registered provider with neither URN nor UKPRN has lost its URN."""
+    if urn or not (provider_type in SCHOOL_TYPES or (registered and not ukprn)):
+        return ""
+    return f"{name} is a registered school but has no URN: add its URN before exporting the census."
+
+
+def weekly_sessions(slots: Iterable[Slot], *, am_end: time, pm_start: time) -> int:
+    """Morning and afternoon sessions a week the timetable covers, by the school's own session
+    times: a slot starting before the morning session ends covers the morning, one ending after
+    the afternoon session starts covers the afternoon."""
+    sessions = {
+        (s.weekday, session)
+        for s in slots
+        for session in core_rules.slot_sessions(s.start, s.end, am_end=am_end, pm_start=pm_start)
+    }
     return len(sessions)
 
 
@@ -545,9 +571,9 @@ def census_attendance_pattern(sessions_per_week: int) -> str:
     return "Full-time" if sessions_per_week >= FULL_TIME_SESSIONS else "Part-time"
 
 
-def census_association(commissioned_by: str) -> str:
-    # The partnership commissions on the LA's behalf (as with the K attendance code).
-    return "LA arranged" if commissioned_by == "partnership" else "School arranged"
+def census_association(arranged_by: str) -> str:
+    # Census association type: LA arranged only where the local authority arranged the provision.
+    return "LA arranged" if arranged_by == "local_authority" else "School arranged"
 
 
 def follow_up_minutes(intervals: Iterable[float]) -> int | None:

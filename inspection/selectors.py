@@ -32,6 +32,8 @@ from placements.models import (
     Visit,
 )
 from placements.plans import rules as plans_rules
+from placements.visits.selectors import seen_dates_by_setting, setting_key
+from providers import rules as provider_rules
 from providers.models import ProviderAudit, QAVisit
 from safeguarding.models import Concern, Induction, RiskAssessment
 from safeguarding.rules import acknowledgement_overdue
@@ -149,6 +151,17 @@ def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules
             dsl_name=p.dsl_name,
             audited_on=audit.audited_on if audit else None,
             insurance_expires_on=audit.insurance_expires_on if audit else None,
+            audit_shortfalls=tuple(
+                words
+                for _, words in provider_rules.audit_shortfalls(
+                    outcome=audit.outcome,
+                    single_central_record_checked=audit.single_central_record_checked,
+                    dsl_confirmed=audit.dsl_confirmed,
+                    safeguarding_checks_confirmed_in_writing=audit.safeguarding_checks_confirmed_in_writing,
+                )
+            )
+            if audit
+            else (),
             must_register=p.id in must_register,
         )
         for school in schools:
@@ -223,11 +236,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
     plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
     placement_ids = [p.pk for p in placements]
 
-    visits = defaultdict(list)
-    for placement_id, day in Visit.objects.filter(
-        placement_id__in=placement_ids, pupil_seen=True, date__gte=year_start, date__lte=today
-    ).values_list("placement_id", "date"):
-        visits[placement_id].append(day)
+    visits = seen_dates_by_setting({p.pupil_id for p in placements}, first=year_start, last=today)
 
     # Registers this half term: each school's current half term (or today's week in a holiday).
     term_start = {}
@@ -285,7 +294,7 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
                     qualifications=p.qualifications,
                     rationale=p.rationale,
                     main_responsibility=p.provider_has_main_responsibility,
-                    visit_dates=tuple(sorted(visits[p.pk])),
+                    visit_dates=tuple(sorted(visits[setting_key(p)])),
                     risk_assessments=tuple(
                         rules.RiskFacts(approved=r.is_approved, review_date=r.review_date)
                         for r in p.risk_assessments.all()
@@ -527,7 +536,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         "summary": {
             "pupils": len(by_pupil),
             "providers": len(providers),
-            "unregistered": sum(1 for row in providers if not row["provider"].is_registered),
+            "unregistered": sum(1 for row in providers if row["provider"].limits_apply),
             "attendance": attendance_rules.attendance_percentage(
                 [c for codes in marks.values() for c in codes]
             ),
@@ -612,7 +621,7 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
     and the provider-level position across all schools (counts only)."""
     groups = defaultdict(list)
     for p in placements:
-        if not p.provider.is_registered and p.is_active_between(day, None):
+        if p.provider.limits_apply and p.is_active_between(day, None):
             groups[(p.pupil_id, p.provider_id)].append(p)
     rows = []
     for group in groups.values():
@@ -647,34 +656,49 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
 # --- School census (domain.md "Placements") ------------------------------------------------------
 
 
-def census_rows(placements, *, census_date: date) -> list[dict]:
-    """AP placements running on the census date, with the census fields."""
-    rows = []
+def census_rows(placements, *, census_date: date) -> tuple[list[dict], list[str]]:
+    """AP placements running on the census date, with the census fields; and the data errors that
+    stop the return (a registered provider without a URN), each once."""
+    rows, errors = [], []
     for p in ap_placements(placements, first=census_date, last=census_date):
         slots = [s.as_rule_slot() for s in p.timetable.all()]
-        sessions = rules.weekly_sessions(slots)
+        school = p.pupil.school
+        sessions = rules.weekly_sessions(
+            slots, am_end=school.am_session_end, pm_start=school.pm_session_start
+        )
+        error = rules.census_data_error(
+            name=p.provider.name,
+            urn=p.provider.urn,
+            ukprn=p.provider.ukprn,
+            registered=p.provider.is_registered,
+            provider_type=p.provider.provider_type,
+        )
+        if error and error not in errors:
+            errors.append(error)
         rows.append(
             {
                 "upn": p.pupil.upn,
                 "surname": p.pupil.last_name,
                 "forename": p.pupil.first_name,
                 "date_of_birth": p.pupil.date_of_birth.isoformat(),
-                "school_urn": p.pupil.school.urn,
+                "school_urn": school.urn,
                 "provider": p.provider.name,
                 "start_date": p.start_date.isoformat(),
                 "end_date": p.end_date.isoformat() if p.end_date else "",
                 "provider_urn": p.provider.urn,
                 "provider_ukprn": "" if p.provider.urn else p.provider.ukprn,
-                "setting_type": rules.census_setting_type(
+                "setting_type": ""
+                if error
+                else rules.census_setting_type(
                     urn=p.provider.urn, ukprn=p.provider.ukprn, provider_type=p.provider.provider_type
                 ),
-                "association_type": rules.census_association(p.commissioned_by),
+                "association_type": rules.census_association(p.arranged_by),
                 "primary_reason": p.census_reason,
                 "attendance_pattern": rules.census_attendance_pattern(sessions),
                 "sessions_per_week": sessions,
             }
         )
-    return rows
+    return rows, errors
 
 
 def default_pack_range(today: date) -> tuple[date, date]:

@@ -187,10 +187,14 @@ def census_export(request):
     form = CensusForm(request.POST or None, schools=visible_schools(request.user))
     if request.method == "POST" and form.is_valid():
         school, census_date = form.cleaned_data["school"], form.cleaned_data["census_date"]
-        rows = selectors.census_rows(
+        rows, errors = selectors.census_rows(
             visible_placements(request.user, today=census_date).filter(pupil__school=school),
             census_date=census_date,
         )
+        if errors:
+            return render(
+                request, "inspection/census.html", {"form": form, "data_errors": errors}, status=400
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="ap-census-{school.urn}-{census_date:%Y-%m-%d}.csv"'

@@ -1,5 +1,6 @@
 """REST API v1 for the provider register."""
 
+from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from apdash.api import ApiViewSet, FullCleanSerializer
@@ -15,6 +16,7 @@ class ProviderSerializer(FullCleanSerializer):
             "id",
             "name",
             "registration_status",
+            "exempt_reason",
             "urn",
             "ukprn",
             "provider_type",
@@ -32,6 +34,17 @@ class ProviderSerializer(FullCleanSerializer):
             "ofsted_inspected_on",
             "directory_registered",
         ]
+
+    def resolve(self, validated_data: dict) -> dict:
+        """A registration status set or changed without a check date was checked today: every
+        status records when it was last checked (para 402)."""
+        status = validated_data.get("registration_status")
+        changed = status is not None and (
+            self.instance is None or status != self.instance.registration_status
+        )
+        if changed and not validated_data.get("registration_checked_on"):
+            validated_data["registration_checked_on"] = timezone.localdate()
+        return validated_data
 
 
 class ProviderFilter(filters.FilterSet):

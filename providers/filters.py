@@ -16,7 +16,12 @@ class ProviderFilter(django_filters.FilterSet):
     )
     audit = django_filters.ChoiceFilter(
         label="Annual audit",
-        choices=[("expired", "Expired or missing"), ("due", "Due within 30 days"), ("current", "Current")],
+        choices=[
+            ("expired", "Expired or missing"),
+            ("unsatisfactory", "Not satisfactory"),
+            ("due", "Due within 30 days"),
+            ("current", "Current"),
+        ],
         empty_label="Any audit status",
         method="filter_audit",
     )
@@ -39,12 +44,15 @@ class ProviderFilter(django_filters.FilterSet):
 
     def filter_audit(self, queryset, name, value):
         expired = selectors.audit_expired_q(self.today)
+        unsatisfactory = selectors.audit_unsatisfactory_q(self.today)
         due = selectors.audit_due_soon_q(self.today)
         if value == "expired":
             return queryset.filter(expired)
+        if value == "unsatisfactory":
+            return queryset.filter(unsatisfactory)
         if value == "due":
             return queryset.filter(due)
-        return queryset.exclude(expired).exclude(due)
+        return queryset.exclude(expired).exclude(unsatisfactory).exclude(due)
 
     def filter_placed(self, queryset, name, value):
         return queryset.filter(pupils_placed__gt=0) if value == "yes" else queryset.filter(pupils_placed=0)

@@ -1,6 +1,7 @@
 """Providers (settings), their annual audits and quality-assurance visits."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -20,6 +21,8 @@ class Provider(models.Model):
     class RegistrationStatus(models.TextChoices):
         REGISTERED = "registered", "Registered"
         UNREGISTERED = "unregistered", "Unregistered"
+        # An FE college or other body that need not register as a school (domain.md "Providers").
+        EXEMPT = "exempt", "Exempt from registration"
 
     class OfstedGrade(models.TextChoices):
         OUTSTANDING = "outstanding", "Outstanding"
@@ -34,6 +37,9 @@ class Provider(models.Model):
     registration_check_notes = models.TextField(
         blank=True,
         help_text="What was checked and how it informed the decision to use this provider (para 402).",
+    )
+    exempt_reason = models.TextField(
+        blank=True, help_text="Why the provider need not register as a school (for example, an FE college)"
     )
     urn = models.CharField("URN", max_length=8, blank=True)
     ukprn = models.CharField("UKPRN", max_length=8, blank=True)
@@ -59,9 +65,25 @@ class Provider(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.registration_status == self.RegistrationStatus.EXEMPT and not self.exempt_reason.strip():
+            raise ValidationError(
+                {"exempt_reason": "Say why the provider need not register as a school, such as an FE college"}
+            )
+
     @property
     def is_registered(self):
         return self.registration_status == self.RegistrationStatus.REGISTERED
+
+    @property
+    def is_exempt(self):
+        return self.registration_status == self.RegistrationStatus.EXEMPT
+
+    @property
+    def limits_apply(self):
+        """The hours and days limits bind only an unregistered provider: never a registered or an
+        exempt one (domain.md "Providers: registered or not")."""
+        return self.registration_status == self.RegistrationStatus.UNREGISTERED
 
 
 class ProviderAudit(models.Model):

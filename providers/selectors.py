@@ -10,6 +10,7 @@ from apdash import thresholds
 from apdash.db import active_between_q
 from apdash.models import School
 from apdash.selectors import user_scope
+from providers import rules
 from providers.models import Provider
 
 from .models import ProviderAudit, QAVisit
@@ -49,12 +50,28 @@ def audit_expired_q(today) -> Q:
     return Q(last_audited_on__isnull=True) | Q(last_audited_on__lt=oldest) | Q(insurance_expires_on__lt=today)
 
 
-def audit_due_soon_q(today, *, within_days: int = 30) -> Q:
-    """Not yet expired, but the audit or the insurance runs out within `within_days`."""
-    oldest = today - timedelta(days=thresholds.audit_max_age_days())
+def audit_unsatisfactory_q(today) -> Q:
+    """In date, but the latest audit is not current (`rules.audit_shortfalls`): outcome
+    Unsatisfactory, or no single central record check, DSL or written confirmation of checks."""
     return ~audit_expired_q(today) & (
-        Q(last_audited_on__lt=oldest + timedelta(days=within_days))
-        | Q(insurance_expires_on__lt=today + timedelta(days=within_days))
+        Q(audit_outcome=rules.OUTCOME_UNSATISFACTORY)
+        | Q(audit_scr_checked=False)
+        | Q(audit_dsl_confirmed=False)
+        | Q(audit_checks_in_writing=False)
+    )
+
+
+def audit_due_soon_q(today, *, within_days: int = 30) -> Q:
+    """Not yet expired nor unsatisfactory, but the audit or the insurance runs out within
+    `within_days`."""
+    oldest = today - timedelta(days=thresholds.audit_max_age_days())
+    return (
+        ~audit_expired_q(today)
+        & ~audit_unsatisfactory_q(today)
+        & (
+            Q(last_audited_on__lt=oldest + timedelta(days=within_days))
+            | Q(insurance_expires_on__lt=today + timedelta(days=within_days))
+        )
     )
 
 
@@ -71,19 +88,63 @@ def provider_list(user, *, today=None):
         last_audited_on=_latest_audit("audited_on"),
         audit_next_due_on=_latest_audit("next_due_on"),
         insurance_expires_on=_latest_audit("insurance_expires_on"),
+        audit_outcome=_latest_audit("outcome"),
+        audit_scr_checked=_latest_audit("single_central_record_checked"),
+        audit_dsl_confirmed=_latest_audit("dsl_confirmed"),
+        audit_checks_in_writing=_latest_audit("safeguarding_checks_confirmed_in_writing"),
     )
 
 
 def audit_status(provider, today) -> str:
-    """ "expired", "due" or "current" for a provider from `provider_list` (the same tests as the
-    register's filter)."""
-    oldest = today - timedelta(days=thresholds.audit_max_age_days())
-    audited, insurance = provider.last_audited_on, provider.insurance_expires_on
-    if audited is None or audited < oldest or insurance is None or insurance < today:
-        return "expired"
-    if audited < oldest + timedelta(days=30) or insurance < today + timedelta(days=30):
-        return "due"
-    return "current"
+    """`providers.rules.audit_status` for a provider from `provider_list`: "expired",
+    "unsatisfactory", "due" or "current"."""
+    shortfalls = (
+        rules.audit_shortfalls(
+            outcome=provider.audit_outcome,
+            single_central_record_checked=provider.audit_scr_checked,
+            dsl_confirmed=provider.audit_dsl_confirmed,
+            safeguarding_checks_confirmed_in_writing=provider.audit_checks_in_writing,
+        )
+        if provider.last_audited_on
+        else []
+    )
+    return rules.audit_status(
+        audited_on=provider.last_audited_on,
+        insurance_expires_on=provider.insurance_expires_on,
+        shortfalls=shortfalls,
+        today=today,
+        max_age_days=thresholds.audit_max_age_days(),
+    )
+
+
+def audit_of(audit, *, today) -> tuple[str, list[tuple[str, str]]]:
+    """(status, the words of every problem) for one audit row, or None: no audit."""
+    max_age = thresholds.audit_max_age_days()
+    if audit is None:
+        problems = rules.audit_problems(
+            audited_on=None, insurance_expires_on=None, today=today, max_age_days=max_age
+        )
+        return rules.EXPIRED, problems
+    shortfalls = rules.audit_shortfalls(
+        outcome=audit.outcome,
+        single_central_record_checked=audit.single_central_record_checked,
+        dsl_confirmed=audit.dsl_confirmed,
+        safeguarding_checks_confirmed_in_writing=audit.safeguarding_checks_confirmed_in_writing,
+    )
+    expiry = rules.audit_problems(
+        audited_on=audit.audited_on,
+        insurance_expires_on=audit.insurance_expires_on,
+        today=today,
+        max_age_days=max_age,
+    )
+    status = rules.audit_status(
+        audited_on=audit.audited_on,
+        insurance_expires_on=audit.insurance_expires_on,
+        shortfalls=shortfalls,
+        today=today,
+        max_age_days=max_age,
+    )
+    return status, expiry + shortfalls
 
 
 def provider_page_sections(user, provider, *, today):

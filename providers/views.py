@@ -37,12 +37,16 @@ def provider_detail(request, pk):
     today = timezone.localdate()
     provider = get_object_or_404(selectors.provider_list(request.user, today=today), pk=pk)
     provider.audit_status = selectors.audit_status(provider, today)
+    audit = ProviderAudit.objects.filter(provider=provider).order_by("-audited_on", "-pk").first()
     return render(
         request,
         "providers/provider_detail.html",
         {
             "provider": provider,
-            "audit": ProviderAudit.objects.filter(provider=provider).order_by("-audited_on", "-pk").first(),
+            "audit": audit,
+            "audit_problems": [words for _, words in selectors.audit_of(audit, today=today)[1]]
+            if audit
+            else [],
             "sections": selectors.provider_page_sections(request.user, provider, today=today),
         },
     )

@@ -83,6 +83,12 @@ class ProviderAuditFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(ProviderFactory)
     audited_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     insurance_expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=300))
+    # A satisfactory audit: the checks an audit must show to be current (G §3b).
+    single_central_record_checked = True
+    dsl_confirmed = True
+    safeguarding_checks_confirmed_in_writing = True
+    health_and_safety_checked = True
+    registration_law_understood = True
 
 
 class QAVisitFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,24 @@ UNAUTHORISED = "unauthorised_absence"
 NOT_COUNTED = "not_counted"
 
 
+# Unable to attend through an unavoidable cause (Q, Y1–Y7): not counted as possible sessions.
+UNABLE_TO_ATTEND = "unable_to_attend"
+
+# The groups whose sessions are not possible sessions (domain.md "Attendance").
+NOT_POSSIBLE = frozenset({NOT_COUNTED, UNABLE_TO_ATTEND})
+
+GROUP_WORDS = {
+    PRESENT: "Present",
+    APPROVED_EDUCATION: "Attending approved education (counts as present)",
+    AUTHORISED: "Authorised absence",
+    UNAUTHORISED: "Unauthorised absence",
+    UNABLE_TO_ATTEND: "Unable to attend (not a possible session)",
+    NOT_COUNTED: "Attendance not required (not a possible session)",
+}
+
+
+# The codes of the School Attendance (Pupil Registration) (England) Regulations 2024 and their
+# groups (domain.md "Attendance"; DfE "Working together to improve school attendance", 2024).
 ATTENDANCE_CODES: dict[str, tuple[str, str]] = {
     "/": ("Present (morning)", PRESENT),
     "\\": ("Present (afternoon)", PRESENT),
@@ -32,7 +50,7 @@ ATTENDANCE_CODES: dict[str, tuple[str, str]] = {
         "Attending other approved supervised education off site (alternative provision)",
         APPROVED_EDUCATION,
     ),
-    "K": ("Attending provision arranged by the local authority", APPROVED_EDUCATION),
+    "K": ("Attending education provision arranged by the local authority", APPROVED_EDUCATION),
     "V": ("Attending an educational visit or trip", APPROVED_EDUCATION),
     "P": ("Participating in a supervised sporting activity", APPROVED_EDUCATION),
     "W": ("Attending work experience", APPROVED_EDUCATION),
@@ -50,15 +68,16 @@ ATTENDANCE_CODES: dict[str, tuple[str, str]] = {
     "N": ("Reason for absence not yet established", UNAUTHORISED),
     "O": ("Absent in other or unknown circumstances", UNAUTHORISED),
     "U": ("Arrived in school after registration closed", UNAUTHORISED),
+    "Q": ("Unable to attend: lack of access arrangements", UNABLE_TO_ATTEND),
+    "Y1": ("Unable to attend: transport not available", UNABLE_TO_ATTEND),
+    "Y2": ("Unable to attend: widespread travel disruption", UNABLE_TO_ATTEND),
+    "Y3": ("Unable to attend: part of the school premises closed", UNABLE_TO_ATTEND),
+    "Y4": ("Unable to attend: whole school site unexpectedly closed", UNABLE_TO_ATTEND),
+    "Y5": ("Unable to attend: criminal justice detention", UNABLE_TO_ATTEND),
+    "Y6": ("Unable to attend: public health guidance or law", UNABLE_TO_ATTEND),
+    "Y7": ("Unable to attend: any other unavoidable cause", UNABLE_TO_ATTEND),
     "D": ("Dual registered, at the other school", NOT_COUNTED),
     "X": ("Not required to be in school (non-compulsory age)", NOT_COUNTED),
-    "Y1": ("Unable to attend: transport not available", NOT_COUNTED),
-    "Y2": ("Unable to attend: widespread travel disruption", NOT_COUNTED),
-    "Y3": ("Unable to attend: part of the school premises closed", NOT_COUNTED),
-    "Y4": ("Unable to attend: whole school site unexpectedly closed", NOT_COUNTED),
-    "Y5": ("Unable to attend: criminal justice detention", NOT_COUNTED),
-    "Y6": ("Unable to attend: public health guidance or law", NOT_COUNTED),
-    "Y7": ("Unable to attend: any other unavoidable cause", NOT_COUNTED),
     "Z": ("Prospective pupil not on admission register", NOT_COUNTED),
     "#": ("Planned whole or partial school closure", NOT_COUNTED),
 }
@@ -79,24 +98,35 @@ def counts_as_attending(code: str) -> bool:
     return attendance_group(code) in (PRESENT, APPROVED_EDUCATION)
 
 
+def is_possible_session(code: str) -> bool:
+    return attendance_group(code) not in NOT_POSSIBLE
+
+
+def code_meaning(code: str) -> str:
+    """What a code means, in words, with its group: for the register grid's key and cells."""
+    meaning, group = ATTENDANCE_CODES[code]
+    return f"{meaning} ({GROUP_WORDS[group].lower()})"
+
+
 def is_absence(code: str) -> bool:
     return attendance_group(code) in (AUTHORISED, UNAUTHORISED)
 
 
-def attendance_percentage(codes: Iterable[str]) -> float | None:
+def attendance_percentage(codes: Iterable[str], *, places: int | None = 1) -> float | None:
     """Present-or-approved sessions ÷ possible sessions; "not counted" codes are not possible
-    sessions (domain.md "Attendance"). None when there were no possible sessions."""
+    sessions (domain.md "Attendance"). None when there were no possible sessions. Rounded to
+    `places` decimal places; None: exact."""
     possible = attended = 0
     for code in codes:
-        group = attendance_group(code)
-        if group == NOT_COUNTED:
+        if not is_possible_session(code):
             continue
         possible += 1
-        if group in (PRESENT, APPROVED_EDUCATION):
+        if counts_as_attending(code):
             attended += 1
     if possible == 0:
         return None
-    return round(100 * attended / possible, 1)
+    exact = 100 * attended / possible
+    return exact if places is None else round(exact, places)
 
 
 def session_cutoff_passed(
@@ -134,9 +164,9 @@ ABSENCE_REASON_CODES = {
 
 
 def attendance_code_for(status: str, *, absence_reason: str = "", la_arranged: bool = False) -> str:
-    """The DfE code for what a provider reported. Attending (late or not) supervised AP is `B`, or
-    `K` where the local authority arranged it — here, a partnership-commissioned placement, since
-    the partnership commissions on the LA's behalf. A pupil absent from AP gets the absence code."""
+    """The DfE code for what a provider reported (domain.md "Attendance"): attending (late or not)
+    supervised AP is `B` when the school or the partnership arranged it, `K` only where the local
+    authority arranged it. A pupil absent from AP gets the absence code."""
     if status in (ATTENDED, LATE):
         return "K" if la_arranged else "B"
     if status == ABSENT:
@@ -195,8 +225,17 @@ def describe_elapsed(seconds: float) -> str:
 
 
 def is_persistent_absence(percentage: float | None, *, threshold: float) -> bool:
-    """DfE: a pupil missing 10 % or more of possible sessions is persistently absent."""
-    return percentage is not None and percentage < threshold
+    """DfE: a pupil missing 10 % or more of possible sessions is persistently absent, so attendance
+    of `threshold` (90) % or less counts — 90.0 % included (domain.md "Attendance"). Pass the exact
+    percentage (`places=None`), not a rounded one."""
+    return percentage is not None and percentage <= threshold
+
+
+def n_code_overdue(mark_day: date, *, school_days: Iterable[date], today: date, limit: int) -> bool:
+    """An `N` is a placeholder: the right code should replace it within `limit` (5) school days
+    (domain.md "Attendance"). Overdue once more than `limit` school days have passed since the
+    session's day (today counted)."""
+    return sum(1 for day in school_days if mark_day < day <= today) > limit
 
 
 def trend_polyline(values: list[float | None], *, width: int, height: int, top: float = 100.0) -> str:
@@ -266,7 +305,7 @@ def attendance_summary(codes: Iterable[str], *, since: date | None, until: date)
     percentage = attendance_percentage(codes)
     if percentage is None:
         return f"No attendance recorded {period}."
-    counted = sum(1 for c in codes if attendance_group(c) != NOT_COUNTED)
+    counted = sum(1 for c in codes if is_possible_session(c))
     absences = sum(1 for c in codes if is_absence(c))
     unauthorised = sum(1 for c in codes if attendance_group(c) == UNAUTHORISED)
     return (

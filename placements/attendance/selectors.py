@@ -212,7 +212,9 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
                 ],
                 trend=[rules.attendance_percentage(by_pupil_week[(pupil.pk, w)]) for w in range(weeks)],
                 placements=[],
-                persistent_absence=rules.is_persistent_absence(percentage, threshold=threshold),
+                persistent_absence=rules.is_persistent_absence(
+                    rules.attendance_percentage(by_pupil[pupil.pk], places=None), threshold=threshold
+                ),
             )
         pupils[pupil.pk].placements.append(
             (placement, rules.attendance_percentage(by_placement[placement.pk]))

@@ -13,7 +13,6 @@ from django.utils import timezone
 from apdash import thresholds
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
-from placements.core.models import Placement
 
 REGISTER_LINK_SALT = "placements.register-link"
 
@@ -23,7 +22,7 @@ def _mark_code(placement, *, code=None, status=None, absence_reason="") -> str:
         return rules.attendance_code_for(
             status,
             absence_reason=absence_reason,
-            la_arranged=placement.commissioned_by == Placement.Commissioner.PARTNERSHIP,
+            la_arranged=placement.la_arranged,
         )
     if code not in rules.ATTENDANCE_CODES:
         raise ValidationError({"code": f"“{code}” is not a DfE attendance code."})

@@ -35,7 +35,7 @@ from placements.core.selectors import visible_placements
 from providers.models import Provider
 from providers.selectors import visible_providers
 
-CODES = [(code, meaning) for code, (meaning, _) in rules.ATTENDANCE_CODES.items()]
+CODES = [(code, rules.code_meaning(code)) for code in rules.ATTENDANCE_CODES]
 
 
 def school_staff_only(request):

@@ -31,10 +31,19 @@ class FlagCondition:
 AUTO_RESOLUTION = "Resolved automatically: the condition no longer holds."
 
 
-def flags_sync(kind: str, conditions: list[FlagCondition], *, now: datetime | None = None) -> CheckResult:
+def flags_sync(
+    kind: str,
+    conditions: list[FlagCondition],
+    *,
+    now: datetime | None = None,
+    checked_keys: set[str] | None = None,
+) -> CheckResult:
     """Open one flag per condition (unless a person resolved that key), refresh the wording of
-    those still open, and resolve open flags of `kind` whose condition has cleared. Safe to run
-    twice at once: the partial unique constraint on open keys turns a racing insert into a no-op."""
+    those still open, and resolve open flags of `kind` whose condition has cleared. With
+    `checked_keys`, only flags the check looked at again (keys in that set) can clear: a fact about
+    a past half term stays open across the year's rollover and after its placement ends, until a
+    person resolves it. Safe to run twice at once: the partial unique constraint on open keys turns
+    a racing insert into a no-op."""
     now = now or timezone.now()
     by_key = {c.key: c for c in conditions}
     with transaction.atomic():
@@ -73,7 +82,9 @@ def flags_sync(kind: str, conditions: list[FlagCondition], *, now: datetime | No
                 flag.message, flag.details, flag.severity = c.message, c.details, severity
                 changed.append(flag)
         Flag.objects.bulk_update(changed, ["message", "details", "severity"])
-        cleared = [key for key in open_flags if key not in by_key]
+        cleared = [
+            key for key in open_flags if key not in by_key and (checked_keys is None or key in checked_keys)
+        ]
         resolved = Flag.objects.filter(kind=kind, resolved_at__isnull=True, key__in=cleared).update(
             resolved_at=now, resolution=AUTO_RESOLUTION
         )

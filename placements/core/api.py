@@ -56,13 +56,19 @@ class PupilSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             "needs_summary",
         ]
         # The service checks uniqueness after normalising the UPN, with a plain message.
-        extra_kwargs = {"upn": {"validators": [], "help_text": "13 characters, for example B801200005001"}}
+        extra_kwargs = {
+            "upn": {
+                "validators": [],
+                "max_length": 40,  # a pasted UPN may carry spaces, which are ignored
+                "help_text": "13 characters, for example B801200005001 (spaces are ignored)",
+            }
+        }
 
     def validate_upn(self, value):
         problem = rules.upn_problem(value)
         if problem:
             raise serializers.ValidationError(problem)
-        return value.strip().upper()
+        return rules.normalise_upn(value)
 
     def create(self, validated_data):
         with validation_errors_as_400():
@@ -141,6 +147,7 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             "goal",
             "qualifications",
             "commissioned_by",
+            "arranged_by",
             "end_reason",
             "end_notes",
             "timetable",
@@ -161,7 +168,7 @@ class PlacementSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
 
     @extend_schema_field(HoursAssessmentSerializer(allow_null=True))
     def get_hours_warning(self, placement):
-        if placement.provider.is_registered:
+        if not placement.provider.limits_apply:
             return None
         today = timezone.localdate()
         verdict = selectors.hours_assessment_of_proposal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from apdash import thresholds
 from placements.core import rules
@@ -47,6 +48,12 @@ class PupilForm(forms.ModelForm):
             error_messages={"required": "Choose the pupil's year group"},
         )
         self.fields["upn"].error_messages["unique"] = "A pupil with this UPN is already on apdash."
+        # A pasted UPN may carry spaces, which are ignored: the length is checked after removing them.
+        self.fields["upn"].max_length = None
+        self.fields["upn"].validators = [
+            v for v in self.fields["upn"].validators if not isinstance(v, MaxLengthValidator)
+        ]
+        self.fields["upn"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("upn", field_width=Fixed.TWENTY),
@@ -63,7 +70,7 @@ class PupilForm(forms.ModelForm):
         )
 
     def clean_upn(self):
-        return (self.cleaned_data.get("upn") or "").strip().upper()
+        return rules.normalise_upn(self.cleaned_data.get("upn"))
 
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -102,6 +109,7 @@ class PlacementForm(forms.ModelForm):
             "goal",
             "qualifications",
             "commissioned_by",
+            "arranged_by",
             "provider_has_main_responsibility",
         ]
         labels = {
@@ -112,6 +120,7 @@ class PlacementForm(forms.ModelForm):
             "goal": "Agreed goal",
             "qualifications": "Qualifications the pupil will work towards here",
             "commissioned_by": "Commissioned by",
+            "arranged_by": "Who arranged the provision",
         }
         widgets = {
             "start_date": forms.DateInput(
@@ -149,6 +158,9 @@ class PlacementForm(forms.ModelForm):
         )
         self.fields["goal"].required = True
         self.fields["goal"].error_messages["required"] = "Choose the agreed goal"
+        # Who arranged the provision decides its attendance code (B, or K for the LA); most are the school's.
+        self.fields["arranged_by"].required = False
+        self.fields["arranged_by"].choices = list(Placement.ArrangedBy.choices)
         self.fields["rationale"].required = True
         self.fields["rationale"].error_messages["required"] = (
             "Enter why this is the best option for the pupil"
@@ -171,8 +183,12 @@ class PlacementForm(forms.ModelForm):
             Field.select("goal"),
             Field.textarea("qualifications", rows=2),
             Field.radios("commissioned_by", legend_size=Size.SMALL, small=True),
+            Field.radios("arranged_by", legend_size=Size.SMALL, small=True),
             Field.radios("provider_has_main_responsibility", legend_size=Size.SMALL, small=True),
         )
+
+    def clean_arranged_by(self):
+        return self.cleaned_data.get("arranged_by") or Placement.ArrangedBy.SCHOOL
 
 
 class TimetableSlotForm(forms.Form):

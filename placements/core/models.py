@@ -53,7 +53,7 @@ class Pupil(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
-        self.upn = (self.upn or "").strip().upper()
+        self.upn = rules.normalise_upn(self.upn)
         super().save(*args, **kwargs)
 
     @property
@@ -93,6 +93,12 @@ class Placement(models.Model):
         SCHOOL = "school", "School"
         PARTNERSHIP = "partnership", "Partnership"
 
+    class ArrangedBy(models.TextChoices):
+        # Who arranged the AP decides its attendance code: B for school or partnership, K for LA.
+        SCHOOL = "school", "School"
+        PARTNERSHIP = "partnership", "Partnership"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
     class CensusReason(models.TextChoices):
         # School census AP "primary reason for placement"; permanent exclusion takes precedence.
         PERMANENT_EXCLUSION = "PEX", "Permanent exclusion"
@@ -126,6 +132,12 @@ class Placement(models.Model):
     commissioned_by = models.CharField(
         max_length=16, choices=Commissioner.choices, default=Commissioner.SCHOOL
     )
+    arranged_by = models.CharField(
+        max_length=16,
+        choices=ArrangedBy.choices,
+        default=ArrangedBy.SCHOOL,
+        help_text="Who arranged it: attending is coded B, or K where the local authority arranged it",
+    )
     provider_has_main_responsibility = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
     end_notes = models.TextField(blank=True)
@@ -156,6 +168,10 @@ class Placement(models.Model):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
+
+    @property
+    def la_arranged(self) -> bool:
+        return self.arranged_by == self.ArrangedBy.LOCAL_AUTHORITY
 
     def is_active_on(self, day: date) -> bool:
         return rules.is_active_on(self.start_date, self.end_date, day)

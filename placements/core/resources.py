@@ -34,7 +34,7 @@ SAMPLE_ROWS = [
 
 class UPNWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
-        value = (value or "").strip().upper()
+        value = rules.normalise_upn(value)
         if not value:
             raise ValueError("Enter the pupil's UPN")
         problem = rules.upn_problem(value)
@@ -181,7 +181,7 @@ class PupilResource(resources.ModelResource):
                 + ", ".join(missing)
                 + ". Use the sample file's headings."
             )
-        upns = [str(u or "").strip().upper() for u in dataset["UPN"]]
+        upns = [rules.normalise_upn(str(u or "")) for u in dataset["UPN"]]
         self.existing_upns = set(Pupil.objects.filter(upn__in=upns).values_list("upn", flat=True))
 
     def import_instance(self, instance, row, **kwargs):

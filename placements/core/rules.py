@@ -3,38 +3,67 @@ active, and the unregistered-provider limits. Plain values in, plain values out:
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-
-from stdnum.exceptions import ValidationError as StdnumValidationError
-from stdnum.gb import upn as stdnum_upn
+from pathlib import Path
 
 from apdash.thresholds import HoursLimits
 
 
-def upn_problem(value: str) -> str | None:
-    """Why a UPN is not valid, in words a coordinator can act on; None when it is valid.
-    The check letter and LA-code rules come from DfE (domain.md "UPN") via python-stdnum."""
-    value = (value or "").strip().upper()
+def _load_la_codes() -> frozenset[str]:
+    with (Path(__file__).parent / "data" / "la_codes.csv").open(newline="", encoding="utf-8") as f:
+        return frozenset(row["code"] for row in csv.DictReader(f))
+
+
+# DfE's three-digit LA codes, kept as data (placements/core/data/la_codes.csv, from GIAS): today's
+# list, with the codes of authorities since replaced (a UPN keeps the code that issued it).
+LA_CODES = _load_la_codes()
+
+# The check-letter alphabet (DfE "Unique pupil numbers"): A–Z without I, O and S.
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def normalise_upn(value: str) -> str:
+    """A UPN as typed or pasted: spaces anywhere in it are ignored, letters upper-cased."""
+    return "".join((value or "").split()).upper()
+
+
+def upn_check_letter(body: str) -> str:
+    """The check letter for characters 2–13 (domain.md "UPN"): weight each by its position 2…13
+    (digits by value, a final letter by its index in the check alphabet), sum, mod 23."""
+    total = 0
+    for position, char in enumerate(body, start=2):
+        total += position * (int(char) if char.isdigit() else UPN_CHECK_LETTERS.index(char))
+    return UPN_CHECK_LETTERS[total % 23]
+
+
+def upn_problem(value: str, *, la_codes: frozenset[str] = LA_CODES) -> str | None:
+    """Why a UPN is not valid, in words a coordinator can act on; None when it is valid
+    (domain.md "UPN": check letter, LA code from today's list, establishment, year, serial; a
+    temporary UPN ends in a letter). Spaces inside a pasted UPN are ignored."""
+    value = normalise_upn(value)
     if len(value) != 13:
         return f"A UPN has 13 characters; “{value}” has {len(value)}."
-    try:
-        stdnum_upn.validate(value)
-    except StdnumValidationError as exc:
-        name = type(exc).__name__
-        if name == "InvalidChecksum":
-            return f"“{value}” is not a valid UPN: the check letter does not match the rest of the number."
-        if name == "InvalidComponent":
-            return f"“{value}” is not a valid UPN: characters 2–4 are not a local authority code."
+    first, middle, last = value[0], value[1:12], value[12]
+    if (
+        first not in UPN_CHECK_LETTERS
+        or not middle.isdigit()
+        or not (last.isdigit() or last in UPN_CHECK_LETTERS)
+    ):
         return f"“{value}” is not a valid UPN: it must be a letter, 11 digits and a final digit or letter."
+    if value[1:4] not in la_codes:
+        return f"“{value}” is not a valid UPN: characters 2–4 are not a local authority code."
+    if upn_check_letter(value[1:]) != first:
+        return f"“{value}” is not a valid UPN: the check letter does not match the rest of the number."
     return None
 
 
 def upn_for(*, la_code: str, establishment: str, year: int, serial: int) -> str:
     """A valid UPN from its parts (used by the demo and data generators)."""
     body = f"{la_code}{establishment}{year % 100:02d}{serial:03d}"
-    return stdnum_upn.calc_check_digit(body) + body
+    return upn_check_letter(body) + body
 
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -59,12 +88,13 @@ def slot_hours(start: time, end: time) -> float:
     return minutes / 60
 
 
-def slot_sessions(start: time, end: time) -> tuple[str, ...]:
-    """AM if the slot starts before noon, PM if it ends after noon."""
+def slot_sessions(start: time, end: time, *, am_end: time = NOON, pm_start: time = NOON) -> tuple[str, ...]:
+    """AM if the slot starts before the morning session ends, PM if it ends after the afternoon
+    session starts (a school's own session times; noon when none are given)."""
     sessions = []
-    if start < NOON:
+    if start < am_end:
         sessions.append("AM")
-    if end > NOON:
+    if end > pm_start:
         sessions.append("PM")
     return tuple(sessions)
 

@@ -139,7 +139,7 @@ def hours_assessment_for(
         arrangements.append(proposed)
     return hours_verdict(
         arrangements,
-        limits_apply=not provider.is_registered,
+        limits_apply=provider.limits_apply,
         today=on,
         first=on,
         counts_other_placements=others and proposed is not None,
@@ -169,7 +169,7 @@ def hours_assessment_of_proposal(
     )
     on = rules.hours_reference_day(proposed.start, proposed.end, today=today)
     if pupil is None:
-        verdict = hours_verdict([proposed], limits_apply=not provider.is_registered, today=on, first=on)
+        verdict = hours_verdict([proposed], limits_apply=provider.limits_apply, today=on, first=on)
     else:
         verdict = hours_assessment_for(pupil, provider, on=on, proposed=proposed)
     return dataclasses.replace(

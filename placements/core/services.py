@@ -50,7 +50,7 @@ def refuse_clashes(placement: Placement, timetable: list[rules.Slot]) -> None:
 @transaction.atomic
 def pupil_create(*, actor=None, **fields) -> Pupil:
     pupil = Pupil(**fields)
-    pupil.upn = (pupil.upn or "").strip().upper()
+    pupil.upn = rules.normalise_upn(pupil.upn)
     pupil.full_clean()
     pupil.save()
     return pupil
@@ -60,7 +60,7 @@ def pupil_create(*, actor=None, **fields) -> Pupil:
 def pupil_update(*, actor=None, pupil: Pupil, **fields) -> Pupil:
     for name, value in fields.items():
         setattr(pupil, name, value)
-    pupil.upn = (pupil.upn or "").strip().upper()
+    pupil.upn = rules.normalise_upn(pupil.upn)
     pupil.full_clean()
     pupil.save()
     return pupil

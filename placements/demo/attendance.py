@@ -90,7 +90,7 @@ def _seed_marks(world, placements, start, end):
         # One stream per placement: a few pupils attend poorly all half term (persistent absence).
         rng = random.Random(f"{world.seed}:attendance:{placement.pk}")
         absence_rate = rng.choice([0.02, 0.04, 0.05, 0.08, 0.08, 0.12, 0.25])
-        la_arranged = placement.commissioned_by == Placement.Commissioner.PARTNERSHIP
+        la_arranged = placement.la_arranged
         for day in open_days[placement.pupil.school_id]:
             if not placement.is_active_on(day):
                 continue

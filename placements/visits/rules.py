@@ -60,8 +60,9 @@ def visit_gaps(
     """Half terms in which one placement still needs its visit with the pupil seen (G §1e, §4i).
     A half term needs one when the placement was active on a school day its timetable schedules
     there; a visit dated inside it counts, even if recorded late. An ended half term without one is
-    overdue; the current one is due once `warning_school_days` or fewer school days remain."""
-    weekdays = set(weekdays)
+    overdue; the current one is due once `warning_school_days` or fewer school days remain. A
+    placement with no timetable still needs its visits: every school day counts as scheduled."""
+    weekdays = set(weekdays) or {0, 1, 2, 3, 4}
     school_days = list(school_days)
     scheduled = [d for d in school_days if d.weekday() in weekdays and is_active_on(start, end, d)]
     visit_dates = list(visit_dates)

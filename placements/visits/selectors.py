@@ -13,6 +13,26 @@ from placements.visits import rules
 from placements.visits.models import Visit
 
 
+def seen_dates_by_setting(
+    pupil_ids, *, first: date, last: date | None = None
+) -> dict[tuple[int, int], list[date]]:
+    """Days each pupil was seen at each setting, keyed (pupil id, provider id): a visit at a
+    provider counts for every placement the pupil has there (G §1e: seen at each setting). One query."""
+    visits = Visit.objects.filter(placement__pupil_id__in=list(pupil_ids), pupil_seen=True, date__gte=first)
+    if last is not None:
+        visits = visits.filter(date__lte=last)
+    seen = defaultdict(list)
+    for pupil_id, provider_id, day in visits.values_list(
+        "placement__pupil_id", "placement__provider_id", "date"
+    ):
+        seen[(pupil_id, provider_id)].append(day)
+    return seen
+
+
+def setting_key(placement) -> tuple[int, int]:
+    return (placement.pupil_id, placement.provider_id)
+
+
 @dataclass
 class CoverageRow:
     placement: Placement
@@ -33,14 +53,10 @@ def coverage_grid(user, *, school, today: date):
         .filter(pupil__school=school)
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
-    seen_dates = defaultdict(list)
-    for placement_id, day in Visit.objects.filter(
-        placement_id__in=[p.pk for p in placements], pupil_seen=True, date__gte=year.start_date
-    ).values_list("placement_id", "date"):
-        seen_dates[placement_id].append(day)
+    seen_dates = seen_dates_by_setting({p.pupil_id for p in placements}, first=year.start_date)
     rows = []
     for placement in placements:
-        dates = seen_dates[placement.pk]
+        dates = seen_dates[setting_key(placement)]
         cells = [
             rules.visit_coverage(
                 seen=any(term.start_date <= d <= term.end_date for d in dates),
@@ -69,15 +85,11 @@ def visits_due_this_half_term(user, *, today: date) -> list[tuple[Placement, obj
         inside = half_terms_for(partnership_id=partnership_id, start=today, end=today)
         terms[partnership_id] = inside[0] if inside else None
     starts = [t.start_date for t in terms.values() if t]
-    seen = defaultdict(list)
-    if starts:
-        for placement_id, day in Visit.objects.filter(
-            placement_id__in=[p.pk for p in placements], pupil_seen=True, date__gte=min(starts)
-        ).values_list("placement_id", "date"):
-            seen[placement_id].append(day)
+    seen = seen_dates_by_setting({p.pupil_id for p in placements}, first=min(starts)) if starts else {}
     due = []
     for placement in placements:
         term = terms[placement.pupil.school.partnership_id]
-        if term and not any(term.start_date <= day <= term.end_date for day in seen[placement.pk]):
+        days = seen.get(setting_key(placement), [])
+        if term and not any(term.start_date <= day <= term.end_date for day in days):
             due.append((placement, term))
     return due

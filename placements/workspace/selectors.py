@@ -225,7 +225,7 @@ def provider_pupils_section(user, provider, today: date) -> dict:
     for pupil_placements in by_pupil.values():
         verdict = core_selectors.hours_verdict(
             [core_selectors.arrangement_of(p) for p in pupil_placements],
-            limits_apply=not provider.is_registered,
+            limits_apply=provider.limits_apply,
             today=today,
         )
         rows.append(
@@ -265,7 +265,7 @@ def at_a_glance(user, *, today: date) -> dict:
     return {
         "pupils_placed": len({p.pupil_id for p in placements}),
         "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
-        "unregistered": sorted((p for p in providers.values() if not p.is_registered), key=lambda p: p.name),
+        "unregistered": sorted((p for p in providers.values() if p.limits_apply), key=lambda p: p.name),
         "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],
         "amber_count": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
     }

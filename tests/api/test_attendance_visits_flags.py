@@ -80,12 +80,12 @@ def test_an_unknown_code_refuses_the_whole_list(api, world, placed):
         "/api/v1/attendance/",
         [
             {"placement": placed.id, "date": day(1), "session": "AM", "code": "B"},
-            {"placement": placed.id, "date": day(1), "session": "PM", "code": "Q"},
+            {"placement": placed.id, "date": day(1), "session": "PM", "code": "Y8"},
         ],
         format="json",
     )
     assert response.status_code == 400
-    assert response.json()[1] == {"code": ["“Q” is not a DfE attendance code (2024 regulations)."]}
+    assert response.json()[1] == {"code": ["“Y8” is not a DfE attendance code (2024 regulations)."]}
     assert not AttendanceMark.objects.exists()
 
 

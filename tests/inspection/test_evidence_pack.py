@@ -380,6 +380,7 @@ def test_the_census_export_lists_placements_running_on_the_census_date(client):
         start_date=date(2026, 9, 7),
         census_reason="PEX",
         commissioned_by="partnership",
+        arranged_by="local_authority",
     )
     placement_with_timetable(
         pupil=PupilFactory(school=school), start_date=date(2026, 10, 10)

@@ -217,13 +217,18 @@ def test_provider_staff_signed_in_get_the_same_register_for_their_provider_only(
     assert mark.code == "I" and mark.source == AttendanceMark.Source.PROVIDER_STAFF
 
 
-def test_a_partnership_commissioned_placement_is_coded_k_when_attended(client, today):
+@pytest.mark.parametrize(
+    "arranged_by, code", [("school", "B"), ("partnership", "B"), ("local_authority", "K")]
+)
+def test_attended_is_coded_b_unless_the_local_authority_arranged_the_provision(
+    client, today, arranged_by, code
+):
     placement = placement_with_timetable(
-        days=(2,), start_date=date(2026, 9, 7), commissioned_by="partnership"
+        days=(2,), start_date=date(2026, 9, 7), commissioned_by="partnership", arranged_by=arranged_by
     )
     _, token = _link(placement.provider, today)
     client.post(_url(token), {f"status-{placement.pk}-AM": "attended"})
-    assert AttendanceMark.objects.get().code == "K"
+    assert AttendanceMark.objects.get().code == code
 
 
 def test_each_school_morning_providers_with_pupils_that_day_are_emailed_their_link(client, today):
@@ -267,9 +272,9 @@ def test_a_code_that_is_not_a_dfe_code_is_refused_with_the_pupil_and_session(cli
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
     response = client.post(
         f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={today}",
-        {f"code-{placement.pk}-{today}-AM": "Q", f"code-{placement.pk}-{today}-PM": "B"},
+        {f"code-{placement.pk}-{today}-AM": "Y8", f"code-{placement.pk}-{today}-PM": "B"},
     )
-    assert f"{placement.pupil.full_name}, Wednesday morning: “Q” is not a DfE attendance code" in (
+    assert f"{placement.pupil.full_name}, Wednesday morning: “Y8” is not a DfE attendance code" in (
         response.content.decode()
     )
     assert not AttendanceMark.objects.exists()

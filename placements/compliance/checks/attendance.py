@@ -91,4 +91,43 @@ def run_attendance(now: datetime) -> list[CheckResult]:
                     details={"session": gap.session, **({"code": gap.code} if gap.code else {})},
                 )
             )
-    return [flags_sync(kind, found[kind], now=now) for kind in kinds]
+    return [flags_sync(kind, found[kind], now=now) for kind in kinds] + [_n_codes_unresolved(now, today)]
+
+
+def _n_codes_unresolved(now: datetime, today) -> CheckResult:
+    """An `N` still on the register more than `APDASH_N_CODE_DAYS` school days after its session:
+    the regulations want the right code within 5 school days (domain.md "Attendance")."""
+    limit = thresholds.n_code_school_days()
+    marks = list(
+        AttendanceMark.objects.filter(code="N", date__lte=today, date__gte=today - timedelta(days=366))
+        .select_related("placement__pupil__school", "placement__provider")
+        .order_by("date", "session", "id")
+    )
+    conditions = []
+    if marks:
+        schools = {m.placement.pupil.school_id: m.placement.pupil.school for m in marks}
+        days = school_days_by_school(schools.values(), min(m.date for m in marks), today)
+        for mark in marks:
+            placement, pupil = mark.placement, mark.placement.pupil
+            if not attendance_rules.n_code_overdue(
+                mark.date, school_days=days[pupil.school_id], today=today, limit=limit
+            ):
+                continue
+            when = f"{SESSION_WORDS[mark.session]} of {long_date(mark.date)}"
+            conditions.append(
+                FlagCondition(
+                    key=f"{Flag.Kind.N_CODE_UNRESOLVED}:placement={placement.id}:date={mark.date.isoformat()}"
+                    f":session={mark.session}",
+                    message=(
+                        f"{pupil.full_name}'s absence from {placement.provider} on the {when} is still "
+                        f"coded N after {limit} school days: record the right code."
+                    ),
+                    school_id=pupil.school_id,
+                    pupil_id=pupil.id,
+                    placement_id=placement.id,
+                    provider_id=placement.provider_id,
+                    subject_date=mark.date,
+                    details={"session": mark.session, "code": "N"},
+                )
+            )
+    return flags_sync(Flag.Kind.N_CODE_UNRESOLVED, conditions, now=now)

@@ -1,4 +1,5 @@
-"""Provider audits (G §3a–c)."""
+"""Provider audits (G §3a–c): out of date (`audit_expired`) or in date but not current
+(`audit_unsatisfactory`), both by `providers.rules`."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from datetime import datetime
 
 from apdash import thresholds
 from apdash.checks import CheckResult
-from placements.compliance import rules
 from placements.compliance.checks.common import local_time
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
+from providers import rules
 from providers.models import Provider, ProviderAudit
 
 
@@ -23,7 +24,7 @@ def run_audits(now: datetime) -> list[CheckResult]:
         "provider_id", "-audited_on", "-id"
     ):
         latest.setdefault(audit.provider_id, audit)
-    conditions = []
+    conditions, unsatisfactory = [], []
     for provider in providers:
         audit = latest.get(provider.id)
         problems = rules.audit_problems(
@@ -32,6 +33,32 @@ def run_audits(now: datetime) -> list[CheckResult]:
             today=today,
             max_age_days=thresholds.audit_max_age_days(),
         )
+        shortfalls = (
+            rules.audit_shortfalls(
+                outcome=audit.outcome,
+                single_central_record_checked=audit.single_central_record_checked,
+                dsl_confirmed=audit.dsl_confirmed,
+                safeguarding_checks_confirmed_in_writing=audit.safeguarding_checks_confirmed_in_writing,
+            )
+            if audit
+            else []
+        )
+        if shortfalls:
+            unsatisfactory.append(
+                FlagCondition(
+                    key=f"{Flag.Kind.AUDIT_UNSATISFACTORY}:provider={provider.id}:audit={audit.id}",
+                    message=f"{provider}: the annual audit is not current. "
+                    + " ".join(w for _, w in shortfalls),
+                    provider_id=provider.id,
+                    subject_date=audit.audited_on,
+                    details={
+                        "problems": [code for code, _ in shortfalls],
+                        "audit": audit.id,
+                        "audited_on": audit.audited_on.isoformat(),
+                        "outcome": audit.outcome,
+                    },
+                )
+            )
         if not problems:
             continue
         conditions.append(
@@ -51,4 +78,7 @@ def run_audits(now: datetime) -> list[CheckResult]:
                 },
             )
         )
-    return [flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now)]
+    return [
+        flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now),
+        flags_sync(Flag.Kind.AUDIT_UNSATISFACTORY, unsatisfactory, now=now),
+    ]

@@ -18,9 +18,10 @@ from placements.plans.models import Review
 def run_reviews(now: datetime) -> list[CheckResult]:
     """An active placement whose pupil's plan had no review in a half term that has ended: the
     visit rule's half terms, with the pupil's review dates in place of visits. One flag per pupil
-    and half term, however many settings the pupil attends."""
+    and half term, however many settings the pupil attends; it stays open until resolved."""
     today = local_time(now).date()
     conditions: dict[str, FlagCondition] = {}
+    checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
         placements = list(
@@ -43,6 +44,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
                 review_dates=reviews[pupil.id],
                 today=today,
             )
+            checked.update(f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil.id}:half_term={t}" for t in terms)
             for term_id in overdue:
                 term = terms[term_id]
                 key = f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil.id}:half_term={term.id}"
@@ -59,4 +61,6 @@ def run_reviews(now: datetime) -> list[CheckResult]:
                         details={"half_term": term.id, "half_term_name": str(term)},
                     ),
                 )
-    return [flags_sync(Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now)]
+    # A missed review is a fact about a past half term: it clears only when a review in that half
+    # term is recorded, or a person resolves it (never by the year rolling over or the placement ending).
+    return [flags_sync(Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now, checked_keys=checked)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from apdash import thresholds
@@ -13,7 +12,7 @@ from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
 from placements.visits import rules as visits_rules
-from placements.visits.models import Visit
+from placements.visits.selectors import seen_dates_by_setting, setting_key
 
 
 def run_visits(now: datetime) -> list[CheckResult]:
@@ -21,6 +20,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
     today = local.date()
     due: list[FlagCondition] = []
     overdue: list[FlagCondition] = []
+    checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
         placements = list(
@@ -29,20 +29,21 @@ def run_visits(now: datetime) -> list[CheckResult]:
             .prefetch_related("timetable")
         )
         days_by_school, terms_by_partnership = year_calendar(placements, year, today)
-        visits = defaultdict(list)
-        for placement_id, day in Visit.objects.filter(
-            pupil_seen=True, date__gte=year.start_date, date__lte=year.end_date
-        ).values_list("placement_id", "date"):
-            visits[placement_id].append(day)
+        visits = seen_dates_by_setting(
+            {p.pupil_id for p in placements}, first=year.start_date, last=year.end_date
+        )
         for placement in placements:
             pupil = placement.pupil
             terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
             gaps = visits_rules.visit_gaps(
                 **placement_calendar(placement, days_by_school, terms),
-                visit_dates=visits[placement.id],
+                visit_dates=visits[setting_key(placement)],
                 today=today,
                 warning_school_days=thresholds.visit_warning_school_days(),
             )
+            # The half terms looked at again this run: an overdue flag for one of them clears when a
+            # visit in it is recorded; any other stays open until a person resolves it.
+            checked.update(f"{Flag.Kind.VISIT_OVERDUE}:placement={placement.id}:half_term={t}" for t in terms)
             for gap in gaps:
                 term = terms[gap.half_term_id]
                 kind = Flag.Kind.VISIT_OVERDUE if gap.overdue else Flag.Kind.VISIT_DUE
@@ -71,5 +72,5 @@ def run_visits(now: datetime) -> list[CheckResult]:
                 (overdue if gap.overdue else due).append(condition)
     return [
         flags_sync(Flag.Kind.VISIT_DUE, due, now=now),
-        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now),
+        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now, checked_keys=checked),
     ]

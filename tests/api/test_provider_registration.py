@@ -1,0 +1,24 @@
+"""Issue 18 item 5: the registration status over the API: exempt needs a reason; every status
+records when it was last checked."""
+
+import pytest
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_exempt_needs_a_reason_and_every_status_records_when_it_was_checked(api, world):
+    client = api(world.partnership_coordinator)
+    body = {"name": "Wendlow College", "registration_status": "exempt", "provider_type": "fe_college"}
+    refused = client.post("/api/v1/providers/", body, format="json")
+    assert refused.status_code == 400 and "exempt_reason" in refused.json()
+    made = client.post("/api/v1/providers/", {**body, "exempt_reason": "FE college"}, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["registration_checked_on"] == timezone.localdate().isoformat()
+    assert made.json()["exempt_reason"] == "FE college"
+    changed = client.patch(
+        f"/api/v1/providers/{world.provider.id}/",
+        {"registration_status": "registered", "registration_checked_on": "2026-11-02"},
+        format="json",
+    )
+    assert changed.json()["registration_checked_on"] == "2026-11-02"
