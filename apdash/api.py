@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -23,7 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .accounts import needs_two_factor, otp_code_valid
-from .models import AcademicYear, Closure, HalfTerm, Partnership, School
+from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
 from .selectors import user_scope, visible_schools
 
 # --- Shared pieces -------------------------------------------------------------------------------
@@ -178,7 +179,11 @@ class AuthTokenView(APIView):
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        if needs_two_factor(user):
+            # validate() has checked the one-time code: record that this token was issued with it.
+            TokenSecondFactor.objects.update_or_create(token=token, defaults={"verified_at": timezone.now()})
         return Response({"token": token.key})
 
 
