@@ -18,13 +18,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .accounts import needs_two_factor, otp_code_valid
 from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
+from .parsers import SafeJSONParser
 from .selectors import user_scope, visible_schools
 
 # --- Shared pieces -------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
     timetables and lists of marks have no form encoding."""
 
     permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
 
 # --- Tokens --------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class TokenSerializer(serializers.Serializer):
 class AuthTokenView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     serializer_class = AuthTokenSerializer
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
@@ -327,7 +327,9 @@ class HalfTermFilter(filters.FilterSet):
 class HalfTermViewSet(ApiViewSet):
     serializer_class = HalfTermSerializer
     filterset_class = HalfTermFilter
-    create_perm = change_perm = "apdash.manage_calendar"
+    create_perm = "apdash.manage_calendar"
+    # England's usual half terms are read-only to all but superusers; a partnership edits its own.
+    change_perm = "apdash.change_half_term"
 
     def get_queryset(self):
         qs = HalfTerm.objects.select_related("academic_year").order_by("start_date", "id")
