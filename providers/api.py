@@ -2,7 +2,8 @@
 
 from django_filters import rest_framework as filters
 
-from apdash.api import ApiViewSet, FullCleanSerializer
+from apdash.api import ApiViewSet, FullCleanSerializer, request_user, validation_errors_as_400
+from providers import services
 from providers.selectors import visible_providers
 
 from .models import Provider
@@ -32,6 +33,14 @@ class ProviderSerializer(FullCleanSerializer):
             "ofsted_inspected_on",
             "directory_registered",
         ]
+
+    def create(self, validated_data):
+        with validation_errors_as_400():
+            return services.provider_create(actor=request_user(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        with validation_errors_as_400():
+            return services.provider_update(actor=request_user(self), provider=instance, **validated_data)
 
 
 class ProviderFilter(filters.FilterSet):
