@@ -44,7 +44,22 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "school", "partnership", "provider"]
 
 
-class HalfTermInline(admin.TabularInline):
+class NationalHalfTermsReadOnly:
+    """England's usual half terms (no partnership) are changed by superusers only."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            if isinstance(obj, HalfTerm) and obj.partnership_id is None:
+                return False
+            if isinstance(obj, AcademicYear):
+                return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+
+class HalfTermInline(NationalHalfTermsReadOnly, admin.TabularInline):
     model = HalfTerm
     extra = 0
 
@@ -56,7 +71,7 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(HalfTerm)
-class HalfTermAdmin(admin.ModelAdmin):
+class HalfTermAdmin(NationalHalfTermsReadOnly, admin.ModelAdmin):
     list_display = ["name", "academic_year", "start_date", "end_date", "partnership"]
     list_filter = ["academic_year", "partnership"]
 

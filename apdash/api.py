@@ -13,17 +13,18 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .accounts import needs_two_factor, otp_code_valid
-from .models import AcademicYear, Closure, HalfTerm, Partnership, School
+from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
+from .parsers import SafeJSONParser
 from .selectors import user_scope, visible_schools
 
 # --- Shared pieces -------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
     timetables and lists of marks have no form encoding."""
 
     permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
 
 # --- Tokens --------------------------------------------------------------------------------------
@@ -171,14 +172,18 @@ class TokenSerializer(serializers.Serializer):
 class AuthTokenView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     serializer_class = AuthTokenSerializer
 
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        if needs_two_factor(user):
+            # validate() has checked the one-time code: record that this token was issued with it.
+            TokenSecondFactor.objects.update_or_create(token=token, defaults={"verified_at": timezone.now()})
         return Response({"token": token.key})
 
 
@@ -326,7 +331,9 @@ class HalfTermFilter(filters.FilterSet):
 class HalfTermViewSet(ApiViewSet):
     serializer_class = HalfTermSerializer
     filterset_class = HalfTermFilter
-    create_perm = change_perm = "apdash.manage_calendar"
+    create_perm = "apdash.manage_calendar"
+    # England's usual half terms are read-only to all but superusers; a partnership edits its own.
+    change_perm = "apdash.change_half_term"
 
     def get_queryset(self):
         qs = HalfTerm.objects.select_related("academic_year").order_by("start_date", "id")

@@ -7,4 +7,9 @@ class ApdashConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the object permissions)
+        from . import (
+            permissions,  # noqa: F401  (registers the object permissions)
+            signals,
+        )
+
+        signals.connect()

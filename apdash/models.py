@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from apdash.rules import HalfTermDates
 
@@ -287,3 +288,16 @@ class AuditEvent(models.Model):
             default=str,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class TokenSecondFactor(models.Model):
+    """Marks an API token as issued with a valid one-time code. A DSL's or head's token is honoured
+    only with one; every token of a user goes when their roles change (`apdash.signals`)."""
+
+    token = models.OneToOneField(
+        Token, primary_key=True, on_delete=models.CASCADE, related_name="second_factor"
+    )
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Token of {self.token.user} issued with a one-time code at {self.verified_at:%d/%m/%Y %H:%M}"

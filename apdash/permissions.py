@@ -50,5 +50,18 @@ is_school_staff = has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR
 manages_placements = is_superuser | has_role(Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR)
 manages_calendar = is_superuser | is_partnership_coordinator
 
+
+@rules.predicate
+def is_own_partnership_row(user, row):
+    """A calendar row (half term, closure) of one of the user's own partnerships: England's usual
+    half terms (no partnership) belong to no one but a superuser."""
+    return row is None or (
+        row.partnership_id is not None and row.partnership_id in user_scope(user).partnership_ids
+    )
+
+
 rules.add_perm("apdash.manage_calendar", manages_calendar)
+rules.add_perm(
+    "apdash.change_half_term", is_superuser | (is_partnership_coordinator & is_own_partnership_row)
+)
 rules.add_perm("apdash.manage_schools", is_superuser)

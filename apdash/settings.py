@@ -152,10 +152,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apdash.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "apdash.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -227,6 +232,14 @@ APDASH_TIMETABLE_LATEST = env("APDASH_TIMETABLE_LATEST", default="19:00")
 APDASH_DOCUMENT_MAX_BYTES = env.int("APDASH_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # An evidence pack still waiting this long was asked for while the broker was down: send it again.
 APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MINUTES", default=5)
+
+# --- Security (issue 13): caps on what one request or import may ask of the server. ---
+# Request bodies (forms and API JSON); file uploads are capped per import below.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# API JSON nested deeper than this is a 400 (a deeply nested body would otherwise exhaust the stack).
+APDASH_API_MAX_JSON_DEPTH = env.int("APDASH_API_MAX_JSON_DEPTH", default=32)
+# A week has ten sessions (AM and PM, Monday to Friday): timetable slots per placement.
+APDASH_MAX_SLOTS_PER_PLACEMENT = env.int("APDASH_MAX_SLOTS_PER_PLACEMENT", default=10)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

@@ -57,6 +57,10 @@ def timetable_bounds() -> tuple[time, time]:
     return clock(settings.APDASH_TIMETABLE_EARLIEST), clock(settings.APDASH_TIMETABLE_LATEST)
 
 
+def max_slots_per_placement() -> int:
+    return settings.APDASH_MAX_SLOTS_PER_PLACEMENT
+
+
 def attendance_lookback_school_days() -> int:
     return settings.APDASH_ATTENDANCE_LOOKBACK_SCHOOL_DAYS
 

@@ -3,16 +3,15 @@ census export. Views are thin: visibility through `apdash.selectors`, work in se
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apdash.csv_export import csv_response
 from apdash.models import Partnership, Role
 from apdash.selectors import user_scope, visible_schools
 from placements.core.selectors import visible_placements, visible_pupils
@@ -195,15 +194,11 @@ def census_export(request):
             return render(
                 request, "inspection/census.html", {"form": form, "data_errors": errors}, status=400
             )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="ap-census-{school.urn}-{census_date:%Y-%m-%d}.csv"'
+        return csv_response(
+            f"ap-census-{school.urn}-{census_date:%Y-%m-%d}.csv",
+            [label for _, label in CENSUS_COLUMNS],
+            ([row[key] for key, _ in CENSUS_COLUMNS] for row in rows),
         )
-        writer = csv.writer(response)
-        writer.writerow([label for _, label in CENSUS_COLUMNS])
-        for row in rows:
-            writer.writerow([row[key] for key, _ in CENSUS_COLUMNS])
-        return response
     return render(request, "inspection/census.html", {"form": form})
 
 

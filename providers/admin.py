@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Provider, ProviderAudit, QAVisit
 
 
@@ -15,6 +16,13 @@ class ProviderAdmin(admin.ModelAdmin):
     list_filter = ["registration_status", "provider_type", "directory_registered"]
     search_fields = ["name", "urn", "ukprn", "postcode"]
     inlines = [ProviderAuditInline]
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, so a registration change is audited with its evidence here too.
+        if change:
+            services.provider_update(actor=request.user, provider=obj)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(ProviderAudit)

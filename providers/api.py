@@ -3,7 +3,8 @@
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
-from apdash.api import ApiViewSet, FullCleanSerializer
+from apdash.api import ApiViewSet, FullCleanSerializer, request_user, validation_errors_as_400
+from providers import services
 from providers.selectors import visible_providers
 
 from .models import Provider
@@ -45,6 +46,16 @@ class ProviderSerializer(FullCleanSerializer):
         if changed and not validated_data.get("registration_checked_on"):
             validated_data["registration_checked_on"] = timezone.localdate()
         return validated_data
+
+    def create(self, validated_data):
+        with validation_errors_as_400():
+            return services.provider_create(actor=request_user(self), **self.resolve(validated_data))
+
+    def update(self, instance, validated_data):
+        with validation_errors_as_400():
+            return services.provider_update(
+                actor=request_user(self), provider=instance, **self.resolve(validated_data)
+            )
 
 
 class ProviderFilter(filters.FilterSet):

@@ -56,6 +56,11 @@ class Provider(models.Model):
     directory_registered = models.BooleanField(
         default=False, help_text="Registered with the county AP directory, which audits it annually (G §3a)."
     )
+    # The partnership whose member added the provider to the register: with the schools using it,
+    # the only ones (besides a superuser) who may change its registration (issue 13).
+    added_by_partnership = models.ForeignKey(
+        "apdash.Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,8 +4,15 @@ import rules
 
 from apdash.permissions import is_school_staff, is_superuser, manages_placements
 
+from .selectors import provider_in_use_by
+
+
+@rules.predicate
+def works_with_provider(user, provider):
+    return provider is None or provider_in_use_by(user).filter(pk=provider.pk).exists()
+
 
 def register_permissions() -> None:
     rules.set_perm("providers.view_provider_register", is_superuser | is_school_staff)
     rules.set_perm("providers.add_provider", manages_placements)
-    rules.set_perm("providers.change_provider", manages_placements)
+    rules.set_perm("providers.change_provider", is_superuser | (manages_placements & works_with_provider))

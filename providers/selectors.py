@@ -25,6 +25,22 @@ def visible_providers(user) -> QuerySet:
     return Provider.objects.filter(id__in=scope.provider_ids)
 
 
+def provider_in_use_by(user) -> QuerySet:
+    """Providers a user works with: those their schools place pupils with, or that their
+    partnership added to the register (everything for a superuser). Only these may they change."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Provider.objects.all()
+    partnerships = set(scope.partnership_ids) | set(
+        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
+            "partnership_id", flat=True
+        )
+    )
+    return Provider.objects.filter(
+        Q(placements__pupil__school_id__in=scope.school_ids) | Q(added_by_partnership_id__in=partnerships)
+    ).distinct()
+
+
 # Apps to the left add what they own to a provider's page (placements: the user's own pupils
 # there with their weekly hours against the limits) without this app importing them: each
 # registers in its AppConfig.ready(). A section is called as section(user, provider, today) and

@@ -121,8 +121,9 @@ class RegisterLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = FollowUpQuerySet.as_manager()
+    # The schools whose pupils the link's register lists: those its creator may see that use the
+    # provider (a partnership co-ordinator's: every school of the partnership there).
+    covers = models.ManyToManyField("apdash.School", related_name="+", blank=True)
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -10,7 +10,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from apdash import thresholds
-from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
+from apdash.models import School
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, user_scope
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
 from placements.core import rules as core_rules
@@ -36,12 +37,15 @@ def _sessions_on(placement, weekday: int) -> tuple[str, ...]:
     return tuple(s for s in ("AM", "PM") if s in sessions)
 
 
-def register_rows(*, provider_id: int, day: date) -> list[RegisterRow]:
+def register_rows(*, provider_id: int, day: date, school_ids=None) -> list[RegisterRow]:
     """Exactly the pupils scheduled at a provider on a day: placements active that day with a
-    timetable slot on that weekday, whose school has that date as a school day. Four queries."""
+    timetable slot on that weekday, whose school has that date as a school day (and, for a
+    register link, is one of the schools it covers: `school_ids`). Four queries."""
+    placements = Placement.objects.active_on(day)
+    if school_ids is not None:
+        placements = placements.filter(pupil__school_id__in=school_ids)
     placements = list(
-        Placement.objects.active_on(day)
-        .filter(provider_id=provider_id, timetable__weekday=day.weekday())
+        placements.filter(provider_id=provider_id, timetable__weekday=day.weekday())
         .distinct()
         .select_related("pupil", "pupil__school", "provider")
         .prefetch_related(Prefetch("timetable", queryset=TimetableSlot.objects.filter(weekday=day.weekday())))
@@ -233,13 +237,15 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
 
 
 def register_links(user, *, today: date):
-    """Register links of the providers the user's schools use, from yesterday on."""
-    providers = visible_placements(user, today=today).values("provider_id")
-    return (
-        RegisterLink.objects.filter(provider_id__in=providers, date__gte=today - timedelta(days=1))
-        .select_related("provider", "created_by")
-        .order_by("-date", "provider__name")
-    )
+    """Register links from yesterday on whose rows are all pupils of schools the user may see: the
+    links they may list and revoke."""
+    scope = user_scope(user)
+    links = RegisterLink.objects.filter(date__gte=today - timedelta(days=1))
+    if not scope.everything:
+        links = links.filter(covers__in=scope.school_ids).exclude(
+            covers__in=School.objects.exclude(id__in=scope.school_ids)
+        )
+    return links.distinct().select_related("provider", "created_by").order_by("-date", "provider__name")
 
 
 def providers_with_register(*, day: date) -> list[tuple[object, int]]:

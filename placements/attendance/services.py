@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apdash import thresholds
+from apdash.models import School
+from apdash.selectors import user_scope
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
 
@@ -167,8 +169,22 @@ def register_link_from_token(token: str, *, today) -> RegisterLink | None:
     return link
 
 
+def register_link_schools(*, actor, provider):
+    """The schools a new link to a provider's register covers: those using the provider that its
+    creator may see (a partnership co-ordinator: every school of the partnership there); the morning
+    job (no actor) and a superuser cover every school using it."""
+    schools = School.objects.filter(pupils__placements__provider=provider).distinct()
+    scope = user_scope(actor)
+    if getattr(actor, "pk", None) is None or scope.everything:
+        return schools
+    return schools.filter(id__in=scope.school_ids)
+
+
 @transaction.atomic
 def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, str]:
+    schools = list(register_link_schools(actor=actor, provider=provider))
+    if getattr(actor, "pk", None) is not None and not schools:
+        raise ValidationError({"provider": "None of your schools has a pupil placed with this provider."})
     link = RegisterLink(
         provider=provider,
         date=date,
@@ -177,11 +193,14 @@ def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, s
     )
     link.full_clean()
     link.save()
+    link.covers.set(schools)
     return link, register_link_token(link)
 
 
 @transaction.atomic
 def register_link_revoke(*, actor=None, link: RegisterLink) -> RegisterLink:
+    """Revoke a link; the view offers only links within the actor's schools
+    (`selectors.register_links`)."""
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])

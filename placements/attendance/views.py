@@ -233,11 +233,15 @@ def register_links(request):
     form = RegisterLinkForm(request.POST or None, providers=providers, today=today)
     new_link = None
     if request.method == "POST" and form.is_valid():
-        link, token = services.register_link_create(
-            actor=request.user, provider=form.cleaned_data["provider"], date=form.cleaned_data["date"]
-        )
-        new_link = request.build_absolute_uri(reverse("placements:register_by_link", args=[token]))
-        messages.success(request, f"Register link created for {link.provider.name}.")
+        try:
+            link, token = services.register_link_create(
+                actor=request.user, provider=form.cleaned_data["provider"], date=form.cleaned_data["date"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            new_link = request.build_absolute_uri(reverse("placements:register_by_link", args=[token]))
+            messages.success(request, f"Register link created for {link.provider.name}.")
     return render(
         request,
         "placements/register_links.html",
@@ -265,7 +269,11 @@ def register_by_link(request, token):
     if link is None:
         raise Http404("This register link is not valid")
     return _register(
-        request, provider=link.provider, day=link.date, source=AttendanceMark.Source.PROVIDER_LINK
+        request,
+        provider=link.provider,
+        day=link.date,
+        source=AttendanceMark.Source.PROVIDER_LINK,
+        school_ids=list(link.covers.values_list("id", flat=True)),
     )
 
 
@@ -286,8 +294,8 @@ def provider_register(request, provider_id):
     return _register(request, provider=provider, day=day, source=AttendanceMark.Source.PROVIDER_STAFF)
 
 
-def _register(request, *, provider, day, source):
-    rows = selectors.register_rows(provider_id=provider.pk, day=day)
+def _register(request, *, provider, day, source, school_ids=None):
+    rows = selectors.register_rows(provider_id=provider.pk, day=day, school_ids=school_ids)
     submission = None
     if request.method == "POST":
         submission = RegisterSubmission(rows=rows, data=request.POST, day=day)

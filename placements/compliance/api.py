@@ -8,7 +8,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from apdash.api import (
@@ -16,6 +15,7 @@ from apdash.api import (
     RulesWritePermission,
     validation_errors_as_400,
 )
+from apdash.parsers import SafeJSONParser
 from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.compliance.services import flag_resolve
@@ -68,7 +68,7 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Flags are opened by the checks; people read and resolve them."""
 
     permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     serializer_class = FlagSerializer
     filterset_class = FlagFilter
     change_perm = "placements.resolve_flag"

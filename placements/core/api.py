@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from apdash import thresholds
 from apdash.api import (
     ApiViewSet,
     IdFilter,
@@ -104,10 +105,24 @@ class PupilViewSet(ApiViewSet):
         return visible_pupils(self.request.user).order_by("last_name", "first_name", "id")
 
 
+class TimetableListSerializer(serializers.ListSerializer):
+    """Refuses more slots than a placement may have before checking any of them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            problem = rules.slot_count_problem(len(data), max_slots=thresholds.max_slots_per_placement())
+            if problem:
+                raise serializers.ValidationError([problem])
+        return super().to_internal_value(data)
+
+
 class TimetableSlotSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=4, help_text="Monday is 0, Friday is 4")
     start = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], help_text="HH:MM")
     end = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], help_text="HH:MM")
+
+    class Meta:
+        list_serializer_class = TimetableListSerializer
 
 
 class HoursAssessmentSerializer(serializers.Serializer):

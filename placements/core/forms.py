@@ -244,9 +244,10 @@ class BaseTimetableFormSet(forms.BaseFormSet):
             ],
             earliest=earliest,
             latest=latest,
+            max_slots=thresholds.max_slots_per_placement(),
         )
         for index, message in problems:
-            kept[index].add_error(None, message)
+            kept[min(index, len(kept) - 1)].add_error(None, message)
         if problems:
             raise forms.ValidationError("Correct the timetable: " + " ".join(m for _, m in problems))
 

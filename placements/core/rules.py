@@ -127,10 +127,24 @@ def days_per_week(slots: Iterable[Slot]) -> int:
     return len({s.weekday for s in slots})
 
 
-def timetable_problems(slots: list[Slot], *, earliest: time, latest: time) -> list[tuple[int, str]]:
-    """Problems with a weekly timetable as (slot index, message): each slot must end after it
-    starts, sit inside the school's day, and not overlap another slot on the same day."""
+def slot_count_problem(count: int, *, max_slots: int | None) -> str | None:
+    """A week has ten sessions (AM and PM, Monday to Friday): more slots than the cap is refused."""
+    if max_slots is not None and count > max_slots:
+        return f"A placement has at most {max_slots} timetable slots a week, not {count}."
+    return None
+
+
+def timetable_problems(
+    slots: list[Slot], *, earliest: time, latest: time, max_slots: int | None = None
+) -> list[tuple[int, str]]:
+    """Problems with a weekly timetable as (slot index, message): at most `max_slots` slots (a
+    week has ten sessions); each slot must end after it starts, sit inside the school's day, and
+    not overlap another slot on the same day (each overlapping slot reported once). O(n log n)."""
+    too_many = slot_count_problem(len(slots), max_slots=max_slots)
+    if too_many:
+        return [(max_slots, too_many)]
     problems = []
+    valid = []
     for i, slot in enumerate(slots):
         day = WEEKDAY_NAMES[slot.weekday] if 0 <= slot.weekday <= 4 else None
         if day is None:
@@ -141,23 +155,24 @@ def timetable_problems(slots: list[Slot], *, earliest: time, latest: time) -> li
             continue
         if slot.start < earliest or slot.end > latest:
             problems.append((i, f"{day}: times must be between {earliest:%H:%M} and {latest:%H:%M}."))
-    for i, a in enumerate(slots):
-        for j in range(i + 1, len(slots)):
-            b = slots[j]
-            if (
-                a.weekday == b.weekday
-                and a.start < b.end
-                and b.start < a.end
-                and a.end > a.start
-                and b.end > b.start
-            ):
-                problems.append(
-                    (
-                        j,
-                        f"{WEEKDAY_NAMES[b.weekday]}: {b.start:%H:%M}–{b.end:%H:%M} overlaps "
-                        f"{a.start:%H:%M}–{a.end:%H:%M}.",
-                    )
+        valid.append(i)
+    # Sweep each day in start order against the slot reaching latest so far.
+    widest = None
+    for j in sorted(valid, key=lambda k: (slots[k].weekday, slots[k].start, slots[k].end, k)):
+        b = slots[j]
+        if widest is not None and slots[widest].weekday != b.weekday:
+            widest = None
+        if widest is not None and b.start < slots[widest].end:
+            a = slots[widest]
+            problems.append(
+                (
+                    j,
+                    f"{WEEKDAY_NAMES[b.weekday]}: {b.start:%H:%M}–{b.end:%H:%M} overlaps "
+                    f"{a.start:%H:%M}–{a.end:%H:%M}.",
                 )
+            )
+        if widest is None or b.end > slots[widest].end:
+            widest = j
     return problems
 
 

@@ -13,7 +13,9 @@ from placements.core.models import Placement, Pupil, TimetableSlot
 
 def validate_timetable(slots: list[rules.Slot]) -> None:
     earliest, latest = thresholds.timetable_bounds()
-    problems = rules.timetable_problems(slots, earliest=earliest, latest=latest)
+    problems = rules.timetable_problems(
+        slots, earliest=earliest, latest=latest, max_slots=thresholds.max_slots_per_placement()
+    )
     if problems:
         raise ValidationError({"timetable": [message for _, message in problems]})
 

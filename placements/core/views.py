@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apdash.csv_export import csv_response, dataset_response
 from apdash.selectors import visible_schools
 from placements.core import selectors, services
 from placements.core.forms import (
@@ -267,9 +268,7 @@ def placement_export(request):
         .order_by("pupil__last_name", "pupil__first_name", "-start_date")
     )
     dataset = PlacementResource().export(placements)
-    response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="placements-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    return dataset_response(f"placements-{timezone.localdate():%Y-%m-%d}.csv", dataset)
 
 
 SESSION_KEY = "pupil_import"
@@ -352,10 +351,4 @@ def pupil_import(request):
 def pupil_import_sample(request):
     if not request.user.has_perm("placements.add_placement"):
         raise Http404
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PUPIL_COLUMNS)
-    writer.writerows(SAMPLE_ROWS)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="apdash-pupil-import-sample.csv"'
-    return response
+    return csv_response("apdash-pupil-import-sample.csv", PUPIL_COLUMNS, SAMPLE_ROWS)

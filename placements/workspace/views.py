@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from apdash.csv_export import dataset_response
 from apdash.models import Role
 from apdash.selectors import visible_schools
 from placements.compliance import selectors as compliance_selectors
@@ -159,6 +160,4 @@ def pupil_export(request):
     if not request.user.has_perm("placements.view_pupil_list"):
         raise Http404
     dataset = PupilResource().export(_filtered_pupils(request).qs)
-    response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pupils-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    return dataset_response(f"pupils-{timezone.localdate():%Y-%m-%d}.csv", dataset)

@@ -2,7 +2,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apdash.models import Role
+from apdash.accounts import needs_two_factor
+from apdash.models import Role, TokenSecondFactor
 from tests.factories import PartnershipFactory, ProviderFactory, SchoolFactory, UserFactory, member
 
 
@@ -14,6 +15,9 @@ def api():
         client = APIClient()
         if user is not None:
             token, _ = Token.objects.get_or_create(user=user)
+            if needs_two_factor(user):
+                # As if issued with the one-time code the token endpoint asks these roles for.
+                TokenSecondFactor.objects.get_or_create(token=token)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from apdash.models import AcademicYear, Closure, HalfTerm, School
@@ -177,6 +179,60 @@ def test_school_and_provider_roles_read_but_do_not_write_the_calendar(api, world
         ).status_code
         == 403
     )
+
+
+def test_a_partnership_coordinator_cannot_take_or_change_a_national_half_term(api, world):
+    national = HalfTermFactory()
+    client = api(world.partnership_coordinator)
+    taken = client.patch(
+        f"/api/v1/half-terms/{national.id}/", {"partnership": world.partnership.id}, format="json"
+    )
+    moved = client.patch(f"/api/v1/half-terms/{national.id}/", {"end_date": "2026-12-31"}, format="json")
+    assert taken.status_code == 403 and moved.status_code == 403
+    national.refresh_from_db()
+    assert national.partnership is None and national.end_date != date(2026, 12, 31)
+
+
+def test_a_partnership_coordinator_edits_their_own_copy_and_a_superuser_the_national_row(api, world):
+    own = HalfTermFactory(partnership=world.partnership)
+    national = HalfTermFactory(name="Spring 1")
+    changed = api(world.partnership_coordinator).patch(
+        f"/api/v1/half-terms/{own.id}/", {"end_date": own.end_date.isoformat()}, format="json"
+    )
+    assert changed.status_code == 200
+    assert (
+        api(world.superuser)
+        .patch(
+            f"/api/v1/half-terms/{national.id}/", {"end_date": national.end_date.isoformat()}, format="json"
+        )
+        .status_code
+        == 200
+    )
+
+
+def test_the_admin_shows_national_half_terms_read_only_to_staff_who_are_not_superusers(client, world):
+    from django.contrib.auth.models import Permission
+
+    national = HalfTermFactory()
+    staff = world.partnership_coordinator
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_halfterm", "view_halfterm"]))
+    client.force_login(staff)
+    url = f"/admin/apdash/halfterm/{national.id}/change/"
+    response = client.post(
+        url,
+        {
+            "name": national.name,
+            "academic_year": national.academic_year_id,
+            "start_date": national.start_date.isoformat(),
+            "end_date": "2026-12-31",
+            "partnership": world.partnership.id,
+        },
+    )
+    assert response.status_code == 403
+    national.refresh_from_db()
+    assert national.partnership is None
 
 
 def test_a_partnerships_own_half_terms_are_hidden_from_other_partnerships(api, world):

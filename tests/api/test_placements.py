@@ -1,3 +1,4 @@
+import time as time_module
 from datetime import time, timedelta
 
 import pytest
@@ -315,3 +316,35 @@ def test_a_slot_after_the_other_placement_has_ended_is_accepted(api, world):
     placement_with_timetable(pupil=pupil, days=(0,), start=time(9), end=time(12), end_date=ended)
     fields = new_placement(world, pupil, start_date=timezone.localdate().isoformat())
     assert api(world.coordinator).post("/api/v1/placements/", fields, format="json").status_code == 201
+
+
+def test_more_slots_than_a_week_has_sessions_are_refused_quickly_and_nothing_is_saved(api, world):
+    pupil = PupilFactory(school=world.school)
+    flood = [{"weekday": 1, "start": "09:00", "end": "09:01"}] * 2000
+    started = time_module.perf_counter()
+    response = api(world.coordinator).post(
+        "/api/v1/placements/?dry_run=true", new_placement(world, pupil, timetable=flood), format="json"
+    )
+    assert time_module.perf_counter() - started < 3
+    assert response.status_code == 400
+    assert response.json() == {"timetable": ["A placement has at most 10 timetable slots a week, not 2000."]}
+    assert not Placement.objects.exists()
+
+
+def test_the_slot_cap_is_a_setting(api, world, settings):
+    settings.APDASH_MAX_SLOTS_PER_PLACEMENT = 2
+    pupil = PupilFactory(school=world.school)
+    three = [*TWO_DAYS, {"weekday": 4, "start": "09:00", "end": "12:00"}]
+    response = api(world.coordinator).post(
+        "/api/v1/placements/", new_placement(world, pupil, timetable=three), format="json"
+    )
+    assert response.status_code == 400 and "at most 2 timetable slots" in str(response.json())
+
+
+def test_each_overlapping_slot_is_reported_once(api, world):
+    pupil = PupilFactory(school=world.school)
+    same = [{"weekday": 1, "start": "09:00", "end": "12:00"}] * 4
+    response = api(world.coordinator).post(
+        "/api/v1/placements/", new_placement(world, pupil, timetable=same), format="json"
+    )
+    assert response.json() == {"timetable": ["Tuesday: 09:00–12:00 overlaps 09:00–12:00."] * 3}

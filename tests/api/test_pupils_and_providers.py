@@ -182,10 +182,16 @@ def test_school_staff_read_the_shared_register_and_provider_staff_do_not_browse_
 
 
 def test_a_coordinator_records_a_registration_check_and_filters_the_register(api, world):
+    placement_with_timetable(pupil=PupilFactory(school=world.school), provider=world.provider)
     client = api(world.coordinator)
     response = client.patch(
         f"/api/v1/providers/{world.provider.id}/",
-        {"registration_status": "registered", "urn": "148000", "registration_checked_on": "2026-11-02"},
+        {
+            "registration_status": "registered",
+            "urn": "148000",
+            "registration_checked_on": "2026-11-02",
+            "registration_check_notes": "GIAS: independent school, open.",
+        },
         format="json",
     )
     assert response.status_code == 200
@@ -197,3 +203,43 @@ def test_a_coordinator_records_a_registration_check_and_filters_the_register(api
 def test_provider_staff_of_another_provider_see_nothing_of_this_one(api, world):
     stranger = member(Role.PROVIDER_STAFF, provider=placement_with_timetable().provider)
     assert api(stranger).get(f"/api/v1/providers/{world.provider.id}/").status_code == 404
+
+
+def test_a_coordinator_cannot_change_the_registration_of_a_provider_their_schools_do_not_use(api, world):
+    elsewhere = placement_with_timetable(pupil=PupilFactory(school=world.other), provider=world.provider)
+    assert elsewhere.provider == world.provider
+    response = api(world.coordinator).patch(
+        f"/api/v1/providers/{world.provider.id}/",
+        {"registration_status": "registered", "urn": "148000", "registration_check_notes": "trust me"},
+        format="json",
+    )
+    assert response.status_code == 403
+    world.provider.refresh_from_db()
+    assert world.provider.registration_status == "unregistered" and world.provider.urn == ""
+
+
+def test_the_partnership_that_added_a_provider_may_change_it_and_the_change_is_audited(api, world):
+    from apdash.models import AuditEvent
+
+    created = api(world.coordinator).post("/api/v1/providers/", NEW_PROVIDER, format="json").json()
+    sister = member(Role.SCHOOL_COORDINATOR, school=world.sister)
+    unexplained = api(sister).patch(
+        f"/api/v1/providers/{created['id']}/", {"registration_status": "registered"}, format="json"
+    )
+    assert unexplained.status_code == 400 and "registration_check_notes" in unexplained.json()
+    changed = api(sister).patch(
+        f"/api/v1/providers/{created['id']}/",
+        {"registration_status": "registered", "registration_check_notes": "GIAS 148001: open"},
+        format="json",
+    )
+    assert changed.status_code == 200
+    event = AuditEvent.objects.get(action="provider_registration_changed", object_id=str(created["id"]))
+    assert event.actor == sister
+    assert event.details["changes"] == {"registration_status": ["unregistered", "registered"]}
+    assert event.details["evidence"] == "GIAS 148001: open"
+    assert (
+        api(world.other_coordinator)
+        .patch(f"/api/v1/providers/{created['id']}/", {"registration_status": "unregistered"}, format="json")
+        .status_code
+        == 403
+    )

@@ -584,3 +584,57 @@ def test_a_follow_up_that_is_not_escalated_goes_back_to_the_register(client, tod
         },
     )
     assert response.url.startswith(reverse("placements:register_grid"))
+
+
+# --- Register links stay inside their creator's schools (issue 13, item 1) -----------------------
+
+
+def test_a_coordinators_link_lists_and_records_only_their_own_schools_pupils(client, today):
+    mine = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    theirs = _scheduled(mine.provider)  # another partnership's school, same provider
+    coordinator = member(Role.SCHOOL_COORDINATOR, school=mine.pupil.school)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("placements:register_links"),
+        {"provider": mine.provider_id, "date": today.strftime("%d/%m/%Y")},
+    )
+    link = RegisterLink.objects.get()
+    token = attendance_services.register_link_token(link)
+    client.logout()
+
+    page = client.get(_url(token)).content.decode()
+    assert response.status_code == 200
+    assert mine.pupil.full_name in page
+    assert theirs.pupil.full_name not in page
+    client.post(_url(token), {f"status-{theirs.pk}-AM": "absent", f"reason-{theirs.pk}-AM": "ill"})
+    assert not AttendanceMark.objects.filter(placement=theirs).exists()
+
+
+def test_a_partnership_coordinators_link_covers_every_school_of_the_partnership_there(today):
+    mine = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    partnership = mine.pupil.school.partnership
+    sister = _scheduled(mine.provider, SchoolFactory(partnership=partnership))
+    outside = _scheduled(mine.provider)
+    coordinator = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
+    link, _ = attendance_services.register_link_create(actor=coordinator, provider=mine.provider, date=today)
+    assert set(link.covers.all()) == {mine.pupil.school, sister.pupil.school}
+    rows = attendance_selectors.register_rows(
+        provider_id=mine.provider_id, day=today, school_ids=link.covers.values_list("id", flat=True)
+    )
+    assert {r.placement for r in rows} == {mine, sister}
+    assert outside.pupil.school not in link.covers.all()
+
+
+def test_a_coordinator_cannot_see_or_revoke_another_schools_link(client, today):
+    mine = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    theirs = _scheduled(mine.provider)
+    other_coordinator = member(Role.SCHOOL_COORDINATOR, school=theirs.pupil.school)
+    link, token = attendance_services.register_link_create(
+        actor=other_coordinator, provider=mine.provider, date=today
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=mine.pupil.school))
+    listing = client.get(reverse("placements:register_links")).content.decode()
+    assert reverse("placements:register_link_revoke", args=[link.pk]) not in listing
+    assert client.post(reverse("placements:register_link_revoke", args=[link.pk])).status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None

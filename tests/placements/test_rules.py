@@ -371,3 +371,30 @@ def test_a_placement_is_judged_on_today_moved_inside_its_dates():
         2026, 10, 16
     )
     assert core_rules.hours_reference_day(None, None, today=today) == today
+
+
+def test_identical_slots_are_each_reported_once_not_once_per_pair():
+    slots = [core_rules.Slot(1, time(9), time(9, 1))] * 300
+    problems = core_rules.timetable_problems(slots, earliest=time(7), latest=time(19))
+    assert len(problems) == 299
+    assert sorted(index for index, _ in problems) == list(range(1, 300))
+
+
+def test_a_slot_inside_a_long_one_is_reported_even_after_a_short_one_in_between():
+    slots = [
+        core_rules.Slot(0, time(9), time(15)),
+        core_rules.Slot(0, time(10), time(11)),
+        core_rules.Slot(0, time(13), time(14)),
+        core_rules.Slot(1, time(9), time(10)),
+    ]
+    problems = core_rules.timetable_problems(slots, earliest=time(7), latest=time(19))
+    assert sorted(problems) == [
+        (1, "Monday: 10:00–11:00 overlaps 09:00–15:00."),
+        (2, "Monday: 13:00–14:00 overlaps 09:00–15:00."),
+    ]
+
+
+def test_more_slots_than_the_cap_is_one_problem():
+    slots = [core_rules.Slot(day % 5, time(9), time(10)) for day in range(11)]
+    problems = core_rules.timetable_problems(slots, earliest=time(7), latest=time(19), max_slots=10)
+    assert problems == [(10, "A placement has at most 10 timetable slots a week, not 11.")]
