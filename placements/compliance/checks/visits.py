@@ -6,9 +6,10 @@ from collections import defaultdict
 from datetime import datetime
 
 from apdash import thresholds
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
 from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -16,7 +17,10 @@ from placements.visits import rules as visits_rules
 from placements.visits.models import Visit
 
 
-def run_visits(now: datetime) -> list[CheckResult]:
+def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     local = local_time(now)
     today = local.date()
     due: list[FlagCondition] = []
@@ -25,13 +29,17 @@ def run_visits(now: datetime) -> list[CheckResult]:
     if year is not None:
         placements = list(
             Placement.objects.active_between(year.start_date, today)
+            .filter(within)
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
         )
         days_by_school, terms_by_partnership = year_calendar(placements, year, today)
         visits = defaultdict(list)
         for placement_id, day in Visit.objects.filter(
-            pupil_seen=True, date__gte=year.start_date, date__lte=year.end_date
+            pupils_q(scope, "placement__pupil"),
+            pupil_seen=True,
+            date__gte=year.start_date,
+            date__lte=year.end_date,
         ).values_list("placement_id", "date"):
             visits[placement_id].append(day)
         for placement in placements:
@@ -70,6 +78,6 @@ def run_visits(now: datetime) -> list[CheckResult]:
                 )
                 (overdue if gap.overdue else due).append(condition)
     return [
-        flags_sync(Flag.Kind.VISIT_DUE, due, now=now),
-        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now),
+        flags_sync(Flag.Kind.VISIT_DUE, due, now=now, within=within),
+        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now, within=within),
     ]
