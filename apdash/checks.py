@@ -250,6 +250,7 @@ class _Enqueue:
 
     def __init__(self, scope: Scope):
         self.scope = scope
+        self.done = False
 
     def __eq__(self, other):
         return isinstance(other, _Enqueue) and other.scope == self.scope
@@ -258,6 +259,7 @@ class _Enqueue:
         return hash(self.scope)
 
     def __call__(self):
+        self.done = True
         cache = caches[settings.APDASH_RECHECK_CACHE]
         key = recheck_pending_key(self.scope)
         if not cache.add(key, 1, timeout=RECHECK_PENDING_SECONDS):
@@ -278,7 +280,11 @@ def recheck(*scopes: Scope) -> None:
     """Re-run the checks for these scopes once the current transaction commits (at once outside
     one). Services call this for every write that can change a condition."""
     connection = transaction.get_connection()
-    pending = [callback for _, callback, _ in connection.run_on_commit] if connection.in_atomic_block else []
+    pending = (
+        [callback for _, callback, _ in connection.run_on_commit if not getattr(callback, "done", True)]
+        if connection.in_atomic_block
+        else []
+    )
     for scope in dict.fromkeys(scopes):
         callback = _Enqueue(scope)
         if callback not in pending:

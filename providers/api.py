@@ -2,8 +2,9 @@
 
 from django_filters import rest_framework as filters
 
-from apdash.api import ApiViewSet, FullCleanSerializer
+from apdash.api import ApiViewSet, FullCleanSerializer, request_user, validation_errors_as_400
 from providers.selectors import visible_providers
+from providers.services import provider_save
 
 from .models import Provider
 
@@ -32,6 +33,14 @@ class ProviderSerializer(FullCleanSerializer):
             "ofsted_inspected_on",
             "directory_registered",
         ]
+
+    def create(self, validated_data):
+        with validation_errors_as_400():
+            return provider_save(actor=request_user(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        with validation_errors_as_400():
+            return provider_save(actor=request_user(self), provider=instance, **validated_data)
 
 
 class ProviderFilter(filters.FilterSet):

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import ProviderAudit, QAVisit
+from apdash.checks import Scope, recheck
+from apdash.services import audit_write, model_update
+
+from .models import Provider, ProviderAudit, QAVisit
 
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def provider_save(*, actor=None, provider: Provider | None = None, **fields) -> Provider:
+    """Add a provider to the register, or change one. Its registration status decides whether the
+    hours limits apply, so the checks of its pupils run again."""
+    provider = provider or Provider()
+    model_update(provider, fields)
+    audit_write(actor, "provider.saved", provider, fields)
+    recheck(Scope.provider(provider.pk))
+    return provider
 
 
 @transaction.atomic
@@ -17,6 +31,7 @@ def provider_audit_record(*, actor=None, provider, **fields) -> ProviderAudit:
     audit = ProviderAudit(provider=provider, recorded_by=_user(actor), **fields)
     audit.full_clean()
     audit.save()
+    recheck(Scope.provider(provider.pk))
     return audit
 
 
