@@ -1,17 +1,99 @@
 """The registries of compliance checks and periodic tasks. Each app registers its
-`run_<check>(now)` functions and its periodic tasks in its AppConfig.ready(); `run_checks`, the
-Celery tasks and the beat schedule read them from here, so the core never imports the apps to its
-left."""
+`run_<check>(now, scope)` functions and its periodic tasks in its AppConfig.ready(); `run_checks`,
+the Celery tasks and the beat schedule read them from here, so the core never imports the apps to
+its left. A write that can change a condition calls `recheck(scope)`: on commit, the checks run
+again for that scope only (same rules, same flag keys)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a check run covers: everything; one partnership's pupils, or those of the schools in
+    none (provider-wide rules are left to the `providers` shard); the provider-wide rules alone,
+    for every provider; one provider, pupil or placement (with the provider-wide rules of the
+    providers they touch)."""
+
+    EVERYTHING = "everything"
+    PARTNERSHIP = "partnership"
+    # The pupils of schools in no partnership: the sweep's shard for them.
+    NO_PARTNERSHIP = "no_partnership"
+    PROVIDERS = "providers"
+    PROVIDER = "provider"
+    PUPIL = "pupil"
+    PLACEMENT = "placement"
+    LEVELS = (EVERYTHING, PARTNERSHIP, NO_PARTNERSHIP, PROVIDERS, PROVIDER, PUPIL, PLACEMENT)
+    WHOLE = (EVERYTHING, NO_PARTNERSHIP, PROVIDERS)
+
+    level: str = EVERYTHING
+    id: int | None = None
+
+    def __post_init__(self):
+        if self.level not in self.LEVELS:
+            raise ValueError(f"Unknown scope {self.level!r}")
+        if (self.id is None) != (self.level in self.WHOLE):
+            raise ValueError(f"A {self.level} scope {'needs' if self.id is None else 'takes no'} id")
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls()
+
+    @classmethod
+    def partnership(cls, id) -> Scope:
+        return cls(cls.PARTNERSHIP, int(id))
+
+    @classmethod
+    def no_partnership(cls) -> Scope:
+        return cls(cls.NO_PARTNERSHIP)
+
+    @classmethod
+    def providers(cls) -> Scope:
+        return cls(cls.PROVIDERS)
+
+    @classmethod
+    def provider(cls, id) -> Scope:
+        return cls(cls.PROVIDER, int(id))
+
+    @classmethod
+    def pupil(cls, id) -> Scope:
+        return cls(cls.PUPIL, int(id))
+
+    @classmethod
+    def placement(cls, id) -> Scope:
+        return cls(cls.PLACEMENT, int(id))
+
+    @property
+    def key(self) -> str:
+        return self.level if self.id is None else f"{self.level}={self.id}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Scope:
+        level, _, id = key.partition("=")
+        return cls(level, int(id) if id else None)
+
+    @property
+    def runs_pupil_rules(self) -> bool:
+        return self.level != self.PROVIDERS
+
+    @property
+    def runs_provider_rules(self) -> bool:
+        return self.level not in (self.PARTNERSHIP, self.NO_PARTNERSHIP)
+
+
+EVERYTHING = Scope()
 
 
 @dataclass(frozen=True)
@@ -25,7 +107,8 @@ class CheckResult:
 @dataclass(frozen=True)
 class RegisteredCheck:
     name: str
-    run: Callable[[datetime], list[CheckResult]]
+    # run(now, scope=None): None is everything.
+    run: Callable[..., list[CheckResult]]
     # "attendance" checks run after each session's cut-off on school days; "nightly" the rest.
     schedule: str = "nightly"
 
@@ -33,7 +116,7 @@ class RegisteredCheck:
 _REGISTRY: dict[str, RegisteredCheck] = {}
 
 
-def register(name: str, run: Callable[[datetime], list[CheckResult]], *, schedule: str = "nightly") -> None:
+def register(name: str, run: Callable[..., list[CheckResult]], *, schedule: str = "nightly") -> None:
     _REGISTRY[name] = RegisteredCheck(name=name, run=run, schedule=schedule)
 
 
@@ -128,3 +211,82 @@ def install_schedule(periodic_task_model, crontab_model, periodic_tasks_model=No
         # Tells a running beat (DatabaseScheduler) to reload; signals do not fire in migrations.
         periodic_tasks_model.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
     return len(schedule)
+
+
+# --- Running the checks for a scope, and re-checking on commit ------------------------------------
+
+
+def run_scope(now: datetime, scope: Scope | None = None, *, names=None) -> list[CheckResult]:
+    """Every registered check (or those named) for one scope, serialised with any other run of the
+    same scope so a run that read the data before a change cannot write after the run that read
+    it after (on PostgreSQL; SQLite serialises all writes anyway)."""
+    scope = scope or EVERYTHING
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RECHECK_LOCK, scope.key])
+        results = []
+        for check in registered_checks():
+            if names is None or check.name in names:
+                results.extend(check.run(now, scope=scope))
+    return results
+
+
+# One advisory lock space for scoped runs (the second half of the key is the scope).
+RECHECK_LOCK = 7_426_011
+# How long an enqueued re-check stands for later writes to the same scope (seconds): the task
+# clears it as it starts, so a write after that start enqueues another run.
+RECHECK_PENDING_SECONDS = 300
+
+
+def recheck_pending_key(scope: Scope) -> str:
+    return f"apdash:recheck:{scope.key}"
+
+
+class _Enqueue:
+    """The on-commit callback that enqueues one scope's re-check; equal for equal scopes, so a
+    transaction that writes the same pupil ten times enqueues one re-check."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.done = False
+
+    def __eq__(self, other):
+        return isinstance(other, _Enqueue) and other.scope == self.scope
+
+    def __hash__(self):
+        return hash(self.scope)
+
+    def __call__(self):
+        self.done = True
+        cache = caches[settings.APDASH_RECHECK_CACHE]
+        key = recheck_pending_key(self.scope)
+        if not cache.add(key, 1, timeout=RECHECK_PENDING_SECONDS):
+            return  # a re-check of this scope is queued and has not started: it will see this write
+        from .tasks import recheck as recheck_task
+
+        try:
+            recheck_task.delay(self.scope.key)
+        except Exception:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                raise
+            # The broker is down: the write stands and the next sweep reconciles its flags.
+            cache.delete(key)
+            logger.warning("Could not enqueue the re-check of %s", self.scope.key, exc_info=True)
+
+
+def recheck(*scopes: Scope) -> None:
+    """Re-run the checks for these scopes once the current transaction commits (at once outside
+    one). Services call this for every write that can change a condition."""
+    connection = transaction.get_connection()
+    pending = (
+        [callback for _, callback, _ in connection.run_on_commit if not getattr(callback, "done", True)]
+        if connection.in_atomic_block
+        else []
+    )
+    for scope in dict.fromkeys(scopes):
+        callback = _Enqueue(scope)
+        if callback not in pending:
+            transaction.on_commit(callback)
+            pending.append(callback)

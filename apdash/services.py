@@ -1,4 +1,5 @@
-"""Writes for the core app: memberships and the append-only audit trail."""
+"""Writes for the core app: memberships, the append-only audit trail (`audit_write` for every
+service's writes outside safeguarding too) and `model_update`, the one set/validate/save step."""
 
 from __future__ import annotations
 
@@ -31,6 +32,29 @@ def audit_record(*, actor, action: str, object_type: str, object_id, details: di
     event.hash = event.compute_hash()
     event.save(force_insert=True)
     return event
+
+
+def audit_write(actor, action: str, obj, fields=(), **details):
+    """Record who wrote what, in the writing service's transaction: `action` like
+    "placement.updated", the object, and the names (never the values) of the fields written."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=obj.pk,
+        details={**({"fields": sorted(fields)} if fields else {}), **details},
+    )
+
+
+def model_update(instance, fields: dict, *, exclude_from_clean=None):
+    """The one set-validate-save step of every service: set the fields, `full_clean()` (field
+    validators and check constraints: bad input is a ValidationError, never a database error),
+    save. Returns the instance."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=exclude_from_clean)
+    instance.save()
+    return instance
 
 
 def audit_chain_first_break() -> AuditEvent | None:

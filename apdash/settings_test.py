@@ -11,3 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEBUG = False
+# Each test process de-duplicates its own re-checks (parallel test databases share ids).
+CACHES = {
+    **CACHES,  # noqa: F405
+    "checks": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "checks"},
+}

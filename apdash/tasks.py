@@ -1,32 +1,62 @@
-"""Celery tasks for the compliance checks: thin wrappers over the registered check functions."""
+"""Celery tasks for the compliance checks: thin wrappers over the registered check functions.
+The sweep is sharded: one task per partnership (its pupils) and one for the provider-wide rules
+(each provider once), as a Celery group; a write re-checks its own scope (`checks.recheck`)."""
 
 from datetime import datetime
 
-from celery import shared_task
+from celery import group, shared_task
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 
-from .checks import get_check, registered_checks
+from .checks import Scope, get_check, recheck_pending_key, registered_checks, run_scope
+from .models import Partnership
+
+RETRIED = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 
 
-@shared_task(
-    name="apdash.run_check",
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-)
-def run_check(name: str, at: str | None = None) -> list[dict]:
+def _when(at: str | None) -> datetime:
     now = datetime.fromisoformat(at) if at else timezone.localtime()
-    if timezone.is_naive(now):
-        now = timezone.make_aware(now)
-    return [result.__dict__ for result in get_check(name).run(now)]
+    return timezone.make_aware(now) if timezone.is_naive(now) else now
+
+
+@shared_task(name="apdash.run_check", **RETRIED)
+def run_check(name: str, at: str | None = None) -> list[dict]:
+    """One check over everything."""
+    return [result.__dict__ for result in get_check(name).run(_when(at))]
+
+
+@shared_task(name="apdash.run_checks_for_scope", **RETRIED)
+def run_checks_for_scope(scope: str, names: list[str] | None = None, at: str | None = None) -> list[dict]:
+    """The checks (all, or those named) for one scope: a shard of the sweep."""
+    return [result.__dict__ for result in run_scope(_when(at), Scope.from_key(scope), names=names)]
+
+
+@shared_task(name="apdash.recheck", **RETRIED)
+def recheck(scope: str) -> list[dict]:
+    """Every check for the scope a write touched. Clears the scope's "queued" mark before reading
+    anything, so a write committed after this point enqueues another run."""
+    caches[settings.APDASH_RECHECK_CACHE].delete(recheck_pending_key(Scope.from_key(scope)))
+    return [result.__dict__ for result in run_scope(timezone.now(), Scope.from_key(scope))]
+
+
+def sweep_shards() -> list[Scope]:
+    """One shard per partnership (its pupils' rules), one for the schools in none, and one for
+    the provider-wide rules."""
+    ids = Partnership.objects.order_by("id").values_list("id", flat=True)
+    return [*(Scope.partnership(id) for id in ids), Scope.no_partnership(), Scope.providers()]
 
 
 @shared_task(name="apdash.run_checks", acks_late=True)
 def run_checks(schedule: str | None = None, at: str | None = None) -> list[str]:
-    """Fan out one task per check (optionally only those on one schedule)."""
+    """The sweep, the reconciliation behind the event-driven re-checks: the checks (optionally
+    only those on one schedule) as a group of one task per shard, spread over the workers."""
     names = [c.name for c in registered_checks() if schedule is None or c.schedule == schedule]
-    for name in names:
-        run_check.delay(name, at)
+    group(run_checks_for_scope.s(scope.key, names, at) for scope in sweep_shards()).apply_async()
     return names

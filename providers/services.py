@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apdash.checks import Scope, recheck
 from apdash.models import School
 from apdash.selectors import user_scope
-from apdash.services import audit_record
+from apdash.services import audit_record, audit_write, model_update
 
 from .models import Provider, ProviderAudit, QAVisit
 
@@ -25,6 +26,7 @@ def provider_audit_record(*, actor=None, provider, **fields) -> ProviderAudit:
     audit = ProviderAudit(provider=provider, recorded_by=_user(actor), **fields)
     audit.full_clean()
     audit.save()
+    recheck(Scope.provider(provider.pk))
     return audit
 
 
@@ -52,8 +54,8 @@ def provider_create(*, actor=None, **fields) -> Provider:
             .values_list("partnership_id", flat=True)
             .first()
         )
-    provider.full_clean()
-    provider.save()
+    model_update(provider, {})
+    audit_write(actor, "provider.created", provider, fields)
     return provider
 
 
@@ -79,8 +81,8 @@ def provider_update(*, actor=None, provider: Provider, **fields) -> Provider:
                 )
             }
         )
-    provider.full_clean()
-    provider.save()
+    model_update(provider, {})
+    audit_write(actor, "provider.updated", provider, fields)
     if changes:
         audit_record(
             actor=actor,
@@ -95,4 +97,6 @@ def provider_update(*, actor=None, provider: Provider, **fields) -> Provider:
                 else None,
             },
         )
+    # Its registration status decides whether the hours limits apply: its pupils' checks run again.
+    recheck(Scope.provider(provider.pk))
     return provider

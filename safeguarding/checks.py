@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from apdash import checks, thresholds
 from apdash.selectors import school_days_by_school
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.models import Flag, Placement
@@ -19,9 +20,28 @@ from . import rules
 from .models import Concern, Induction, RiskAssessment
 
 
-def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
+def _concern_key(concern_id) -> str:
+    return f"concern_unacknowledged:{concern_id}"
+
+
+def run_concern_unacknowledged(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     hours = thresholds.concern_ack_hours()
-    rows = Concern.objects.filter(status=Concern.Status.NEW).values_list(
+    scope = scope or checks.EVERYTHING
+    if scope.level == checks.Scope.PARTNERSHIP:
+        flags_within = Q(school__partnership=scope.id)
+    elif scope.level == checks.Scope.NO_PARTNERSHIP:
+        flags_within = Q(school__partnership__isnull=True)
+    elif within:
+        # The flag names no pupil (school staff who are not DSLs see flags): it is found by the
+        # concern its key names, the concern by its pupil.
+        concerns = Concern.objects.filter(within).values_list("id", flat=True)
+        flags_within = Q(key__in=[_concern_key(concern_id) for concern_id in concerns])
+    else:
+        flags_within = Q()
+    rows = Concern.objects.filter(within, status=Concern.Status.NEW).values_list(
         "id", "urgency", "raised_at", "pupil__school_id"
     )
     conditions = []
@@ -31,7 +51,7 @@ def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
         # The flag names no pupil and carries no text: school staff who are not DSLs can see flags.
         conditions.append(
             FlagCondition(
-                key=f"concern_unacknowledged:{concern_id}",
+                key=_concern_key(concern_id),
                 message=(
                     f"A{'n urgent' if urgency == 'urgent' else ''} concern raised "
                     f"{timezone.localtime(raised_at):%H:%M on %d %B %Y} has not been acknowledged by the DSL."
@@ -41,20 +61,23 @@ def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
                 details={"concern_id": concern_id, "urgency": urgency},
             )
         )
-    return [flags_sync(Flag.Kind.CONCERN_UNACKNOWLEDGED, conditions, now=now)]
+    return [flags_sync(Flag.Kind.CONCERN_UNACKNOWLEDGED, conditions, now=now, within=flags_within)]
 
 
-def _active_placements(today):
-    return Placement.objects.active_on(today)
+def _active_placements(today, within):
+    return Placement.objects.active_on(today).filter(within)
 
 
-def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
+def run_risk_assessment_missing(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     today = timezone.localdate(now)
     current = RiskAssessment.objects.filter(
         placement=OuterRef("pk"), approved_at__isnull=False, review_date__gte=today
     )
     rows = (
-        _active_placements(today)
+        _active_placements(today, within)
         .annotate(has_current=Exists(current))
         .filter(has_current=False)
         .values_list("id", "pupil_id", "pupil__school_id", "provider_id", "provider__name")
@@ -70,14 +93,17 @@ def run_risk_assessment_missing(now: datetime) -> list[checks.CheckResult]:
         )
         for placement_id, pupil_id, school_id, provider_id, provider_name in rows
     ]
-    return [flags_sync(Flag.Kind.RISK_ASSESSMENT_MISSING, conditions, now=now)]
+    return [flags_sync(Flag.Kind.RISK_ASSESSMENT_MISSING, conditions, now=now, within=within)]
 
 
-def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
+def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     today = timezone.localdate(now)
     allowed = thresholds.induction_school_days()
     rows = list(
-        _active_placements(today)
+        _active_placements(today, within)
         .annotate(inducted=Exists(Induction.objects.filter(placement=OuterRef("pk"))))
         .filter(inducted=False)
         .select_related("pupil__school", "provider")
@@ -104,7 +130,7 @@ def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
                     subject_date=placement.start_date,
                 )
             )
-    return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now)]
+    return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now, within=within)]
 
 
 def register_checks() -> None:

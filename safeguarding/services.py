@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apdash.checks import Scope, recheck
 from apdash.models import Membership, Role
 from apdash.services import audit_record
 
@@ -105,6 +106,7 @@ def concern_raise(
         ip=ip,
     )
     transaction.on_commit(lambda: _notify_dsls(concern))
+    recheck(Scope.pupil(pupil.pk))
     return concern
 
 
@@ -136,6 +138,7 @@ def _acknowledge(actor, concern: Concern, ip) -> None:
     concern.acknowledged_by = actor
     concern.full_clean()
     concern.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+    recheck(Scope.pupil(concern.pupil_id))
     _entry(
         actor=actor,
         concern=concern,
@@ -273,6 +276,7 @@ def risk_assessment_record(
         details={"placement": placement.pk, "approved": approve},
         ip=ip,
     )
+    recheck(Scope.pupil(placement.pupil_id))
     return assessment
 
 
@@ -291,6 +295,7 @@ def risk_assessment_approve(*, actor, assessment: RiskAssessment, ip=None) -> Ri
             object_id=assessment.pk,
             ip=ip,
         )
+        recheck(Scope.pupil(assessment.placement.pupil_id))
     return assessment
 
 
@@ -336,4 +341,5 @@ def induction_record(
         details={"placement": placement.pk},
         ip=ip,
     )
+    recheck(Scope.pupil(placement.pupil_id))
     return induction

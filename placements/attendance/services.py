@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apdash import thresholds
+from apdash.checks import Scope, recheck
 from apdash.models import School
 from apdash.selectors import user_scope
 from placements.attendance import rules
@@ -81,7 +82,20 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
     AttendanceMark.objects.bulk_update(
         to_update, ["code", "minutes_late", "absence_reason", "note", "source", "recorded_by", "recorded_at"]
     )
+    _recheck_pupils_of([mark.placement for mark in to_create + to_update])
     return result
+
+
+# A register of more pupils than this re-checks its providers rather than pupil by pupil.
+RECHECK_PUPILS_AT_MOST = 10
+
+
+def _recheck_pupils_of(placements) -> None:
+    pupils = {p.pupil_id for p in placements}
+    if len(pupils) <= RECHECK_PUPILS_AT_MOST:
+        recheck(*(Scope.pupil(pupil_id) for pupil_id in sorted(pupils)))
+    else:
+        recheck(*(Scope.provider(provider_id) for provider_id in sorted({p.provider_id for p in placements})))
 
 
 def attendance_record(*, actor=None, placement, date, session, source, **values) -> AttendanceMark:
@@ -126,6 +140,7 @@ def follow_up_record(
     )
     follow_up.full_clean()
     follow_up.save()
+    recheck(Scope.pupil(placement.pupil_id))
     return follow_up
 
 
@@ -139,6 +154,7 @@ def follow_up_update(*, actor=None, follow_up: FollowUp, **fields) -> FollowUp:
         raise ValidationError({"attendance": f"{code} is not an absence, so there is nothing to follow up."})
     follow_up.full_clean()
     follow_up.save()
+    recheck(Scope.pupil(follow_up.attendance.placement.pupil_id))
     return follow_up
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apdash.checks import CheckResult
@@ -37,17 +38,21 @@ def flags_sync(
     *,
     now: datetime | None = None,
     checked_keys: set[str] | None = None,
+    within: Q | None = None,
 ) -> CheckResult:
     """Open one flag per condition (unless a person resolved that key), refresh the wording of
     those still open, and resolve open flags of `kind` whose condition has cleared. With
     `checked_keys`, only flags the check looked at again (keys in that set) can clear: a fact about
     a past half term stays open across the year's rollover and after its placement ends, until a
-    person resolves it. Safe to run twice at once: the partial unique constraint on open keys turns
-    a racing insert into a no-op."""
+    person resolves it. `within` limits the run to the flags of a scope (the conditions were
+    computed for that scope only). Safe to run twice at once: the partial unique constraint on
+    open keys turns a racing insert into a no-op."""
     now = now or timezone.now()
+    within = within if within is not None else Q()
     by_key = {c.key: c for c in conditions}
     with transaction.atomic():
-        open_flags = {f.key: f for f in Flag.objects.filter(kind=kind, resolved_at__isnull=True)}
+        scoped = Flag.objects.filter(within, kind=kind)
+        open_flags = {f.key: f for f in scoped.filter(resolved_at__isnull=True)}
         dismissed = set(
             Flag.objects.filter(kind=kind, key__in=list(by_key), resolved_by__isnull=False).values_list(
                 "key", flat=True
@@ -88,7 +93,7 @@ def flags_sync(
         resolved = Flag.objects.filter(kind=kind, resolved_at__isnull=True, key__in=cleared).update(
             resolved_at=now, resolution=AUTO_RESOLUTION
         )
-        still_open = Flag.objects.filter(kind=kind, resolved_at__isnull=True).count()
+        still_open = scoped.filter(resolved_at__isnull=True).count()
     opened = still_open - (len(open_flags) - resolved)
     return CheckResult(kind=kind, opened=max(opened, 0), resolved=resolved, still_open=still_open)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apdash import thresholds
+from apdash.checks import Scope, recheck
 from placements.core import rules
 from placements.core.models import Placement, Pupil, TimetableSlot
 
@@ -65,6 +66,8 @@ def pupil_update(*, actor=None, pupil: Pupil, **fields) -> Pupil:
     pupil.upn = rules.normalise_upn(pupil.upn)
     pupil.full_clean()
     pupil.save()
+    # Age, needs and looked-after status are in the registration test.
+    recheck(Scope.pupil(pupil.pk))
     return pupil
 
 
@@ -80,6 +83,7 @@ def placement_create(*, actor=None, timetable: list[rules.Slot] = (), **fields) 
     TimetableSlot.objects.bulk_create(
         TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
     )
+    recheck(Scope.pupil(placement.pupil_id))
     return placement
 
 
@@ -88,6 +92,7 @@ def placement_update(
     *, actor=None, placement: Placement, timetable: list[rules.Slot] | None = None, **fields
 ):
     """Change a placement; when `timetable` is given it replaces the weekly timetable."""
+    before = Placement.objects.filter(pk=placement.pk).values("pupil_id", "provider_id").first() or {}
     for name, value in fields.items():
         setattr(placement, name, value)
     placement.full_clean()
@@ -104,6 +109,14 @@ def placement_update(
         TimetableSlot.objects.bulk_create(
             TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
         )
+    # The pupil's rules and their providers' rules; a pupil or provider moved away from is
+    # re-checked too (the flags it had may now clear).
+    scopes = [Scope.pupil(placement.pupil_id)]
+    if before.get("pupil_id") not in (None, placement.pupil_id):
+        scopes.append(Scope.pupil(before["pupil_id"]))
+    if before.get("provider_id") not in (None, placement.provider_id):
+        scopes.append(Scope.provider(before["provider_id"]))
+    recheck(*scopes)
     return placement
 
 
@@ -118,4 +131,5 @@ def placement_end(
     placement.status = Placement.Status.ENDED
     placement.full_clean()
     placement.save()
+    recheck(Scope.pupil(placement.pupil_id))
     return placement

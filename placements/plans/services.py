@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apdash.checks import Scope, recheck
 from placements.plans.models import (
     LearningPlan,
     Milestone,
@@ -76,6 +77,7 @@ def review_record(
             milestone.met_on = None
     MilestoneProgress.objects.bulk_create(rows)
     Milestone.objects.bulk_update([milestones[i] for i in progress], ["status", "met_on"])
+    recheck(Scope.pupil(plan.pupil_id))
     return review
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from apdash.checks import Scope, recheck
 from placements.visits.models import Visit
 
 
@@ -15,6 +16,7 @@ def visit_record(*, actor=None, placement, **fields) -> Visit:
         visit.visitor = actor
     visit.full_clean()
     visit.save()
+    recheck(Scope.pupil(placement.pupil_id))
     return visit
 
 
@@ -24,4 +26,5 @@ def visit_update(*, actor=None, visit: Visit, **fields) -> Visit:
         setattr(visit, name, value)
     visit.full_clean()
     visit.save()
+    recheck(Scope.pupil(visit.placement.pupil_id))
     return visit

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from apdash import thresholds
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from apdash.selectors import school_days_by_school
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark
@@ -16,12 +16,16 @@ from placements.compliance.checks.common import (
     long_date,
     rule_slots,
 )
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
 
 
-def run_attendance(now: datetime) -> list[CheckResult]:
+def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     local = local_time(now)
     today = local.date()
     lookback = thresholds.attendance_lookback_school_days()
@@ -32,13 +36,14 @@ def run_attendance(now: datetime) -> list[CheckResult]:
     # when its mark or follow-up arrives, not by ageing.
     flagged_days = defaultdict(set)
     for placement_id, day in Flag.objects.filter(
-        kind__in=kinds, resolved_at__isnull=True, placement__isnull=False, subject_date__isnull=False
+        within, kind__in=kinds, resolved_at__isnull=True, placement__isnull=False, subject_date__isnull=False
     ).values_list("placement_id", "subject_date"):
         flagged_days[placement_id].add(day)
     earliest = min([window_start, *(d for days in flagged_days.values() for d in days)])
 
     placements = list(
         Placement.objects.active_between(earliest, today)
+        .filter(within)
         .select_related("pupil__school", "provider")
         .prefetch_related("timetable")
     )
@@ -49,7 +54,9 @@ def run_attendance(now: datetime) -> list[CheckResult]:
     }
     marks = defaultdict(dict)
     for placement_id, day, session, code, followed_up in (
-        AttendanceMark.objects.filter(date__gte=earliest, date__lte=today)
+        AttendanceMark.objects.filter(
+            pupils_q(scope, "placement__pupil"), date__gte=earliest, date__lte=today
+        )
         .with_followed_up()
         .values_list("placement_id", "date", "session", "code", "followed_up")
     ):
@@ -91,15 +98,18 @@ def run_attendance(now: datetime) -> list[CheckResult]:
                     details={"session": gap.session, **({"code": gap.code} if gap.code else {})},
                 )
             )
-    return [flags_sync(kind, found[kind], now=now) for kind in kinds] + [_n_codes_unresolved(now, today)]
+    return [flags_sync(kind, found[kind], now=now, within=within) for kind in kinds] + [
+        _n_codes_unresolved(now, today, within)
+    ]
 
 
-def _n_codes_unresolved(now: datetime, today) -> CheckResult:
+def _n_codes_unresolved(now: datetime, today, within) -> CheckResult:
     """An `N` still on the register more than `APDASH_N_CODE_DAYS` school days after its session:
     the regulations want the right code within 5 school days (domain.md "Attendance")."""
     limit = thresholds.n_code_school_days()
     marks = list(
         AttendanceMark.objects.filter(code="N", date__lte=today, date__gte=today - timedelta(days=366))
+        .filter(placement__in=Placement.objects.filter(within))
         .select_related("placement__pupil__school", "placement__provider")
         .order_by("date", "session", "id")
     )
@@ -130,4 +140,4 @@ def _n_codes_unresolved(now: datetime, today) -> CheckResult:
                     details={"session": mark.session, "code": "N"},
                 )
             )
-    return flags_sync(Flag.Kind.N_CODE_UNRESOLVED, conditions, now=now)
+    return flags_sync(Flag.Kind.N_CODE_UNRESOLVED, conditions, now=now, within=within)

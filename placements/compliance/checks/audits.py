@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from apdash import thresholds
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time
+from placements.compliance.checks.scope import providers_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -15,9 +16,12 @@ from providers import rules
 from providers.models import Provider, ProviderAudit
 
 
-def run_audits(now: datetime) -> list[CheckResult]:
+def run_audits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
+    within = providers_q(scope)
+    if within is None:
+        return []
     today = local_time(now).date()
-    in_use = Placement.objects.active_between(today, today).values("provider_id")
+    in_use = Placement.objects.active_between(today, today).filter(within).values("provider_id")
     providers = Provider.objects.filter(id__in=in_use).order_by("id")
     latest = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=in_use).order_by(
@@ -79,6 +83,6 @@ def run_audits(now: datetime) -> list[CheckResult]:
             )
         )
     return [
-        flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now),
-        flags_sync(Flag.Kind.AUDIT_UNSATISFACTORY, unsatisfactory, now=now),
+        flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now, within=within),
+        flags_sync(Flag.Kind.AUDIT_UNSATISFACTORY, unsatisfactory, now=now, within=within),
     ]

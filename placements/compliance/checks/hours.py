@@ -6,8 +6,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from apdash import thresholds
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time
+from placements.compliance.checks.scope import providers_q, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core import rules as core_rules
@@ -16,13 +17,31 @@ from placements.core.models import Placement
 from providers.models import Provider
 
 
-def run_hours(now: datetime) -> list[CheckResult]:
+def _verdicts(placements, *, today, limits):
+    """Each (pupil, provider) pair's placements there and the hours verdict over them."""
+    by_pupil_provider = defaultdict(list)
+    for placement in placements:
+        by_pupil_provider[(placement.pupil_id, placement.provider_id)].append(placement)
+    return {
+        pair: (
+            group,
+            core_selectors.hours_verdict(
+                [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=today
+            ),
+        )
+        for pair, group in by_pupil_provider.items()
+    }
+
+
+def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     """Every day a pupil's placements at an unregistered provider run, today or later, against the
     limits (a placement that will breach them is flagged before it starts, dated from the first
-    day of the breach); and each provider's full-time pupils across all schools today."""
+    day of the breach); and each provider's full-time pupils across all schools today (for a
+    scope, at the providers it touches, over all their pupils)."""
     today = local_time(now).date()
     limits = thresholds.hours_limits()
     test = thresholds.registration_test()
+    pupil_within, provider_within = pupils_q(scope), providers_q(scope)
     placements = (
         Placement.objects.running_on_or_after(today)
         .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
@@ -30,25 +49,23 @@ def run_hours(now: datetime) -> list[CheckResult]:
         .prefetch_related("timetable")
         .order_by("start_date", "id")
     )
-    by_pupil_provider = defaultdict(list)
-    for placement in placements:
-        by_pupil_provider[(placement.pupil_id, placement.provider_id)].append(placement)
+    everything = pupil_within is not None and provider_within is not None and not pupil_within
+    pupil_verdicts = (
+        _verdicts(placements.filter(pupil_within), today=today, limits=limits)
+        if pupil_within is not None
+        else {}
+    )
+    provider_verdicts = (
+        pupil_verdicts
+        if everything
+        else _verdicts(placements.filter(provider_within), today=today, limits=limits)
+        if provider_within is not None
+        else {}
+    )
 
-    breaches, near, provider_pupils, providers = [], [], defaultdict(list), {}
-    for (pupil_id, provider_id), group in by_pupil_provider.items():
+    breaches, near = [], []
+    for (pupil_id, provider_id), (group, verdict) in pupil_verdicts.items():
         pupil, provider = group[0].pupil, group[0].provider
-        providers[provider_id] = provider
-        verdict = core_selectors.hours_verdict(
-            [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=today
-        )
-        provider_pupils[provider_id].append(
-            core_rules.ProviderPupil(
-                weekly_hours=verdict.now.weekly_hours,
-                compulsory_school_age=core_rules.is_compulsory_school_age(pupil.date_of_birth, today),
-                looked_after=pupil.looked_after,
-                sen_status=pupil.sen_status,
-            )
-        )
         found = verdict.breach or verdict.near_limit
         if found is None:
             continue
@@ -87,6 +104,19 @@ def run_hours(now: datetime) -> list[CheckResult]:
                 )
             )
 
+    provider_pupils, providers = defaultdict(list), {}
+    for (_, provider_id), (group, verdict) in provider_verdicts.items():
+        pupil = group[0].pupil
+        providers[provider_id] = group[0].provider
+        provider_pupils[provider_id].append(
+            core_rules.ProviderPupil(
+                weekly_hours=verdict.now.weekly_hours,
+                compulsory_school_age=core_rules.is_compulsory_school_age(pupil.date_of_birth, today),
+                looked_after=pupil.looked_after,
+                sen_status=pupil.sen_status,
+            )
+        )
+
     provider_breaches = []
     for provider_id, pupils in provider_pupils.items():
         breach, full_time, with_needs = core_rules.provider_registration_breach(
@@ -123,8 +153,14 @@ def run_hours(now: datetime) -> list[CheckResult]:
                 },
             )
         )
-    return [
-        flags_sync(Flag.Kind.HOURS_BREACH_PUPIL, breaches, now=now),
-        flags_sync(Flag.Kind.HOURS_NEAR_LIMIT, near, now=now),
-        flags_sync(Flag.Kind.HOURS_BREACH_PROVIDER, provider_breaches, now=now),
-    ]
+    results = []
+    if pupil_within is not None:
+        results += [
+            flags_sync(Flag.Kind.HOURS_BREACH_PUPIL, breaches, now=now, within=pupil_within),
+            flags_sync(Flag.Kind.HOURS_NEAR_LIMIT, near, now=now, within=pupil_within),
+        ]
+    if provider_within is not None:
+        results.append(
+            flags_sync(Flag.Kind.HOURS_BREACH_PROVIDER, provider_breaches, now=now, within=provider_within)
+        )
+    return results

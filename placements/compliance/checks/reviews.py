@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
 from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -15,10 +16,13 @@ from placements.plans import rules as plans_rules
 from placements.plans.models import Review
 
 
-def run_reviews(now: datetime) -> list[CheckResult]:
+def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     """An active placement whose pupil's plan had no review in a half term that has ended: the
     visit rule's half terms, with the pupil's review dates in place of visits. One flag per pupil
     and half term, however many settings the pupil attends; it stays open until resolved."""
+    within = pupils_q(scope)
+    if within is None:
+        return []
     today = local_time(now).date()
     conditions: dict[str, FlagCondition] = {}
     checked: set[str] = set()
@@ -26,6 +30,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
     if year is not None:
         placements = list(
             Placement.objects.active_between(today, today)
+            .filter(within)
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
             .order_by("pupil_id", "start_date", "id")
@@ -33,7 +38,7 @@ def run_reviews(now: datetime) -> list[CheckResult]:
         days_by_school, terms_by_partnership = year_calendar(placements, year, today)
         reviews = defaultdict(list)
         for pupil_id, day in Review.objects.filter(
-            date__gte=year.start_date, date__lte=year.end_date
+            pupils_q(scope, "plan__pupil"), date__gte=year.start_date, date__lte=year.end_date
         ).values_list("plan__pupil_id", "date"):
             reviews[pupil_id].append(day)
         for placement in placements:
@@ -63,4 +68,8 @@ def run_reviews(now: datetime) -> list[CheckResult]:
                 )
     # A missed review is a fact about a past half term: it clears only when a review in that half
     # term is recorded, or a person resolves it (never by the year rolling over or the placement ending).
-    return [flags_sync(Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now, checked_keys=checked)]
+    return [
+        flags_sync(
+            Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now, checked_keys=checked, within=within
+        )
+    ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from apdash import thresholds
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
 from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -15,7 +16,10 @@ from placements.visits import rules as visits_rules
 from placements.visits.selectors import seen_dates_by_setting, setting_key
 
 
-def run_visits(now: datetime) -> list[CheckResult]:
+def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
     local = local_time(now)
     today = local.date()
     due: list[FlagCondition] = []
@@ -25,6 +29,7 @@ def run_visits(now: datetime) -> list[CheckResult]:
     if year is not None:
         placements = list(
             Placement.objects.active_between(year.start_date, today)
+            .filter(within)
             .select_related("pupil__school", "provider")
             .prefetch_related("timetable")
         )
@@ -71,6 +76,6 @@ def run_visits(now: datetime) -> list[CheckResult]:
                 )
                 (overdue if gap.overdue else due).append(condition)
     return [
-        flags_sync(Flag.Kind.VISIT_DUE, due, now=now),
-        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now, checked_keys=checked),
+        flags_sync(Flag.Kind.VISIT_DUE, due, now=now, within=within),
+        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now, checked_keys=checked, within=within),
     ]
