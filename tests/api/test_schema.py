@@ -38,6 +38,8 @@ RESOURCES = [
     "attendance",
     "follow-ups",
     "flags",
+    "readiness",
+    "evidence-packs",
 ]
 
 
