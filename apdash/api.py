@@ -122,6 +122,22 @@ class PageFormSerializer(serializers.ModelSerializer):
     def page_form(self, data):
         raise NotImplementedError
 
+    def get_fields(self):
+        # What the form checks, the form words: a missing or blank value reaches it.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or request.method in permissions.SAFE_METHODS or not request.user.is_authenticated:
+            return fields
+        for name in self.page_form(None).fields:
+            field = fields.get(name)
+            if field is None or field.read_only:
+                continue
+            field.required = False
+            field.allow_null = True
+            if isinstance(field, serializers.CharField):
+                field.allow_blank = True
+        return fields
+
     def current_values(self) -> dict:
         if self.instance is None:
             return {}

@@ -138,7 +138,7 @@ class EvidencePackSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         user = request_user(self)
-        if user is not None:
+        if user is not None and user.is_authenticated:
             choices = selectors.pack_choices(user)
             fields["school"].queryset = choices["schools"]
             fields["pupil"].queryset = choices["pupils"]

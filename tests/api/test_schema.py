@@ -40,6 +40,14 @@ RESOURCES = [
     "flags",
     "readiness",
     "evidence-packs",
+    "provider-audits",
+    "qa-visits",
+    "risk-assessments",
+    "inductions",
+    "learning-plans",
+    "reviews",
+    "qualifications",
+    "outcomes",
 ]
 
 
