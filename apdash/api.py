@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -80,6 +80,79 @@ class FullCleanSerializer(serializers.ModelSerializer):
         return instance
 
 
+def as_form_data(form: forms.BaseForm, values: dict) -> dict:
+    """API values (already parsed: dates, booleans, objects) as the form-encoded data a page's form
+    reads, so the API validates through the page's own form. A choice whose form coerces it (yes/no
+    radios, scores) is given the choice that coerces to the value."""
+    data = {}
+    for name, field in form.fields.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(field, forms.TypedChoiceField):
+            value = next(
+                (key for key, _ in field.choices if key != "" and field.coerce(key) == value),
+                "" if value is None else value,
+            )
+        elif isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif value is None:
+            value = ""
+        data[name] = value
+    return data
+
+
+def form_errors_as_400(form: forms.BaseForm) -> None:
+    """A page form's errors, word for word, as the API's field-level 400 body."""
+    if not form.is_valid():
+        raise serializers.ValidationError(
+            {
+                (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): list(messages)
+                for name, messages in form.errors.items()
+            }
+        )
+
+
+class PageFormSerializer(serializers.ModelSerializer):
+    """Validates through the page's form (`page_form(data)` returns it bound): the same clean logic
+    and the same messages as the page. Input fields the form knows take its cleaned values; on an
+    update, fields left out keep the record's values."""
+
+    def page_form(self, data):
+        raise NotImplementedError
+
+    def get_fields(self):
+        # What the form checks, the form words: a missing or blank value reaches it.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or request.method in permissions.SAFE_METHODS or not request.user.is_authenticated:
+            return fields
+        for name in self.page_form(None).fields:
+            field = fields.get(name)
+            if field is None or field.read_only:
+                continue
+            field.required = False
+            field.allow_null = True
+            if isinstance(field, serializers.CharField):
+                field.allow_blank = True
+        return fields
+
+    def current_values(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {name: getattr(self.instance, name, None) for name in self.fields}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        values = {**self.current_values(), **attrs}
+        form = self.page_form(None)
+        form = self.page_form(as_form_data(form, values))
+        form_errors_as_400(form)
+        return {**attrs, **{name: form.cleaned_data[name] for name in attrs if name in form.cleaned_data}}
+
+
 def request_user(serializer):
     request = serializer.context.get("request")
     return getattr(request, "user", None)
@@ -124,7 +197,9 @@ class RulesWritePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         perm = getattr(view, "change_perm", None)
-        return bool(perm) and request.user.has_perm(perm, obj)
+        # `perm_object` names what the permission is about (a plan's pupil), when not the record.
+        subject = view.perm_object(obj) if hasattr(view, "perm_object") else obj
+        return bool(perm) and request.user.has_perm(perm, subject)
 
 
 class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

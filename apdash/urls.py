@@ -22,4 +22,5 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("api/v1/", include("safeguarding.api_urls")),
     path("inspection/", include("inspection.urls")),
+    path("api/v1/", include("inspection.api_urls")),
 ]

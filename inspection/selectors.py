@@ -12,12 +12,19 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from apdash import thresholds
-from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
+from apdash.models import Partnership
+from apdash.selectors import (
+    academic_year_for,
+    half_terms_for,
+    school_days_by_school,
+    user_scope,
+    visible_schools,
+)
 from placements.attendance import rules as attendance_rules
 from placements.compliance import kinds
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
-from placements.core.selectors import visible_placements
+from placements.core.selectors import visible_placements, visible_pupils
 from placements.models import (
     AttendanceMark,
     Flag,
@@ -40,6 +47,7 @@ from safeguarding.rules import acknowledgement_overdue
 from safeguarding.selectors import concern_summary_for_pupils, dsl_scope
 
 from . import rules
+from .models import EvidencePack
 
 QA_MAX_AGE_DAYS = 365
 
@@ -350,9 +358,14 @@ def _marks_with_follow_ups(placement_ids, first: date, last: date):
     return [(pid, day, session, code, outcomes[mark_id]) for mark_id, pid, day, session, code in rows]
 
 
-def readiness_for_user(user, *, school_ids, today: date, now: datetime | None = None) -> Readiness:
-    """The readiness grid for one user's chosen schools, scoped through `visible_placements`."""
+def readiness_for_user(
+    user, *, school_ids, today: date, now: datetime | None = None, pupil_ids=None
+) -> Readiness:
+    """The readiness grid for one user's chosen schools (or some of their pupils), scoped through
+    `visible_placements`: the page, the home summary and the API all read this."""
     placements = visible_placements(user, today=today).filter(pupil__school_id__in=school_ids)
+    if pupil_ids is not None:
+        placements = placements.filter(pupil_id__in=pupil_ids)
     scope = dsl_scope(user)
     dsl_pupils = set()
     if scope:
@@ -366,6 +379,28 @@ def readiness_for_user(user, *, school_ids, today: date, now: datetime | None = 
 
 
 # --- The evidence pack ---------------------------------------------------------------------------
+
+
+def pack_choices(user) -> dict:
+    """What a user may ask a pack about: the evidence-pack form's choices (page and API)."""
+    return {
+        "schools": visible_schools(user),
+        "partnerships": Partnership.objects.filter(pk__in=user_scope(user).partnership_ids),
+        "pupils": visible_pupils(user).filter(school__in=visible_schools(user)),
+    }
+
+
+def visible_packs(user):
+    """Packs about the user's schools, partnership or pupils (the pages and the API)."""
+    scope = user_scope(user)
+    packs = EvidencePack.objects.select_related("school", "partnership", "pupil__school", "generated_by")
+    if scope.everything:
+        return packs
+    return packs.filter(
+        Q(school_id__in=scope.school_ids)
+        | Q(partnership_id__in=scope.partnership_ids)
+        | Q(pupil__school_id__in=scope.school_ids)
+    )
 
 
 @dataclass

@@ -4,7 +4,6 @@ census export. Views are thin: visibility through `apdash.selectors`, work in se
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.csv_export import csv_response
-from apdash.models import Partnership, Role
-from apdash.selectors import user_scope, visible_schools
-from placements.core.selectors import visible_placements, visible_pupils
+from apdash.models import Role
+from apdash.selectors import visible_schools
+from placements.core.selectors import visible_placements
 
 from . import governors, rules, selectors, services
 from .forms import CensusForm, EvidencePackForm
@@ -88,25 +87,11 @@ def readiness(request):
     )
 
 
-def _visible_packs(user):
-    scope = user_scope(user)
-    packs = EvidencePack.objects.select_related("school", "partnership", "pupil__school", "generated_by")
-    if scope.everything:
-        return packs
-    return packs.filter(
-        Q(school_id__in=scope.school_ids)
-        | Q(partnership_id__in=scope.partnership_ids)
-        | Q(pupil__school_id__in=scope.school_ids)
-    )
-
-
 def _pack_form(request, today):
     default_from, default_to = selectors.default_pack_range(today)
     return EvidencePackForm(
         request.POST or None,
-        schools=visible_schools(request.user),
-        partnerships=Partnership.objects.filter(pk__in=user_scope(request.user).partnership_ids),
-        pupils=visible_pupils(request.user).filter(school__in=visible_schools(request.user)),
+        **selectors.pack_choices(request.user),
         today=today,
         initial={
             "scope": EvidencePack.Scope.SCHOOL,
@@ -134,14 +119,16 @@ def pack_list(request):
         )
         return redirect("inspection:pack_detail", pk=pack.pk)
     return render(
-        request, "inspection/pack_list.html", {"form": form, "packs": _visible_packs(request.user)[:50]}
+        request,
+        "inspection/pack_list.html",
+        {"form": form, "packs": selectors.visible_packs(request.user)[:50]},
     )
 
 
 @login_required
 def pack_detail(request, pk):
     _school_staff_only(request)
-    pack = get_object_or_404(_visible_packs(request.user), pk=pk)
+    pack = get_object_or_404(selectors.visible_packs(request.user), pk=pk)
     template = "inspection/pack_detail.html"
     if request.htmx:
         template += "#progress"
@@ -151,7 +138,7 @@ def pack_detail(request, pk):
 @login_required
 def pack_download(request, pk):
     _school_staff_only(request)
-    pack = get_object_or_404(_visible_packs(request.user), pk=pk, status=EvidencePack.Status.DONE)
+    pack = get_object_or_404(selectors.visible_packs(request.user), pk=pk, status=EvidencePack.Status.DONE)
     services.evidence_pack_download_record(actor=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
     return FileResponse(
         pack.file.open("rb"),
@@ -206,7 +193,7 @@ def census_export(request):
 @login_required
 def pack_retry(request, pk):
     _school_staff_only(request)
-    old = get_object_or_404(_visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
+    old = get_object_or_404(selectors.visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
     pack = services.evidence_pack_request(
         actor=request.user,
         scope=old.scope,

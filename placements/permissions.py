@@ -20,6 +20,8 @@ def register_permissions() -> None:
     rules.set_perm("placements.record_attendance", is_superuser | is_school_staff | is_provider_staff)
     rules.set_perm("placements.view_pupil_list", is_superuser | is_school_staff)
     rules.set_perm("placements.add_pupil", manages_placements)
+    # Plans, reviews, qualifications and outcomes: by those who manage placements (the plan pages).
+    rules.set_perm("placements.manage_plans", manages_placements)
     rules.set_perm("placements.record_visit", is_superuser | is_school_staff)
     rules.set_perm("placements.record_follow_up", is_superuser | is_school_staff)
     rules.set_perm("placements.resolve_flag", is_superuser | is_school_staff)

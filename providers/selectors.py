@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apdash import thresholds
 from apdash.db import active_between_q
-from apdash.models import School
+from apdash.models import Partnership, Role, School
 from apdash.selectors import user_scope
 from providers import rules
 from providers.models import Provider
@@ -199,3 +199,17 @@ def quality_section(user, provider, today) -> dict:
             qa_visits_visible_to(user).filter(provider=provider).order_by("-visited_on", "-pk")
         ),
     }
+
+
+def qa_visit_recorder(user):
+    """Who a QA visit (page or API) is recorded for: a member of exactly one school records it for
+    that school (and its partnership); a partnership co-ordinator for their partnership."""
+    schools = list(
+        School.objects.filter(members__user=user, members__role__in=[Role.SCHOOL_COORDINATOR, Role.HEAD])
+        .select_related("partnership")
+        .distinct()[:2]
+    )
+    if len(schools) == 1:
+        return schools[0], schools[0].partnership
+    partnership_ids = sorted(user_scope(user).partnership_ids)
+    return None, Partnership.objects.filter(pk__in=partnership_ids[:1]).first()

@@ -13,8 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apdash.models import Partnership, Role, School
-from apdash.selectors import user_scope
 from providers.selectors import visible_providers
 
 from . import selectors, services
@@ -62,25 +60,11 @@ def audit_create(request, provider_id):
     return render(request, "providers/quality_audit_form.html", {"provider": provider, "form": form})
 
 
-def _recording_school(user):
-    """Who a QA visit is recorded for: a member of exactly one school records it for that school
-    (and its partnership); a partnership co-ordinator for their partnership."""
-    schools = list(
-        School.objects.filter(members__user=user, members__role__in=[Role.SCHOOL_COORDINATOR, Role.HEAD])
-        .select_related("partnership")
-        .distinct()[:2]
-    )
-    if len(schools) == 1:
-        return schools[0], schools[0].partnership
-    partnership_ids = sorted(user_scope(user).partnership_ids)
-    return None, Partnership.objects.filter(pk__in=partnership_ids[:1]).first()
-
-
 @login_required
 def qa_visit_create(request, provider_id):
     _managers_only(request)
     provider = get_object_or_404(visible_providers(request.user), pk=provider_id)
-    school, partnership = _recording_school(request.user)
+    school, partnership = selectors.qa_visit_recorder(request.user)
     # A school may keep a visit to itself; a partnership's own visit is always shared.
     can_share = school is not None and partnership is not None
     form = QAVisitForm(

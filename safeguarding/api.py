@@ -1,22 +1,32 @@
 """The `concerns` API: any staff member may raise one; reads follow the same rules as the pages
 (the DSLs in full, the raiser what they wrote and its status, anyone else a 404); the
-chronology (`entries`) is for DSLs only. Nothing here updates or deletes."""
+chronology (`entries`) is for DSLs only. Nothing here updates or deletes. Risk assessments and
+inductions: recorded and read as on the placement's safeguarding page."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from apdash.accounts import needs_two_factor
+from apdash.api import (
+    IdFilter,
+    PageFormSerializer,
+    ScopedChoicesMixin,
+    validation_errors_as_400,
+)
 from placements.core.selectors import visible_placements
 from placements.models import Placement, Pupil
 
 from . import selectors, services
-from .models import Concern, ConcernEntry, concern_categories
+from .forms import InductionForm, RiskAssessmentForm
+from .models import Concern, ConcernEntry, Induction, RiskAssessment, concern_categories
 
 
 class TwoFactorForSafeguardingRoles(permissions.BasePermission):
@@ -135,3 +145,126 @@ class ConcernViewSet(
             details={"via": "api", "entries": [e.pk for e in entries]},
         )
         return Response(ConcernEntrySerializer(entries, many=True).data)
+
+
+# --- Risk assessments and inductions (G §4, §3e) -------------------------------------------------
+
+
+class RiskAssessmentSerializer(ScopedChoicesMixin, PageFormSerializer):
+    """Checked by the risk assessment page's form and recorded by its service (which refuses a
+    review date in the past). `approve`: the caller approves it as they record it."""
+
+    scoped_fields = {"placement": visible_placements}
+    approve = serializers.BooleanField(default=False, write_only=True)
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "placement",
+            "journey",
+            "at_setting",
+            "hazards",
+            "controls",
+            "review_date",
+            "approve",
+            "approved_by",
+            "approved_at",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["approved_by", "approved_at", "created_by", "created_at"]
+
+    def page_form(self, data):
+        return RiskAssessmentForm(data)
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        with validation_errors_as_400():
+            return services.risk_assessment_record(
+                actor=request.user, ip=request.META.get("REMOTE_ADDR"), **validated_data
+            )
+
+
+class PlacementRecordFilter(filters.FilterSet):
+    placement = IdFilter(field_name="placement_id")
+    pupil = IdFilter(field_name="placement__pupil_id")
+
+
+class RiskAssessmentFilter(PlacementRecordFilter):
+    class Meta:
+        model = RiskAssessment
+        fields = ["placement", "pupil"]
+
+
+class SafeguardingRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Recorded and read on the placement's safeguarding page, never changed; the same second
+    factor for DSLs and heads."""
+
+    permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
+    parser_classes = [JSONParser]
+
+
+class RiskAssessmentViewSet(SafeguardingRecordViewSet):
+    """School staff read and record risk assessments (provider staff do not see them)."""
+
+    serializer_class = RiskAssessmentSerializer
+    filterset_class = RiskAssessmentFilter
+
+    def get_queryset(self):
+        if not selectors.may_manage_risk_assessments(self.request.user):
+            return RiskAssessment.objects.none()
+        return RiskAssessment.objects.filter(placement__in=visible_placements(self.request.user)).order_by(
+            "-created_at", "-id"
+        )
+
+    def create(self, request, *args, **kwargs):
+        if not selectors.may_manage_risk_assessments(request.user):
+            raise Http404
+        return super().create(request, *args, **kwargs)
+
+
+class InductionSerializer(ScopedChoicesMixin, PageFormSerializer):
+    scoped_fields = {"placement": visible_placements}
+
+    class Meta:
+        model = Induction
+        fields = [
+            "id",
+            "placement",
+            "date",
+            "told_who_dsl_is",
+            "told_what_to_do_if_unsafe",
+            "provider_dsl_name",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["recorded_by", "created_at"]
+
+    def page_form(self, data):
+        return InductionForm(data)
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        with validation_errors_as_400():
+            return services.induction_record(
+                actor=request.user, ip=request.META.get("REMOTE_ADDR"), **validated_data
+            )
+
+
+class InductionFilter(PlacementRecordFilter):
+    class Meta:
+        model = Induction
+        fields = ["placement", "pupil"]
+
+
+class InductionViewSet(SafeguardingRecordViewSet):
+    """Anyone who sees the placement reads and records its induction (provider staff included)."""
+
+    serializer_class = InductionSerializer
+    filterset_class = InductionFilter
+
+    def get_queryset(self):
+        return Induction.objects.filter(placement__in=visible_placements(self.request.user)).order_by(
+            "-date", "-id"
+        )

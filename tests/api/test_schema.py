@@ -38,6 +38,16 @@ RESOURCES = [
     "attendance",
     "follow-ups",
     "flags",
+    "readiness",
+    "evidence-packs",
+    "provider-audits",
+    "qa-visits",
+    "risk-assessments",
+    "inductions",
+    "learning-plans",
+    "reviews",
+    "qualifications",
+    "outcomes",
 ]
 
 
