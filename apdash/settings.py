@@ -222,6 +222,11 @@ APDASH_DOCUMENT_MAX_BYTES = env.int("APDASH_DOCUMENT_MAX_BYTES", default=10 * 10
 # An evidence pack still waiting this long was asked for while the broker was down: send it again.
 APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MINUTES", default=5)
 
+# --- Data the sector already has (issue 14): GIAS, CTF, notices, time limits ---
+# Where DfE's "all establishment data" extract can be fetched nightly ({date} = YYYYMMDD); empty:
+# the import is by file (python manage.py import_gias FILE.csv, or the upload page).
+APDASH_GIAS_URL = env("APDASH_GIAS_URL", default="")
+
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)
 

@@ -31,7 +31,12 @@ class ProviderSerializer(FullCleanSerializer):
             "ofsted_grade",
             "ofsted_inspected_on",
             "directory_registered",
+            "gias_type",
+            "gias_status",
+            "gias_checked_on",
         ]
+        # DfE's facts come from the GIAS import, never from a client.
+        read_only_fields = ["gias_type", "gias_status", "gias_checked_on"]
 
 
 class ProviderFilter(filters.FilterSet):

@@ -8,10 +8,11 @@ def register_checks() -> None:
     these in `apdash.checks`."""
     from apdash import checks as registry
 
-    from . import attendance, audits, hours, reviews, visits
+    from . import attendance, audits, hours, registration, reviews, visits
 
     registry.register("visits", visits.run_visits)
     registry.register("hours", hours.run_hours)
     registry.register("attendance", attendance.run_attendance, schedule="attendance")
     registry.register("audits", audits.run_audits)
     registry.register("reviews", reviews.run_reviews)
+    registry.register("registration", registration.run_registration)
