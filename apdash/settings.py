@@ -259,6 +259,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 APDASH_API_MAX_JSON_DEPTH = env.int("APDASH_API_MAX_JSON_DEPTH", default=32)
 # A week has ten sessions (AM and PM, Monday to Friday): timetable slots per placement.
 APDASH_MAX_SLOTS_PER_PLACEMENT = env.int("APDASH_MAX_SLOTS_PER_PLACEMENT", default=10)
+# --- Data the sector already has (issue 14): GIAS, CTF, notices, time limits ---
+# Where DfE's "all establishment data" extract can be fetched nightly ({date} = YYYYMMDD); empty:
+# the import is by file (python manage.py import_gias FILE.csv, or the upload page).
+APDASH_GIAS_URL = env("APDASH_GIAS_URL", default="")
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

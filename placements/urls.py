@@ -3,6 +3,7 @@ from django.urls import path
 from .attendance import views as attendance
 from .compliance import views as compliance
 from .core import views as core
+from .core import views_ctf as ctf
 from .plans import views as plans
 from .visits import views as visits
 from .workspace import views as workspace
@@ -18,6 +19,7 @@ urlpatterns = [
     path("flags/<int:pk>/resolve/", compliance.flag_resolve, name="flag_resolve"),
     path("pupils/export.csv", workspace.pupil_export, name="pupil_export"),
     path("pupils/import/", core.pupil_import, name="pupil_import"),
+    path("pupils/import/ctf/", ctf.ctf_import, name="ctf_import"),
     path("pupils/import/sample.csv", core.pupil_import_sample, name="pupil_import_sample"),
     path("today/", workspace.today_board, name="today"),
     path("placements/new/", core.placement_create, name="placement_create"),

@@ -47,7 +47,12 @@ class ProviderSerializer(FullCleanSerializer):
             "ofsted_grade",
             "ofsted_inspected_on",
             "directory_registered",
+            "gias_type",
+            "gias_status",
+            "gias_checked_on",
         ]
+        # DfE's facts come from the GIAS import, never from a client.
+        read_only_fields = ["gias_type", "gias_status", "gias_checked_on"]
 
     def resolve(self, validated_data: dict) -> dict:
         """A registration status set or changed without a check date was checked today: every

@@ -61,6 +61,10 @@ class Provider(models.Model):
     added_by_partnership = models.ForeignKey(
         "apdash.Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # DfE's facts about the URN, written by the GIAS import (para 399: registration status of every provider).
+    gias_type = models.CharField("GIAS establishment type", max_length=100, blank=True)
+    gias_status = models.CharField("GIAS status", max_length=60, blank=True)
+    gias_checked_on = models.DateField("checked against GIAS on", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -169,3 +173,47 @@ class QAVisit(models.Model):
 
     def __str__(self):
         return f"QA visit to {self.provider} on {self.visited_on:%d %B %Y}"
+
+
+class GiasImport(models.Model):
+    """One import of DfE's "all establishment data" extract (Get Information about Schools). The
+    latest (by extract date) is the one providers' URNs are checked against."""
+
+    extract_date = models.DateField(help_text="The date of the extract: the day registration was checked.")
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-extract_date", "-id"]
+        get_latest_by = ["extract_date", "id"]
+
+    def __str__(self):
+        return f"GIAS extract of {self.extract_date:%d %B %Y}"
+
+
+class Establishment(models.Model):
+    """An establishment on DfE's register, as the latest import that listed it described it."""
+
+    urn = models.CharField("URN", max_length=8, unique=True)
+    name = models.CharField(max_length=255)
+    type_name = models.CharField(max_length=100, blank=True)
+    type_group = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=60, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    ofsted_rating = models.CharField(max_length=60, blank=True)
+    ofsted_inspected_on = models.DateField(null=True, blank=True)
+    last_import = models.ForeignKey(GiasImport, on_delete=models.PROTECT, related_name="establishments")
+
+    class Meta:
+        ordering = ["urn"]
+        indexes = [models.Index(fields=["last_import", "status"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"

@@ -1,16 +1,23 @@
-"""Writes for provider audits and quality-assurance visits (G §3b–e)."""
+"""Writes for provider audits and quality-assurance visits (G §3b–e), and the import of DfE's
+register of establishments (GIAS)."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from apdash.checks import Scope, recheck
 from apdash.models import School
 from apdash.selectors import user_scope
 from apdash.services import audit_record, audit_write, model_update
 
-from .models import Provider, ProviderAudit, QAVisit
+from . import gias, rules
+from .models import Establishment, GiasImport, Provider, ProviderAudit, QAVisit
 
 # Registration status drives the legal flags (para 399): a change to these is audited with its evidence.
 REGISTRATION_FIELDS = ("registration_status", "urn", "ukprn")
@@ -100,3 +107,150 @@ def provider_update(*, actor=None, provider: Provider, **fields) -> Provider:
     # Its registration status decides whether the hours limits apply: its pupils' checks run again.
     recheck(Scope.provider(provider.pk))
     return provider
+
+
+# --- DfE register of establishments (GIAS) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiasImportResult:
+    extract_date: date
+    rows: int
+    created: int = 0
+    updated: int = 0
+    providers_checked: int = 0
+    providers_registered: int = 0
+    providers_not_found: int = 0
+    already_imported: bool = False
+
+    def summary(self) -> str:
+        when = f"{self.extract_date.day} {self.extract_date:%B %Y}"
+        if self.already_imported:
+            return f"This GIAS extract ({when}) is already the latest import: nothing changed."
+        return (
+            f"GIAS extract of {when} imported: {self.rows} establishments ({self.created} new, "
+            f"{self.updated} changed). {self.providers_checked} providers with a URN checked: "
+            f"{self.providers_registered} registered, {self.providers_not_found} not found."
+        )
+
+
+ESTABLISHMENT_FIELDS = [
+    "name",
+    "type_name",
+    "type_group",
+    "status",
+    "opened_on",
+    "closed_on",
+    "postcode",
+    "ofsted_rating",
+    "ofsted_inspected_on",
+]
+GIAS_NOT_FOUND = "Not found"
+
+
+def gias_import(*, actor=None, data: bytes, file_name: str = "", extract_date: date | None = None):
+    """Import DfE's establishment extract and check every provider with a URN against it (para
+    399). All or nothing: a file that is not a GIAS extract raises ValidationError and changes
+    nothing; the same file again changes nothing. The extract's date is the day registration was
+    checked: given, else from the file's name (edubasealldataYYYYMMDD.csv), else today."""
+    try:
+        rows = gias.read_extract(data)
+    except gias.GiasFileError as exc:
+        raise ValidationError(str(exc), code="not_gias") from exc
+    extract_date = extract_date or gias.extract_date_from_name(file_name) or timezone.localdate()
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        latest = GiasImport.objects.select_for_update().order_by("-extract_date", "-id").first()
+        if latest is not None:
+            if latest.sha256 == digest:
+                return GiasImportResult(
+                    extract_date=latest.extract_date, rows=latest.rows, already_imported=True
+                )
+            if extract_date < latest.extract_date:
+                raise ValidationError(
+                    f"This extract ({extract_date:%d %B %Y}) is older than the latest import "
+                    f"({latest.extract_date:%d %B %Y}). Download today's file from Get Information about "
+                    "Schools.",
+                    code="older",
+                )
+        run = GiasImport.objects.create(
+            extract_date=extract_date,
+            file_name=(file_name or "")[:255],
+            sha256=digest,
+            rows=len(rows),
+            imported_by=_user(actor),
+        )
+        existing = {e.urn: e for e in Establishment.objects.all()}
+        created, changed = [], []
+        for row in rows:
+            values = {name: getattr(row, name) for name in ESTABLISHMENT_FIELDS}
+            est = existing.get(row.urn)
+            if est is None:
+                created.append(Establishment(urn=row.urn, last_import=run, **values))
+                continue
+            if any(getattr(est, name) != value for name, value in values.items()):
+                changed.append(est)
+            for name, value in values.items():
+                setattr(est, name, value)
+        Establishment.objects.bulk_create(created, batch_size=2000)
+        Establishment.objects.bulk_update(changed, ESTABLISHMENT_FIELDS, batch_size=2000)
+        urns_in_file = [row.urn for row in rows if row.urn in existing]
+        for start in range(0, len(urns_in_file), 5000):
+            Establishment.objects.filter(urn__in=urns_in_file[start : start + 5000]).update(last_import=run)
+        checked, registered, not_found = _providers_check(
+            rows, extract_date, actor=actor, file_name=file_name
+        )
+    return GiasImportResult(
+        extract_date=extract_date,
+        rows=len(rows),
+        created=len(created),
+        updated=len(changed),
+        providers_checked=checked,
+        providers_registered=registered,
+        providers_not_found=not_found,
+    )
+
+
+def _providers_check(rows, extract_date, *, actor=None, file_name="") -> tuple[int, int, int]:
+    by_urn = {row.urn: row for row in rows}
+    providers = list(Provider.objects.exclude(urn="").select_for_update())
+    before = {p.pk: p.registration_status for p in providers}
+    registered = not_found = 0
+    for provider in providers:
+        row = by_urn.get(provider.urn.strip())
+        provider.gias_checked_on = extract_date
+        if row is None:
+            provider.gias_type, provider.gias_status = "", GIAS_NOT_FOUND
+            not_found += 1
+            continue
+        provider.gias_type, provider.gias_status = row.type_name, row.status
+        if rules.gias_registers_provider(
+            type_name=row.type_name, type_group=row.type_group, status=row.status
+        ):
+            provider.registration_status = Provider.RegistrationStatus.REGISTERED
+            provider.registration_checked_on = extract_date
+            registered += 1
+    Provider.objects.bulk_update(
+        providers,
+        ["gias_type", "gias_status", "gias_checked_on", "registration_status", "registration_checked_on"],
+        batch_size=500,
+    )
+    for provider in providers:
+        if provider.registration_status != before[provider.pk]:
+            # A registration change is audited with its evidence (issue 13), whoever or whatever made it.
+            audit_record(
+                actor=actor,
+                action="provider_registration_changed",
+                object_type="provider",
+                object_id=provider.pk,
+                details={
+                    "changes": {"registration_status": [before[provider.pk], provider.registration_status]},
+                    "evidence": f"DfE register of establishments (GIAS) extract {file_name or ''} of "
+                    f"{extract_date.isoformat()}: {provider.gias_type}, {provider.gias_status}",
+                    "checked_on": extract_date.isoformat(),
+                },
+            )
+            recheck(Scope.provider(provider.pk))
+    # Every provider's DfE facts may have changed: the provider-wide rules (registration) run again.
+    recheck(Scope.providers())
+    return len(providers), registered, not_found

@@ -1,12 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from . import selectors
+from . import selectors, services
 from .filters import ProviderFilter
-from .models import ProviderAudit
+from .forms_gias import GiasUploadForm
+from .models import GiasImport, ProviderAudit
 
 PAGE_SIZE = 50
 
@@ -50,3 +53,23 @@ def provider_detail(request, pk):
             "sections": selectors.provider_page_sections(request.user, provider, today=today),
         },
     )
+
+
+@login_required
+def gias_upload(request):
+    """Partnership co-ordinators import DfE's establishment extract; every provider's URN is
+    checked against it (para 399)."""
+    if not request.user.has_perm("providers.import_gias"):
+        raise Http404
+    form = GiasUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.gias_import(actor=request.user, data=upload.read(), file_name=upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, result.summary())
+            return redirect("providers:gias_upload")
+    latest = GiasImport.objects.order_by("-extract_date", "-id").first()
+    return render(request, "providers/gias_upload.html", {"form": form, "latest": latest})

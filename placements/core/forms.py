@@ -336,3 +336,32 @@ class PupilImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("The file must be saved as CSV (UTF-8)") from exc
+
+
+class CtfImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CTF (XML) file",
+        help_text="A Common Transfer File exported from your MIS or downloaded from School to School",
+        error_messages={"required": "Choose a CTF file to upload", "empty": "The file is empty"},
+    )
+    school = forms.ModelChoiceField(
+        label="School",
+        queryset=None,
+        error_messages={"required": "Choose the school the pupils are on roll at"},
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("file"), Field.select("school"), Submit("submit", "Check the file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xml"):
+            raise forms.ValidationError("The file must be a CTF in XML (.xml)")
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 20 MB")
+        return upload.read()

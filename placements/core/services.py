@@ -3,12 +3,14 @@ all call these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apdash import thresholds
 from apdash.checks import Scope, recheck
-from placements.core import rules
+from placements.core import ctf, rules
 from placements.core.models import Placement, Pupil, TimetableSlot
 
 
@@ -133,3 +135,73 @@ def placement_end(
     placement.save()
     recheck(Scope.pupil(placement.pupil_id))
     return placement
+
+
+# --- Common Transfer File (CTF) import ------------------------------------------------------------
+
+
+@dataclass
+class CtfImportResult:
+    source: ctf.SourceSchool
+    pupils: list[ctf.CtfPupil]
+    # (position, UPN, messages) for every pupil that cannot be imported as it stands.
+    problems: list[tuple[int, str, list[str]]]
+    # UPN -> "new" or "update"
+    actions: dict[str, str]
+    saved: bool = False
+
+    @property
+    def created(self) -> int:
+        return sum(1 for a in self.actions.values() if a == "new")
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for a in self.actions.values() if a == "update")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def ctf_import(*, actor=None, school, data: bytes, dry_run: bool = False) -> CtfImportResult:
+    """Create or update the CTF's pupils on `school`'s roll, all or nothing: any pupil with a
+    problem and none is saved. With `dry_run`, check everything and save nothing (the preview).
+    A UPN already on apdash at another school is refused, never moved. Raises ValidationError
+    when the file is not a CTF."""
+    try:
+        transfer = ctf.read_ctf(data)
+    except ctf.CtfFileError as exc:
+        raise ValidationError(str(exc), code="not_ctf") from exc
+    existing = {p.upn: p for p in Pupil.objects.filter(upn__in=[p.upn for p in transfer.pupils if p.upn])}
+    result = CtfImportResult(source=transfer.source, pupils=transfer.pupils, problems=[], actions={})
+    first_position: dict[str, int] = {}
+    try:
+        with transaction.atomic():
+            for row in transfer.pupils:
+                messages = list(row.problems)
+                pupil = existing.get(row.upn)
+                if row.upn and row.upn in first_position:
+                    messages.append(
+                        f"UPN {row.upn} is in the file twice (first as pupil {first_position[row.upn]})."
+                    )
+                first_position.setdefault(row.upn, row.position)
+                if pupil is not None and pupil.school_id != school.id:
+                    messages.append(f"A pupil with UPN {row.upn} is already on apdash at another school.")
+                if not messages:
+                    try:
+                        if pupil is None:
+                            pupil_create(actor=actor, school=school, **row.fields)
+                        else:
+                            pupil_update(actor=actor, pupil=pupil, **row.fields)
+                    except ValidationError as exc:
+                        messages.extend(exc.messages)
+                if messages:
+                    result.problems.append((row.position, row.upn, messages))
+                else:
+                    result.actions[row.upn] = "update" if pupil is not None else "new"
+            if result.problems or dry_run:
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.saved = True
+    return result
