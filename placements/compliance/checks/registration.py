@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
+from placements.compliance.checks.scope import providers_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -13,16 +14,21 @@ from providers import rules as provider_rules
 from providers.models import Establishment, GiasImport, Provider
 
 
-def run_registration(now: datetime) -> list[CheckResult]:
+def run_registration(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     """Against the latest GIAS import: a provider whose establishment is Closed while it has
     active or future placements (red `registration_lapsed`), and a provider whose URN the import
     does not list (amber `registration_unverified`). No import yet: nothing to check against."""
+    # A provider-wide rule: run once per provider (the `providers` shard), not per partnership.
+    within = providers_q(scope, "id")
+    if within is None:
+        return []
+    flags_within = providers_q(scope)
     today = local_time(now).date()
     lapsed: list[FlagCondition] = []
     unverified: list[FlagCondition] = []
     latest = GiasImport.objects.order_by("-extract_date", "-id").first()
     if latest is not None:
-        providers = list(Provider.objects.exclude(urn="").order_by("id"))
+        providers = list(Provider.objects.filter(within).exclude(urn="").order_by("id"))
         listed = {
             e.urn: e
             for e in Establishment.objects.filter(
@@ -66,6 +72,6 @@ def run_registration(now: datetime) -> list[CheckResult]:
                     )
                 )
     return [
-        flags_sync(Flag.Kind.REGISTRATION_LAPSED, lapsed, now=now),
-        flags_sync(Flag.Kind.REGISTRATION_UNVERIFIED, unverified, now=now),
+        flags_sync(Flag.Kind.REGISTRATION_LAPSED, lapsed, now=now, within=flags_within),
+        flags_sync(Flag.Kind.REGISTRATION_UNVERIFIED, unverified, now=now, within=flags_within),
     ]

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from apdash.checks import CheckResult
+from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
+from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
 
 
-def run_timetable(now: datetime) -> list[CheckResult]:
+def run_timetable(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     """A placement running today or yet to start with no timetabled slot: nobody can say where the
     pupil is each day, and its registers cannot be checked. (It still needs its visits.)"""
+    within = pupils_q(scope)
+    if within is None:
+        return []
     today = local_time(now).date()
     placements = (
         Placement.objects.running_on_or_after(today)
-        .filter(timetable__isnull=True)
+        .filter(within, timetable__isnull=True)
         .select_related("pupil", "provider")
         .order_by("start_date", "id")
     )
@@ -37,4 +41,4 @@ def run_timetable(now: datetime) -> list[CheckResult]:
         )
         for p in placements
     ]
-    return [flags_sync(Flag.Kind.TIMETABLE_MISSING, conditions, now=now)]
+    return [flags_sync(Flag.Kind.TIMETABLE_MISSING, conditions, now=now, within=within)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('apdash', '0007_half_term_constraint_reworded'),
+        ('apdash', '0008_school_session_times'),
         ('authtoken', '0004_alter_tokenproxy_options'),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('apdash', '0007_half_term_constraint_reworded'),
-        ('placements', '0005_attendance_mark_first_recorded_at'),
+        ('placements', '0006_rules_defended'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('providers', '0001_initial'),
+        ('providers', '0003_provider_added_by_partnership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

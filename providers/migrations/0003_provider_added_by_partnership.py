@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('apdash', '0008_token_second_factor'),
-        ('providers', '0001_initial'),
+        ('apdash', '0009_token_second_factor'),
+        ('providers', '0002_rules_defended'),
     ]
 
     operations = [
