@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .attendance import api as attendance_api
@@ -13,4 +14,7 @@ router.register("attendance", attendance_api.AttendanceViewSet, basename="attend
 router.register("follow-ups", attendance_api.FollowUpViewSet, basename="follow-up")
 router.register("flags", compliance_api.FlagViewSet, basename="flag")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("register/", attendance_api.RegisterView.as_view(), name="api-register"),
+    *router.urls,
+]

@@ -96,6 +96,8 @@ class ConcernViewSet(
 ):
     serializer_class = ConcernSerializer
     permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
+    # Provider staff raise concerns about pupils placed with them and read back what they wrote.
+    provider_staff_allowed = True
     filterset_fields = ["status", "urgency", "pupil"]
 
     def get_queryset(self):
