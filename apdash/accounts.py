@@ -1,12 +1,13 @@
 """Two-factor sign-in (TOTP, django-otp) for the roles that read safeguarding records.
 
-A DSL or head signs in with a password as usual; before any safeguarding page opens they set up
+A DSL or head signs in with a password as usual; before any page opens (apdash.access) they set up
 an authenticator app once (QR code) and then give a one-time code each session. API tokens for
 those roles are issued only with a valid code (`otp_code_valid`)."""
 
 from __future__ import annotations
 
 import base64
+import math
 from functools import wraps
 from io import BytesIO
 
@@ -16,6 +17,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
@@ -93,10 +95,37 @@ class OTPCodeForm(forms.Form):
         code = self.cleaned_data["code"].strip().replace(" ", "")
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        wait = seconds_to_wait(self.devices)
+        if wait:
+            # django-otp refuses any code for a moment after a wrong one (1 s, then 2, 4, …): say so,
+            # rather than call the right code wrong.
+            raise forms.ValidationError(
+                f"The last code was not right. Wait {wait} second{'s' if wait != 1 else ''}, "
+                "then enter the code showing in your app"
+            )
         self.device = next((d for d in self.devices if d.verify_token(code)), None)
         if self.device is None:
             raise forms.ValidationError("That code is not right or has expired. Enter the code showing now")
         return code
+
+
+def seconds_to_wait(devices) -> int:
+    """How long until a code can be checked again after wrong ones (0: now)."""
+    waits = []
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if allowed:
+            return 0
+        until = (details or {}).get("locked_until")
+        if until is not None:
+            waits.append(max(1, math.ceil((until - timezone.now()).total_seconds())))
+    return min(waits, default=0)
+
+
+def _second_factor_given(request, device) -> None:
+    """A new session key at the second factor, as at the password (no fixation across steps)."""
+    request.session.cycle_key()
+    otp_login(request, device)
 
 
 def _qr_svg(url: str) -> str:
@@ -119,7 +148,7 @@ def otp_setup(request):
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        otp_login(request, device)
+        _second_factor_given(request, device)
         return redirect(_next_url(request))
     context = {
         "form": form,
@@ -139,6 +168,6 @@ def otp_verify(request):
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
     form = OTPCodeForm(request.POST or None, devices=devices)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, form.device)
+        _second_factor_given(request, form.device)
         return redirect(_next_url(request))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from .access import RegisterOnlyForProviderStaff
 from .accounts import needs_two_factor, otp_code_valid
 from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
 from .parsers import SafeJSONParser
@@ -206,7 +207,7 @@ class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
     """Create, read, list and update — records are kept, so no delete. JSON in: nested
     timetables and lists of marks have no form encoding."""
 
-    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
+    permission_classes = [permissions.IsAuthenticated, RegisterOnlyForProviderStaff, RulesWritePermission]
     parser_classes = [SafeJSONParser]
 
 

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from .accounts import needs_two_factor
 from .models import Role
 from .navigation import navigation_items
 from .selectors import user_roles
@@ -9,6 +10,9 @@ def navigation(request):
     """Service navigation for the signed-in user's roles: home, what the apps register, admin."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {"service_navigation": []}
+    if needs_two_factor(user) and not user.is_verified():
+        # Before the one-time code every page is the code step: no links that lead back to it.
         return {"service_navigation": []}
     roles = user_roles(user)
     items = [("Home", reverse("home")), *navigation_items(user, roles)]

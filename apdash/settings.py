@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # auth: a DSL or head gives their one-time code before any page; provider staff keep the register.
+    "apdash.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,7 +176,10 @@ REST_FRAMEWORK = {
         "apdash.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apdash.access.RegisterOnlyForProviderStaff",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "apdash.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",

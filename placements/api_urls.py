@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .attendance import api as attendance_api
@@ -18,4 +19,7 @@ router.register("reviews", plans_api.ReviewViewSet, basename="review")
 router.register("qualifications", plans_api.QualificationViewSet, basename="qualification")
 router.register("outcomes", plans_api.OutcomeViewSet, basename="outcome")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("register/", attendance_api.RegisterView.as_view(), name="api-register"),
+    *router.urls,
+]

@@ -8,6 +8,7 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from apdash import checks
+        from apdash.access import allow_provider_staff
         from apdash.navigation import register_navigation
         from apdash.views import register_home_section
         from providers.selectors import register_provider_page_section
@@ -21,6 +22,8 @@ class PlacementsConfig(AppConfig):
         from .workspace import views as workspace_views
 
         register_checks()
+        # Provider staff keep their provider's register, on the page and through the API.
+        allow_provider_staff("placements:provider_register", "placements:register_by_link", "api-register")
         permissions.register_permissions()
         register_fix_pages()
         register_home_section(workspace_views.home_sections)

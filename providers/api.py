@@ -3,9 +3,9 @@
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, serializers, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
 
+from apdash.access import RegisterOnlyForProviderStaff
 from apdash.api import (
     ApiViewSet,
     FullCleanSerializer,
@@ -16,6 +16,7 @@ from apdash.api import (
     request_user,
     validation_errors_as_400,
 )
+from apdash.parsers import SafeJSONParser
 from providers.selectors import visible_providers
 
 from . import selectors, services
@@ -150,8 +151,8 @@ class ProviderAuditFilter(filters.FilterSet):
 class ProviderAuditViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Audits are records of what was found on the day: recorded and read, never changed."""
 
-    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
-    parser_classes = [JSONParser]
+    permission_classes = [permissions.IsAuthenticated, RegisterOnlyForProviderStaff, RulesWritePermission]
+    parser_classes = [SafeJSONParser]
     serializer_class = ProviderAuditSerializer
     filterset_class = ProviderAuditFilter
     create_perm = "providers.change_provider"
@@ -222,8 +223,8 @@ class QAVisitFilter(filters.FilterSet):
 class QAVisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """QA visits shared with a partnership are read by each of its schools, no other."""
 
-    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
-    parser_classes = [JSONParser]
+    permission_classes = [permissions.IsAuthenticated, RegisterOnlyForProviderStaff, RulesWritePermission]
+    parser_classes = [SafeJSONParser]
     serializer_class = QAVisitSerializer
     filterset_class = QAVisitFilter
     create_perm = "providers.change_provider"

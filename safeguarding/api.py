@@ -11,9 +11,9 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from apdash.access import RegisterOnlyForProviderStaff
 from apdash.accounts import needs_two_factor
 from apdash.api import (
     IdFilter,
@@ -21,6 +21,7 @@ from apdash.api import (
     ScopedChoicesMixin,
     validation_errors_as_400,
 )
+from apdash.parsers import SafeJSONParser
 from placements.core.selectors import visible_placements
 from placements.models import Placement, Pupil
 
@@ -105,7 +106,13 @@ class ConcernViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ConcernSerializer
-    permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
+    permission_classes = [
+        permissions.IsAuthenticated,
+        RegisterOnlyForProviderStaff,
+        TwoFactorForSafeguardingRoles,
+    ]
+    # Provider staff raise concerns about pupils placed with them and read back what they wrote.
+    provider_staff_allowed = True
     filterset_fields = ["status", "urgency", "pupil"]
 
     def get_queryset(self):
@@ -201,8 +208,12 @@ class SafeguardingRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     """Recorded and read on the placement's safeguarding page, never changed; the same second
     factor for DSLs and heads."""
 
-    permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
-    parser_classes = [JSONParser]
+    permission_classes = [
+        permissions.IsAuthenticated,
+        RegisterOnlyForProviderStaff,
+        TwoFactorForSafeguardingRoles,
+    ]
+    parser_classes = [SafeJSONParser]
 
 
 class RiskAssessmentViewSet(SafeguardingRecordViewSet):

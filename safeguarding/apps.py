@@ -7,6 +7,7 @@ class SafeguardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from apdash.access import allow_provider_staff
         from apdash.navigation import register_navigation
 
         from . import checks, navigation
@@ -14,3 +15,14 @@ class SafeguardingConfig(AppConfig):
         checks.register_checks()
         checks.register_fix_pages()
         register_navigation(90, navigation.safeguarding_pages)
+        # Provider staff raise a concern, read back what they raised, and record the induction.
+        allow_provider_staff(
+            "safeguarding:index",
+            "safeguarding:concern_start",
+            "safeguarding:concern_raise",
+            "safeguarding:concern_detail",
+            "safeguarding:induction_create",
+            "concern-list",
+            "concern-detail",
+            "concern-entries",
+        )

@@ -4,6 +4,8 @@ from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apdash.models import AcademicYear, Closure, HalfTerm, Membership, Partnership, Role, School, User
 from placements.core import rules as core_rules
@@ -321,3 +323,15 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     recorded_on = factory.LazyFunction(timezone.localdate)
     destination = "fe"
     destination_name = "Wendlowshire College"
+
+
+def sign_in_with_two_factor(client, user):
+    """Signed in, and past the one-time-code step as if the user had just given a code."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apdash.api import (
@@ -20,9 +21,12 @@ from apdash.api import (
     request_user,
     validation_errors_as_400,
 )
-from placements.attendance import rules, services
+from apdash.parsers import SafeJSONParser
+from apdash.selectors import user_scope
+from placements.attendance import rules, selectors, services
 from placements.attendance.models import AttendanceMark, FollowUp, Session
 from placements.core.api import school_placements
+from placements.core.models import Placement
 from placements.core.selectors import visible_placements
 
 
@@ -197,3 +201,98 @@ class FollowUpViewSet(ApiViewSet):
         return FollowUp.objects.filter(
             attendance__placement__in=school_placements(self.request.user)
         ).order_by("contacted_at", "id")
+
+
+# --- The register: all provider staff reach through the API (issue 13 §12) -----------------------
+
+
+def _register_placements(user):
+    """Placements on the register of the user's providers today: what provider staff may mark."""
+    provider_ids = user_scope(user).provider_ids
+    return Placement.objects.active_on(timezone.localdate()).filter(provider_id__in=provider_ids)
+
+
+class RegisterMarkSerializer(AttendanceMarkSerializer):
+    scoped_fields = {"placement": _register_placements}
+
+    class Meta(AttendanceMarkSerializer.Meta):
+        fields = ["placement", "date", "session", "code", "minutes_late", "absence_reason", "note"]
+
+    def _record(self, **values):
+        with validation_errors_as_400():
+            return services.attendance_record(
+                actor=request_user(self), source=AttendanceMark.Source.PROVIDER_STAFF, **values
+            )
+
+
+class RegisterSessionSerializer(serializers.Serializer):
+    session = serializers.ChoiceField(choices=Session.choices)
+    code = serializers.CharField(allow_null=True, help_text="The mark sent, or null")
+    minutes_late = serializers.IntegerField()
+
+
+class RegisterRowSerializer(serializers.Serializer):
+    placement = serializers.IntegerField()
+    provider = serializers.IntegerField()
+    pupil = serializers.CharField(help_text="The pupil's name")
+    sessions = RegisterSessionSerializer(many=True)
+
+
+class RegisterSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    rows = RegisterRowSerializer(many=True)
+
+
+class RegisterView(GenericAPIView):
+    """Today's register at your provider: each pupil's name and sessions, and nothing else about
+    them. Provider staff reach the API only here."""
+
+    provider_staff_allowed = True
+    parser_classes = [SafeJSONParser]
+    serializer_class = RegisterMarkSerializer
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(responses={200: RegisterSerializer})
+    def get(self, request):
+        today = timezone.localdate()
+        rows = []
+        for provider_id in sorted(user_scope(request.user).provider_ids):
+            for row in selectors.register_rows(provider_id=provider_id, day=today):
+                sessions = []
+                for session in row.sessions:
+                    mark = row.marks.get(session)
+                    sessions.append(
+                        {
+                            "session": session,
+                            "code": mark.code if mark else None,
+                            "minutes_late": mark.minutes_late if mark else 0,
+                        }
+                    )
+                rows.append(
+                    {
+                        "placement": row.placement.pk,
+                        "provider": provider_id,
+                        "pupil": row.placement.pupil.full_name,
+                        "sessions": sessions,
+                    }
+                )
+        return Response(RegisterSerializer({"date": today, "rows": rows}).data)
+
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="RegisterMarkOneOrMany",
+            serializers=[RegisterMarkSerializer, RegisterMarkSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={201: RegisterMarkSerializer(many=True)},
+        description="Send marks for today's register (one or a list, all or nothing).",
+    )
+    def post(self, request):
+        many = isinstance(request.data, list)
+        serializer = self.get_serializer(data=request.data, many=many)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)

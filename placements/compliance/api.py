@@ -10,6 +10,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apdash.access import RegisterOnlyForProviderStaff
 from apdash.api import (
     IdFilter,
     RulesWritePermission,
@@ -67,7 +68,7 @@ class FlagFilter(filters.FilterSet):
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Flags are opened by the checks; people read and resolve them."""
 
-    permission_classes = [permissions.IsAuthenticated, RulesWritePermission]
+    permission_classes = [permissions.IsAuthenticated, RegisterOnlyForProviderStaff, RulesWritePermission]
     parser_classes = [SafeJSONParser]
     serializer_class = FlagSerializer
     filterset_class = FlagFilter

@@ -2,7 +2,13 @@ import pytest
 from django.urls import reverse
 
 from apdash.models import Role
-from tests.factories import PartnershipFactory, SchoolFactory, member, placement_with_timetable
+from tests.factories import (
+    PartnershipFactory,
+    SchoolFactory,
+    member,
+    placement_with_timetable,
+    sign_in_with_two_factor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +27,12 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client):
         (Role.PARTNERSHIP_COORDINATOR, "Partnership overview"),
     ],
 )
-def test_each_role_reaches_its_home_page(client, role, heading):
+def test_each_role_reaches_its_home_page(sign_in, role, heading):
     school = SchoolFactory(partnership=PartnershipFactory())
     where = (
         {"partnership": school.partnership} if role == Role.PARTNERSHIP_COORDINATOR else {"school": school}
     )
-    client.force_login(member(role, **where))
+    client = sign_in(member(role, **where))
     assert heading in client.get(reverse("home")).content.decode()
 
 
@@ -81,7 +87,7 @@ def test_a_heads_home_summarises_providers_and_flags(client):
     school = SchoolFactory()
     placement_with_timetable(pupil=PupilFactory(school=school), provider=ProviderFactory(name="Barn Project"))
     FlagFactory(school=school, severity="red", message="Risk assessment missing for the journey")
-    client.force_login(member(Role.HEAD, school=school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=school))
     page = client.get(reverse("home")).content.decode()
     assert "Barn Project" in page and "0 registered, 1 unregistered" in page
     assert "Risk assessment missing for the journey" in page

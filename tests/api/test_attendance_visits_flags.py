@@ -30,9 +30,7 @@ def day(offset=0):
 # --- Attendance --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "role", ["coordinator", "dsl", "partnership_coordinator", "provider_staff", "superuser"]
-)
+@pytest.mark.parametrize("role", ["coordinator", "dsl", "partnership_coordinator", "superuser"])
 def test_a_list_of_marks_is_recorded_in_one_post(api, world, placed, role):
     response = api(getattr(world, role)).post(
         "/api/v1/attendance/",
@@ -52,7 +50,7 @@ def test_a_list_of_marks_is_recorded_in_one_post(api, world, placed, role):
 
 
 def test_a_single_mark_can_be_posted_on_its_own(api, world, placed):
-    response = api(world.provider_staff).post(
+    response = api(world.coordinator).post(
         "/api/v1/attendance/",
         {"placement": placed.id, "date": day(), "session": "AM", "code": "B"},
         format="json",
@@ -65,7 +63,7 @@ def test_posting_a_mark_for_a_session_already_marked_updates_it(api, world, plac
     AttendanceMarkFactory(
         placement=placed, date=timezone.localdate() - timedelta(days=1), session="AM", code="N"
     )
-    response = api(world.provider_staff).post(
+    response = api(world.coordinator).post(
         "/api/v1/attendance/",
         [{"placement": placed.id, "date": day(1), "session": "AM", "code": "I"}],
         format="json",
@@ -149,7 +147,7 @@ def test_marks_cannot_be_posted_for_a_placement_you_cannot_see(api, world, place
         end_date=timezone.localdate() - timedelta(days=10),
     )
     late = api(world.provider_staff).post(
-        "/api/v1/attendance/",
+        "/api/v1/register/",
         {"placement": ended.id, "date": day(20), "session": "AM", "code": "B"},
         format="json",
     )
@@ -162,7 +160,7 @@ def test_marks_are_listed_per_role_and_filtered(api, world, placed):
     pm = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), session="PM")
     other = AttendanceMarkFactory(placement=PlacementFactory(pupil=PupilFactory(school=world.other)))
     assert ids(api(world.coordinator).get("/api/v1/attendance/")) == {am.id, pm.id}
-    assert ids(api(world.provider_staff).get("/api/v1/attendance/")) == {am.id, pm.id}
+    assert api(world.provider_staff).get("/api/v1/attendance/").status_code == 403
     assert ids(api(world.other_coordinator).get("/api/v1/attendance/")) == {other.id}
     query = f"/api/v1/attendance/?placement={placed.id}&date={day(1)}&session=PM"
     assert ids(api(world.coordinator).get(query)) == {pm.id}
@@ -240,8 +238,8 @@ def test_provider_staff_neither_record_nor_read_visits(api, world, placed):
     client = api(world.provider_staff)
     response = client.post("/api/v1/visits/", {"placement": placed.id, "date": day(1)}, format="json")
     assert response.status_code == 403
-    assert ids(client.get("/api/v1/visits/")) == set()
-    assert client.get(f"/api/v1/visits/{visit.id}/").status_code == 404
+    assert client.get("/api/v1/visits/").status_code == 403
+    assert client.get(f"/api/v1/visits/{visit.id}/").status_code == 403
 
 
 def test_a_visit_in_the_future_or_before_the_placement_is_refused(api, world, placed):
@@ -308,7 +306,7 @@ def test_follow_ups_refuse_an_unknown_outcome_and_other_schools_marks(api, world
 def test_follow_ups_are_for_school_staff_only(api, world, placed):
     follow_up = FollowUpFactory(attendance=AttendanceMarkFactory(placement=placed, code="N"))
     assert ids(api(world.dsl).get("/api/v1/follow-ups/")) == {follow_up.id}
-    assert ids(api(world.provider_staff).get("/api/v1/follow-ups/")) == set()
+    assert api(world.provider_staff).get("/api/v1/follow-ups/").status_code == 403
     assert api(world.other_coordinator).get(f"/api/v1/follow-ups/{follow_up.id}/").status_code == 404
     response = api(world.provider_staff).post(
         "/api/v1/follow-ups/",
@@ -390,12 +388,12 @@ def test_flags_of_other_schools_are_404_and_provider_staff_see_none(api, world, 
         f"/api/v1/flags/{other.id}/resolve/", {"resolution": "x"}, format="json"
     )
     assert resolve.status_code == 404
-    assert ids(api(world.provider_staff).get("/api/v1/flags/")) == set()
+    assert api(world.provider_staff).get("/api/v1/flags/").status_code == 403
     assert (
         api(world.provider_staff)
         .post(f"/api/v1/flags/{own.id}/resolve/", {"resolution": "x"}, format="json")
         .status_code
-        == 404
+        == 403
     )
     other.refresh_from_db()
     assert other.resolved_at is None

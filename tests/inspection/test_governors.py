@@ -24,6 +24,7 @@ from tests.factories import (
     member,
     placement_with_timetable,
     seed_calendar,
+    sign_in_with_two_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_a_qa_visit_kept_by_another_school_is_not_counted_for_this_one(calendar)
 
 def test_the_report_page_is_printable_and_other_schools_get_a_404(client, calendar, settings):
     school = build_school(3, calendar)
-    client.force_login(member(Role.HEAD, school=school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=school))
     body = client.get(reverse("inspection:governor_report")).content.decode()
     assert "Alternative provision: report to governors" in body
     assert "@media print" in body
@@ -122,7 +123,7 @@ def test_the_governor_report_runs_a_constant_number_of_queries(
     client, calendar, django_assert_max_num_queries, rows
 ):
     school = build_school(rows, calendar)
-    client.force_login(member(Role.HEAD, school=school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=school))
     with django_assert_max_num_queries(18):
         response = client.get(reverse("inspection:governor_report"), {"term": "2026/27-autumn"})
     assert response.status_code == 200

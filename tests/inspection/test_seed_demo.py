@@ -1,5 +1,6 @@
 from urllib.parse import urlparse
 
+import pyotp
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -53,7 +54,15 @@ def test_each_printed_login_reaches_its_roles_home_page(seeded, client):
         response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD}, follow=True)
         assert response.status_code == 200, email
         assert response.context["user"].email == email
-        assert response.request["PATH_INFO"] == reverse("home")
+        line = next(line for line in seeded.splitlines() if email in line)
+        if "two-factor key" in line:
+            # A DSL or head reaches no page before the code from the printed key.
+            assert response.request["PATH_INFO"] == reverse("otp_verify"), email
+            key = line.split("two-factor key")[-1].strip()
+            response = client.post(
+                reverse("otp_verify"), {"code": pyotp.TOTP(key).now(), "next": reverse("home")}, follow=True
+            )
+        assert response.request["PATH_INFO"] == reverse("home"), email
 
 
 def test_the_printed_provider_register_link_opens_todays_register_without_an_account(seeded, client):

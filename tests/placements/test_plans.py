@@ -24,6 +24,7 @@ from tests.factories import (
     member,
     placement_with_timetable,
     seed_calendar,
+    sign_in_with_two_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +239,7 @@ def test_a_coordinator_of_another_school_gets_a_404_for_the_plan_pages(client):
 def test_a_head_reads_the_plan_but_may_not_change_it(client):
     plan = LearningPlanFactory()
     review = ReviewFactory(plan=plan)
-    client.force_login(member(Role.HEAD, school=plan.pupil.school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=plan.pupil.school))
     assert client.get(reverse("placements:review_detail", args=[review.pk])).status_code == 200
     page = client.get(reverse("placements:pupil_detail", args=[plan.pupil_id])).content.decode()
     assert "Record a review" not in page

@@ -10,6 +10,7 @@ from tests.factories import (
     SchoolFactory,
     member,
     placement_with_timetable,
+    sign_in_with_two_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_a_partnership_coordinator_sees_every_school_grouped_by_kind(client):
 def test_a_head_sees_summary_counts_not_the_list(client):
     school = SchoolFactory()
     flag = pupil_flag(school, severity=Flag.Severity.RED)
-    client.force_login(member(Role.HEAD, school=school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=school))
     response = client.get(reverse("placements:flag_list"))
     page = response.content.decode()
     assert flag.message not in page

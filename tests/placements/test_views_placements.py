@@ -12,6 +12,7 @@ from tests.factories import (
     SchoolFactory,
     member,
     placement_with_timetable,
+    sign_in_with_two_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,7 @@ def test_a_coordinator_cannot_place_another_schools_pupil(client, coordinator):
 
 def test_heads_and_provider_staff_cannot_add_placements(client):
     school = SchoolFactory()
-    client.force_login(member(Role.HEAD, school=school))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=school))
     assert client.get(reverse("placements:placement_create")).status_code == 404
     client.force_login(member(Role.PROVIDER_STAFF, provider=ProviderFactory()))
     assert client.get(reverse("placements:placement_create")).status_code == 404

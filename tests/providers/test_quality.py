@@ -20,6 +20,7 @@ from tests.factories import (
     QAVisitFactory,
     SchoolFactory,
     member,
+    sign_in_with_two_factor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_a_member_of_a_partnership_school_reads_the_shared_report_and_downloads_
     shared.report = SimpleUploadedFile("forge-qa.pdf", b"%PDF-1.7\n...")
     shared.save()
     head = member(Role.HEAD, school=partnership_world["schools"][2])
-    client.force_login(head)
+    sign_in_with_two_factor(client, head)
     page = client.get(reverse("providers:qa_visit_detail", args=[shared.pk]))
     assert page.status_code == 200
     assert "Every school in Wendlow Partnership" in page.content.decode()
@@ -182,7 +183,7 @@ def test_a_coordinator_records_the_annual_audit_and_a_due_date_before_it_is_refu
 
 def test_a_head_may_read_quality_but_not_record_it(client):
     provider = ProviderFactory()
-    client.force_login(member(Role.HEAD, school=SchoolFactory()))
+    sign_in_with_two_factor(client, member(Role.HEAD, school=SchoolFactory()))
     assert client.get(reverse("providers:quality_list")).status_code == 200
     assert client.get(reverse("providers:audit_create", args=[provider.pk])).status_code == 404
     assert client.get(reverse("providers:qa_visit_create", args=[provider.pk])).status_code == 404

@@ -4,8 +4,6 @@ person in each role, and a way to sign a DSL or head in with their second factor
 from dataclasses import dataclass
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apdash.models import Role
 from tests.factories import (
@@ -16,18 +14,6 @@ from tests.factories import (
     SchoolFactory,
     member,
 )
-
-
-def sign_in_with_two_factor(client, user):
-    """Signed in, and past the one-time-code step as if the user had just given a code."""
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Authenticator app", confirmed=True
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return device
 
 
 @dataclass
@@ -68,15 +54,3 @@ def county(db):
     return County(
         school, other_school, partnership, provider, pupil, placement, partnership_placement, people
     )
-
-
-@pytest.fixture
-def sign_in(client):
-    def _sign_in(user):
-        if user.memberships.filter(role__in=[Role.DSL, Role.HEAD]).exists():
-            sign_in_with_two_factor(client, user)
-        else:
-            client.force_login(user)
-        return client
-
-    return _sign_in

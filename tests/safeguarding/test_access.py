@@ -9,8 +9,7 @@ from django.utils import timezone
 from apdash.models import AuditEvent
 from safeguarding import services
 from safeguarding.models import Concern
-from tests.factories import PupilFactory
-from tests.safeguarding.conftest import sign_in_with_two_factor
+from tests.factories import PupilFactory, sign_in_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
