@@ -8,9 +8,11 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self):
         from apdash.navigation import register_navigation
+        from placements.core.links import register_placement_links
 
         from . import checks, navigation
 
         checks.register_checks()
         checks.register_fix_pages()
         register_navigation(90, navigation.safeguarding_pages)
+        register_placement_links(navigation.placement_links)

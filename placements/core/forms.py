@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size,
 from django import forms
 
 from apdash import thresholds
+from apdash.forms import DATE_HINT, govuk_choices
 from placements.core import rules
 from placements.core.models import Placement, Pupil
 
@@ -27,7 +28,7 @@ class PupilForm(forms.ModelForm):
             "needs_summary",
         ]
         labels = {"upn": "UPN (unique pupil number)"}
-        help_texts = {"date_of_birth": "For example, 27 3 2011 or 27/03/2011"}
+        help_texts = {"date_of_birth": DATE_HINT}
         widgets = {
             "date_of_birth": forms.DateInput(
                 format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
@@ -47,6 +48,7 @@ class PupilForm(forms.ModelForm):
             error_messages={"required": "Choose the pupil's year group"},
         )
         self.fields["upn"].error_messages["unique"] = "A pupil with this UPN is already on apdash."
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("upn", field_width=Fixed.TWENTY),
@@ -120,7 +122,7 @@ class PlacementForm(forms.ModelForm):
         }
         help_texts = {
             "reason": "",
-            "start_date": "For example, 23/11/2026",
+            "start_date": DATE_HINT,
             "rationale": "Inspectors ask why off-site provision is the best option and how you keep it under "
             "review (para 402).",
             "qualifications": "For example, GCSE English and maths, BTEC Level 1 Construction",
@@ -130,7 +132,7 @@ class PlacementForm(forms.ModelForm):
             "provider": {"required": "Choose the provider"},
             "start_date": {
                 "required": "Enter the start date",
-                "invalid": "Enter the start date as a real date, for example 23/11/2026",
+                "invalid": "Enter the start date as a real date, for example 27 3 2026",
             },
             "reason": {"required": "Enter why the pupil is being placed here"},
         }
@@ -138,7 +140,7 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args, pupils, providers, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils
-        self.fields["pupil"].label_from_instance = lambda p: f"{p.last_name}, {p.first_name} ({p.upn})"
+        self.fields["pupil"].label_from_instance = lambda pupil: pupil.listed_name
         self.fields["provider"].queryset = providers
         self.fields["provider"].label_from_instance = lambda p: (
             f"{p.name} ({p.get_registration_status_display().lower()})"
@@ -159,6 +161,7 @@ class PlacementForm(forms.ModelForm):
             )
         if editing:
             self.fields["pupil"].disabled = True
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -251,10 +254,10 @@ def timetable_formset(data=None, *, placement=None, prefix="slots"):
 class PlacementEndForm(forms.Form):
     end_date = forms.DateField(
         label="End date",
-        help_text="The last day of the placement, for example 23/11/2026",
+        help_text="The last day of the placement, for example 27 3 2026",
         error_messages={
             "required": "Enter the end date",
-            "invalid": "Enter the end date as a real date, for example 23/11/2026",
+            "invalid": "Enter the end date as a real date, for example 27 3 2026",
         },
     )
     end_reason = forms.ChoiceField(
@@ -268,6 +271,7 @@ class PlacementEndForm(forms.Form):
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, **kwargs)
         self.placement = placement
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("end_date", field_width=Fixed.TEN),
@@ -302,6 +306,7 @@ class PupilImportForm(forms.Form):
         self.fields["school"].queryset = schools
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("file"),

@@ -59,6 +59,17 @@ class Pupil(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def told_apart(self):
+        """What tells two pupils of the same name apart wherever names are listed: the year group
+        and the last digits of the UPN (issue 17)."""
+        return f"Year {self.year_group}, UPN ending {self.upn[-4:]}"
+
+    @property
+    def listed_name(self):
+        """The name as a choice in a list: "Kacey Fairweather (Year 10, UPN ending 5001)"."""
+        return f"{self.full_name} ({self.told_apart})"
+
 
 def active_between_q(first: date, last: date, *, through: str = "") -> Q:
     """Placements (reached through `through`, e.g. "placements__") active on at least one day of

@@ -13,11 +13,19 @@ from placements.visits import rules
 from placements.visits.models import Visit
 
 
+def visible_visits(user):
+    """Visits to placements the user may see, with what the page shows of each."""
+    return Visit.objects.filter(placement__in=visible_placements(user)).select_related(
+        "placement__pupil__school", "placement__provider", "visitor", "recorded_by"
+    )
+
+
 @dataclass
 class CoverageRow:
     placement: Placement
     cells: list[str | None]
     last_seen: date | None
+    last_visit_id: int | None = None
 
 
 def coverage_grid(user, *, school, today: date):
@@ -34,10 +42,16 @@ def coverage_grid(user, *, school, today: date):
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
     seen_dates = defaultdict(list)
-    for placement_id, day in Visit.objects.filter(
-        placement_id__in=[p.pk for p in placements], pupil_seen=True, date__gte=year.start_date
-    ).values_list("placement_id", "date"):
+    last_visit = {}
+    for visit_id, placement_id, day in (
+        Visit.objects.filter(
+            placement_id__in=[p.pk for p in placements], pupil_seen=True, date__gte=year.start_date
+        )
+        .order_by("date", "pk")
+        .values_list("pk", "placement_id", "date")
+    ):
         seen_dates[placement_id].append(day)
+        last_visit[placement_id] = visit_id
     rows = []
     for placement in placements:
         dates = seen_dates[placement.pk]
@@ -52,7 +66,14 @@ def coverage_grid(user, *, school, today: date):
             )
             for term in terms
         ]
-        rows.append(CoverageRow(placement=placement, cells=cells, last_seen=max(dates) if dates else None))
+        rows.append(
+            CoverageRow(
+                placement=placement,
+                cells=cells,
+                last_seen=max(dates) if dates else None,
+                last_visit_id=last_visit.get(placement.pk),
+            )
+        )
     return terms, rows
 
 

@@ -4,7 +4,7 @@ provider page's pupils section and the home-page summaries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -13,6 +13,7 @@ from django.utils import timezone
 from apdash import thresholds
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_schools
 from placements.attendance import rules as attendance_rules
+from placements.attendance import selectors as attendance_selectors
 from placements.attendance.models import AttendanceMark
 from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
@@ -90,6 +91,9 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
     return rows
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
 @dataclass
 class TimetableCell:
     label: str
@@ -101,13 +105,16 @@ class PupilPage:
     pupil: object
     current: list[Placement]
     past: list[Placement]
-    grid_rows: list[tuple[str, list[list[TimetableCell]]]]
+    week: list[tuple[str, list[TimetableCell]]]
     settings_key: list[tuple[str, int]]
     half_terms: list
     visit_rows: list[tuple[Placement, list[str]]]
-    attendance_rows: list[tuple[Placement, int, float | None]]
+    attendance_rows: list[tuple[Placement, int, float | None, str]]
     attendance_overall: float | None
     open_flags: list
+    visits: list
+    # "5 sessions without a register": timetabled sessions past their cut-off with no mark.
+    without_register: str = ""
 
 
 def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
@@ -117,7 +124,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         Placement.objects.select_related("provider")
         .prefetch_related(
             "timetable",
-            Prefetch("visits", queryset=Visit.objects.filter(pupil_seen=True).order_by("date")),
+            Prefetch("visits", queryset=Visit.objects.select_related("visitor").order_by("date", "pk")),
             Prefetch("attendance", queryset=AttendanceMark.objects.only("id", "placement_id", "code")),
         )
         .order_by("-start_date", "-pk")
@@ -126,6 +133,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     pupil = (
         visible_pupils(user)
         .filter(school__in=visible_schools(user))
+        .select_related("school")
         .prefetch_related(
             Prefetch("placements", queryset=placements),
             Prefetch("flags", queryset=flags, to_attr="open_flags"),
@@ -140,26 +148,23 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     colours = {}
     for placement in current:
         colours.setdefault(placement.provider_id, (placement.provider.name, len(colours) % 6))
-    slots = [(slot, placement) for placement in current for slot in placement.timetable.all()]
-    grid_rows = []
+    slots = sorted(
+        ((slot, placement) for placement in current for slot in placement.timetable.all()),
+        key=lambda item: (item[0].weekday, item[0].start),
+    )
+    # The week, one line a weekday: where the pupil is at each session, in time order.
+    week = []
     if slots:
-        first = min(slot.start.hour for slot, _ in slots)
-        last = max(slot.end.hour + (1 if slot.end.minute else 0) for slot, _ in slots)
-        for hour in range(first, last):
-            start, end = time(hour, 0), time(hour + 1, 0) if hour < 23 else time(23, 59)
-            cells = []
-            for weekday in range(5):
-                cells.append(
-                    [
-                        TimetableCell(
-                            label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
-                            colour=colours[p.provider_id][1],
-                        )
-                        for slot, p in slots
-                        if slot.weekday == weekday and slot.start < end and slot.end > start
-                    ]
+        for weekday, day_name in enumerate(WEEKDAYS):
+            cells = [
+                TimetableCell(
+                    label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
+                    colour=colours[p.provider_id][1],
                 )
-            grid_rows.append((f"{start:%H:%M}", cells))
+                for slot, p in slots
+                if slot.weekday == weekday
+            ]
+            week.append((day_name, cells))
 
     year = academic_year_for(today)
     terms = []
@@ -178,7 +183,11 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
             if not placement.is_active_between(term.start_date, term.end_date):
                 cells.append("")
                 continue
-            seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
+            seen = [
+                v.date
+                for v in placement.visits.all()
+                if v.pupil_seen and term.start_date <= v.date <= term.end_date
+            ]
             if seen:
                 cells.append(f"Seen {seen[-1]:%-d %b}")
             else:
@@ -186,24 +195,41 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         if any(cells):
             visit_rows.append((placement, cells))
 
+    missing = attendance_selectors.sessions_without_register(
+        all_placements, since=year.start_date if year else today - timedelta(days=365), now=timezone.now()
+    )
     attendance_rows = []
     codes = []
     for placement in all_placements:
         marks = [m.code for m in placement.attendance.all()]
         codes += marks
-        if marks:
-            attendance_rows.append((placement, len(marks), attendance_rules.attendance_percentage(marks)))
+        if marks or missing.get(placement.pk):
+            attendance_rows.append(
+                (
+                    placement,
+                    len(marks),
+                    attendance_rules.attendance_percentage(marks),
+                    attendance_rules.without_register_phrase(missing.get(placement.pk, 0)),
+                )
+            )
+    visits = sorted(
+        (v for placement in all_placements for v in placement.visits.all()),
+        key=lambda v: (v.date, v.pk),
+        reverse=True,
+    )
     return PupilPage(
         pupil=pupil,
         current=current,
         past=past,
-        grid_rows=grid_rows,
+        week=week,
         settings_key=sorted(colours.values(), key=lambda item: item[1]),
         half_terms=terms,
         visit_rows=visit_rows,
         attendance_rows=attendance_rows,
         attendance_overall=attendance_rules.attendance_percentage(codes),
         open_flags=pupil.open_flags,
+        visits=visits,
+        without_register=attendance_rules.without_register_phrase(sum(missing.values())),
     )
 
 
