@@ -93,6 +93,11 @@ class PlacementQuerySet(models.QuerySet):
         """Placements active on at least one day of [first, last]."""
         return self.filter(active_between_q(first, last))
 
+    def at_a_setting_on(self, day: date):
+        """Placements that take their pupil to the setting on `day`: active then and timetabled on
+        that weekday. What the today board shows as away, and every "placed today" counts."""
+        return self.active_on(day).filter(timetable__weekday=day.weekday()).distinct()
+
     def running_on_or_after(self, day: date):
         """Placements active on `day` or later: running now, or yet to start."""
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))

@@ -19,7 +19,7 @@ from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
-from placements.core.models import Placement, TimetableSlot, active_on_q
+from placements.core.models import Placement, TimetableSlot
 from placements.core.selectors import (
     placements_manageable_by,
     pupils_manageable_by,
@@ -69,9 +69,7 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
         pupils = pupils.filter(year_group=year_group)
     if provider_id:
         pupils = pupils.filter(
-            id__in=Placement.objects.active_on(day)
-            .filter(provider_id=provider_id, timetable__weekday=weekday)
-            .values("pupil_id")
+            id__in=Placement.objects.at_a_setting_on(day).filter(provider_id=provider_id).values("pupil_id")
         )
     pupils = list(
         pupils.order_by("last_name", "first_name", "pk").prefetch_related(
@@ -263,8 +261,13 @@ def provider_pupils_section(user, provider, today: date) -> dict:
                 "near_limit": bool(verdict.near_limit),
             }
         )
+    registration = None if provider.is_registered else registration_test_standing(provider, today=today)
+    counted = registration["counted"] if registration else {}
+    for row in rows:
+        row["counts"] = counted.get(row["pupil"].pk)
     return {
         "template": "placements/placement_provider_section.html",
+        "registration": registration,
         "rows": rows,
         "limits": thresholds.hours_limits(),
         "registered": provider.is_registered,
@@ -273,23 +276,72 @@ def provider_pupils_section(user, provider, today: date) -> dict:
     }
 
 
+def ap_pupil_ids(today: date):
+    """Pupils in alternative provision: a placement running today or yet to start. A pupil on the
+    roll with no placement is not an AP pupil."""
+    return Placement.objects.running_on_or_after(today).values("pupil_id")
+
+
+def registration_test_standing(provider, *, today: date) -> dict:
+    """The registration test (s.463) at one unregistered provider as it stands, across every
+    school's pupils there: the same rows and rule the hours check flags a breach with. `counted`
+    maps each pupil who counts to "full-time" or "full-time, looked after or with an EHC plan"."""
+    test = thresholds.registration_test()
+    limits = thresholds.hours_limits()
+    placements = (
+        Placement.objects.running_on_or_after(today)
+        .filter(provider=provider)
+        .select_related("pupil")
+        .prefetch_related("timetable")
+        .order_by("start_date", "id")
+    )
+    rows = core_selectors.registration_test_rows(placements, today=today)
+    breach, full_time, with_needs = core_rules.provider_registration_breach(
+        [row.standing for row in rows],
+        full_time_hours=limits.full_time_hours,
+        pupil_count=test.pupil_count,
+        needs=test.needs,
+    )
+    counted = {}
+    for row in rows:
+        is_full_time, has_needs = core_rules.registration_count(
+            row.standing, full_time_hours=limits.full_time_hours, needs=test.needs
+        )
+        if is_full_time:
+            counted[row.pupil.pk] = (
+                f"Full-time, {core_rules.describe_needs(test.needs)}" if has_needs else "Full-time"
+            )
+    return {
+        "breach": breach,
+        "standing": core_rules.registration_standing(
+            full_time=full_time, with_needs=with_needs, pupil_count=test.pupil_count, needs=test.needs
+        ),
+        "pupils": len(rows),
+        "full_time_hours": limits.full_time_hours,
+        "counted": counted,
+    }
+
+
 def school_overview(user, *, today: date):
-    """The user's schools, each with its AP pupils, pupils placed today and open flags."""
-    active = active_on_q(today, through="pupils__placements__")
+    """The user's schools, each with its AP pupils, the pupils at a setting today (the today
+    board's count, from the same queryset) and open flags."""
+    placed = Placement.objects.at_a_setting_on(today).values("pupil_id")
     return visible_schools(user).annotate(
-        pupil_count=Count("pupils", distinct=True),
-        placed_count=Count("pupils", filter=active, distinct=True),
+        pupil_count=Count("pupils", filter=Q(pupils__id__in=ap_pupil_ids(today)), distinct=True),
+        placed_count=Count("pupils", filter=Q(pupils__id__in=placed), distinct=True),
         open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
     )
 
 
 def at_a_glance(user, *, today: date) -> dict:
-    """A head's summary: pupils placed today, the providers used and the open flags."""
-    placements = list(placements_manageable_by(user).active_on(today))
+    """A head's summary: pupils at a setting today (as the today board counts them), the providers
+    used and the open flags."""
+    placements = list(placements_manageable_by(user).active_on(today).select_related("provider"))
     providers = {p.provider_id: p.provider for p in placements}
     flags = list(visible_flags(user).filter(resolved_at__isnull=True))
+    placed = placements_manageable_by(user).at_a_setting_on(today).values("pupil_id").distinct()
     return {
-        "pupils_placed": len({p.pupil_id for p in placements}),
+        "pupils_placed": placed.count(),
         "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
         "unregistered": sorted((p for p in providers.values() if not p.is_registered), key=lambda p: p.name),
         "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],

@@ -30,25 +30,17 @@ def run_hours(now: datetime) -> list[CheckResult]:
         .prefetch_related("timetable")
         .order_by("start_date", "id")
     )
-    by_pupil_provider = defaultdict(list)
-    for placement in placements:
-        by_pupil_provider[(placement.pupil_id, placement.provider_id)].append(placement)
-
     breaches, near, provider_pupils, providers = [], [], defaultdict(list), {}
-    for (pupil_id, provider_id), group in by_pupil_provider.items():
-        pupil, provider = group[0].pupil, group[0].provider
+    for row in core_selectors.registration_test_rows(placements, today=today):
+        pupil, provider, provider_id, pupil_id = (
+            row.pupil,
+            row.placements[0].provider,
+            row.provider_id,
+            row.pupil.pk,
+        )
         providers[provider_id] = provider
-        verdict = core_selectors.hours_verdict(
-            [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=today
-        )
-        provider_pupils[provider_id].append(
-            core_rules.ProviderPupil(
-                weekly_hours=verdict.now.weekly_hours,
-                compulsory_school_age=core_rules.is_compulsory_school_age(pupil.date_of_birth, today),
-                looked_after=pupil.looked_after,
-                sen_status=pupil.sen_status,
-            )
-        )
+        verdict = row.verdict
+        provider_pupils[provider_id].append(row.standing)
         found = verdict.breach or verdict.near_limit
         if found is None:
             continue
