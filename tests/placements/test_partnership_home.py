@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 def test_placed_today_agrees_with_the_today_board_and_pupils_without_a_placement_are_not_counted():
     today = timezone.localdate()
+    today -= timedelta(days=today.weekday())  # a Monday, whatever day the test runs
     partnership = PartnershipFactory()
     school = SchoolFactory(partnership=partnership)
-    placement_with_timetable(pupil=PupilFactory(school=school), days=(today.weekday(),))  # there today
-    tomorrow = ((today.weekday() + 1) % 7,)
-    placement_with_timetable(pupil=PupilFactory(school=school), days=tomorrow)  # not today
+    placement_with_timetable(pupil=PupilFactory(school=school), days=(0,))  # at the setting today
+    placement_with_timetable(pupil=PupilFactory(school=school), days=(1,))  # not today
     PupilFactory(school=school)  # on roll, no placement: not an AP pupil
     user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
     overview = {s.pk: s for s in school_overview(user, today=today)}[school.pk]
