@@ -114,6 +114,8 @@ USE_TZ = True
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+# Forms (issue 17): the en_GB input formats, so the date hint's "27 3 2026" is accepted as shown.
+FORMAT_MODULE_PATH = ["apdash.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

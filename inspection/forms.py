@@ -8,11 +8,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 
+from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
 from placements.core.rules import upn_problem
 
 from .models import EvidencePack
 
-DATE_HELP = "For example, 23/11/2026"
+DATE_HELP = DATE_HINT
 
 
 def _date_field(label, required_message):
@@ -20,7 +21,7 @@ def _date_field(label, required_message):
         label=label,
         widget=forms.TextInput,
         help_text=DATE_HELP,
-        error_messages={"required": required_message, "invalid": "Enter a real date, like 23/11/2026"},
+        error_messages={"required": required_message, "invalid": DATE_INVALID},
     )
 
 
@@ -54,6 +55,7 @@ class EvidencePackForm(forms.Form):
             self.fields["scope"].choices = [
                 c for c in EvidencePack.Scope.choices if c[0] != EvidencePack.Scope.PARTNERSHIP
             ]
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("scope", legend_size=Size.MEDIUM),
@@ -95,6 +97,7 @@ class CensusForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("school"),

@@ -41,6 +41,7 @@ urlpatterns = [
     path("attendance/links/<int:pk>/revoke/", attendance.register_link_revoke, name="register_link_revoke"),
     path("placements/<int:placement_id>/visits/new/", visits.visit_create, name="visit_create"),
     path("visits/coverage/", visits.visit_coverage, name="visit_coverage"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("pupils/<int:pupil_id>/plan/", plans.plan_edit, name="plan_edit"),
     path("pupils/<int:pupil_id>/plan/document/", plans.plan_document, name="plan_document"),
     path("pupils/<int:pupil_id>/milestones/new/", plans.milestone_create, name="milestone_create"),

@@ -8,16 +8,20 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from apdash.forms import DATE_HINT, govuk_choices
 from apdash.uploads import validate_document
 
 from .models import ProviderAudit, QAVisit
 
-DATE_HELP = "For example, 23/11/2026"
+DATE_HELP = DATE_HINT
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _date_errors(what):
-    return {"required": f"Enter the {what}", "invalid": f"Enter the {what} as a real date, like 23/11/2026"}
+    return {
+        "required": f"Enter the {what}",
+        "invalid": f"Enter the {what} as a real date, for example 27 3 2026",
+    }
 
 
 def _yes_no_field(label, missing):
@@ -89,6 +93,7 @@ class ProviderAuditForm(forms.ModelForm):
         for name in ("auditor", "insurance_expires_on", "next_due_on"):
             self.fields[name].required = True
         self.fields["auditor"].error_messages["required"] = "Enter who carried out the audit"
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("audited_on", field_width=Fixed.TEN),
@@ -176,6 +181,7 @@ class QAVisitForm(forms.ModelForm):
             )
         if not can_share:
             del self.fields["share_with_partnership"]
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("visited_on", field_width=Fixed.TEN),

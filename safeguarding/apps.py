@@ -9,6 +9,7 @@ class SafeguardingConfig(AppConfig):
     def ready(self):
         from apdash.access import allow_provider_staff
         from apdash.navigation import register_navigation
+        from placements.core.links import register_placement_links
 
         from . import checks, navigation
 
@@ -26,3 +27,4 @@ class SafeguardingConfig(AppConfig):
             "concern-detail",
             "concern-entries",
         )
+        register_placement_links(navigation.placement_links)

@@ -5,9 +5,9 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from .models import Concern, ConcernEntry, concern_categories
+from apdash.forms import DATE_HINT, govuk_choices
 
-DATE_HINT = "For example, 23/11/2026"
+from .models import Concern, ConcernEntry, concern_categories
 
 
 class ChoosePupilForm(forms.Form):
@@ -22,8 +22,9 @@ class ChoosePupilForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils
         self.fields["pupil"].label_from_instance = (
-            lambda p: f"{p.last_name}, {p.first_name} ({p.school.name})"
+            lambda p: f"{p.last_name}, {p.first_name} ({p.told_apart}, {p.school.name})"
         )
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(Field.select("pupil"), Submit("submit", "Continue"))
@@ -47,7 +48,7 @@ class ConcernForm(forms.Form):
         help_text=DATE_HINT,
         error_messages={
             "required": "Enter the date it happened",
-            "invalid": "Enter the date it happened as a real date, like 23/11/2026",
+            "invalid": "Enter the date it happened as a real date, for example 27 3 2026",
         },
     )
     occurred_time = forms.TimeField(
@@ -84,6 +85,7 @@ class ConcernForm(forms.Form):
         self.fields["placement"].queryset = placements
         self.fields["placement"].label_from_instance = lambda p: p.provider.name
         self.fields["category"].choices = [("", "Choose a category")] + concern_categories()
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -151,6 +153,7 @@ class EntryForm(forms.Form):
         self.fields["corrects"].label_from_instance = (
             lambda e: f"{timezone.localtime(e.created_at):%d/%m/%Y %H:%M} {e.heading} by {e.author}"
         )
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -184,6 +187,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.textarea("outcome", rows=5), Submit("submit", "Close the concern"))
@@ -214,13 +218,14 @@ class RiskAssessmentForm(forms.Form):
         help_text=DATE_HINT,
         error_messages={
             "required": "Enter the review date",
-            "invalid": "Enter the review date as a real date, like 23/11/2026",
+            "invalid": "Enter the review date as a real date, for example 27 3 2026",
         },
     )
     approve = forms.BooleanField(label="I approve this risk assessment", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -240,7 +245,7 @@ class InductionForm(forms.Form):
         help_text=DATE_HINT,
         error_messages={
             "required": "Enter the date of the induction",
-            "invalid": "Enter the date of the induction as a real date, like 23/11/2026",
+            "invalid": "Enter the date of the induction as a real date, for example 27 3 2026",
         },
     )
     told_who_dsl_is = forms.BooleanField(
@@ -261,6 +266,7 @@ class InductionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

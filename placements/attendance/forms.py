@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
 from placements.attendance import rules
 from placements.attendance.models import FollowUp
 
@@ -118,10 +119,10 @@ class FollowUpForm(forms.Form):
     contacted_on = forms.DateField(
         widget=forms.TextInput,
         label="Date of contact",
-        help_text="For example, 23/11/2026",
+        help_text=DATE_HINT,
         error_messages={
             "required": "Enter the date of contact",
-            "invalid": "Enter a real date, like 23/11/2026",
+            "invalid": DATE_INVALID,
         },
     )
     contacted_time = forms.TimeField(
@@ -146,6 +147,7 @@ class FollowUpForm(forms.Form):
         local = timezone.localtime(now)
         self.fields["contacted_on"].initial = local.date().strftime("%d/%m/%Y")
         self.fields["contacted_time"].initial = local.strftime("%H:%M")
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("contacted"),
@@ -180,10 +182,10 @@ class RegisterLinkForm(forms.Form):
     date = forms.DateField(
         widget=forms.TextInput,
         label="Register date",
-        help_text="For example, 23/11/2026",
+        help_text=DATE_HINT,
         error_messages={
             "required": "Enter the register date",
-            "invalid": "Enter a real date, like 23/11/2026",
+            "invalid": DATE_INVALID,
         },
     )
 
@@ -191,6 +193,7 @@ class RegisterLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["date"].initial = today.strftime("%d/%m/%Y")
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("provider"),
@@ -223,6 +226,7 @@ class AttendanceImportForm(forms.Form):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("provider"), Field("file"), Submit("submit", "Import register")

@@ -312,3 +312,11 @@ def attendance_summary(codes: Iterable[str], *, since: date | None, until: date)
         f"{percentage:g}% of {counted} possible sessions {period}; {absences} "
         f"absence{'s' if absences != 1 else ''}, {unauthorised} unauthorised."
     )
+
+
+def without_register_phrase(count: int) -> str:
+    """How an attendance figure owns up to the registers it lacks (G §1c): a percentage over the
+    marks received alone would read as a clean 100 %. Empty when nothing is missing."""
+    if count <= 0:
+        return ""
+    return f"{count} session{'s' if count != 1 else ''} without a register"

@@ -266,3 +266,36 @@ def providers_with_register(*, day: date) -> list[tuple[object, int]]:
             providers[placement.provider_id] = placement.provider
             counts[placement.provider_id] += 1
     return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]
+
+
+def sessions_without_register(placements, *, since: date, now: datetime) -> dict[int, int]:
+    """For each placement (with its `timetable` and `pupil__school` loaded), how many of its
+    timetabled sessions on school days from `since` have passed their cut-off with no mark: the
+    registers an attendance figure is missing (G §1c). The same rule as the attendance_missing
+    check, over a longer window. Two queries for the calendar and one for the marks."""
+    placements = list(placements)
+    if not placements:
+        return {}
+    local = timezone.localtime(now) if timezone.is_aware(now) else now
+    today = local.date()
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    days = school_days_by_school(schools.values(), since, today)
+    marks = defaultdict(dict)
+    for placement_id, day, session, code in AttendanceMark.objects.filter(
+        placement_id__in=[p.pk for p in placements], date__gte=since, date__lte=today
+    ).values_list("placement_id", "date", "session", "code"):
+        marks[placement_id][(day, session)] = (code, True)
+    cutoffs = thresholds.attendance_cutoffs()
+    counts = {}
+    for placement in placements:
+        gaps = rules.attendance_gaps(
+            slots=[slot.as_rule_slot() for slot in placement.timetable.all()],
+            start=placement.start_date,
+            end=placement.end_date,
+            days=days.get(placement.pupil.school_id, []),
+            marks=marks[placement.pk],
+            now=local.replace(tzinfo=None),
+            **cutoffs,
+        )
+        counts[placement.pk] = sum(1 for gap in gaps if gap.kind == rules.MISSING_MARK)
+    return counts

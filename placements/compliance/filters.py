@@ -31,6 +31,8 @@ class FlagFilter(django_filters.FilterSet):
         data.setdefault("status", "open")
         super().__init__(data, *args, **kwargs)
         self.filters["school"].queryset = schools
+        if schools.count() == 1:  # one school: no school question (issue 17)
+            del self.filters["school"]
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "govuk-select"
 

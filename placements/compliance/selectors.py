@@ -34,9 +34,7 @@ def visible_flags(user) -> QuerySet:
 def providers_with_issues(user) -> list[tuple[object, list]]:
     """Providers with open flags the user may see, most flags first."""
     by_provider = {}
-    for flag in (
-        visible_flags(user).filter(resolved_at__isnull=True, provider__isnull=False).order_by("-severity")
-    ):
+    for flag in visible_flags(user).filter(resolved_at__isnull=True, provider__isnull=False).order_by("kind"):
         by_provider.setdefault(flag.provider_id, (flag.provider, []))[1].append(flag)
     return sorted(by_provider.values(), key=lambda item: (-len(item[1]), item[0].name))
 
@@ -65,6 +63,44 @@ def flag_summary(user) -> list[dict]:
         )
         entry[row["severity"]] = row["count"]
     return sorted(summary.values(), key=lambda e: (-e["red"], -e["amber"], e["label"]))
+
+
+def flags_by_kind_and_school(user, schools) -> dict:
+    """Open flags the user may see, counted by kind (rows) and school (columns), with the
+    provider-wide ones (no school) apart: the partnership home's summary. One query."""
+    schools = list(schools)
+    counts = {
+        (row["kind"], row["school_id"]): row["n"]
+        for row in visible_flags(user)
+        .filter(resolved_at__isnull=True)
+        .values("kind", "school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    rows = []
+    for kind in KINDS:
+        cells = [(school, counts.get((kind.code, school.pk), 0)) for school in schools]
+        provider_wide = counts.get((kind.code, None), 0)
+        total = sum(n for _, n in cells) + provider_wide
+        if total:
+            rows.append(
+                {
+                    "kind": kind.code,
+                    "label": kind.label,
+                    "severity": kind.severity,
+                    "cells": cells,
+                    "provider_wide": provider_wide,
+                    "total": total,
+                }
+            )
+    rows.sort(key=lambda row: (row["severity"] != Flag.Severity.RED, -row["total"]))
+    return {
+        "schools": schools,
+        "rows": rows,
+        "by_school": [(school, sum(r["cells"][i][1] for r in rows)) for i, school in enumerate(schools)],
+        "provider_wide": sum(r["provider_wide"] for r in rows),
+        "total": sum(r["total"] for r in rows),
+    }
 
 
 def open_flags_for_pupil(user, pupil):

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from apdash.forms import govuk_choices
 from apdash.models import Role
 from apdash.selectors import user_roles, visible_schools
 from placements.compliance import kinds, selectors
@@ -33,6 +34,7 @@ class FlagResolveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(Field.textarea("resolution", rows=4), Submit("submit", "Resolve flag"))
 

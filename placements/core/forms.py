@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from apdash import thresholds
+from apdash.forms import DATE_HINT, govuk_choices
 from placements.core import rules
 from placements.core.models import Placement, Pupil
 
@@ -28,7 +29,7 @@ class PupilForm(forms.ModelForm):
             "needs_summary",
         ]
         labels = {"upn": "UPN (unique pupil number)"}
-        help_texts = {"date_of_birth": "For example, 27 3 2011 or 27/03/2011"}
+        help_texts = {"date_of_birth": DATE_HINT}
         widgets = {
             "date_of_birth": forms.DateInput(
                 format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
@@ -54,6 +55,7 @@ class PupilForm(forms.ModelForm):
             v for v in self.fields["upn"].validators if not isinstance(v, MaxLengthValidator)
         ]
         self.fields["upn"].widget.attrs.pop("maxlength", None)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("upn", field_width=Fixed.TWENTY),
@@ -129,7 +131,7 @@ class PlacementForm(forms.ModelForm):
         }
         help_texts = {
             "reason": "",
-            "start_date": "For example, 23/11/2026",
+            "start_date": DATE_HINT,
             "rationale": "Inspectors ask why off-site provision is the best option and how you keep it under "
             "review (para 402).",
             "qualifications": "For example, GCSE English and maths, BTEC Level 1 Construction",
@@ -139,7 +141,7 @@ class PlacementForm(forms.ModelForm):
             "provider": {"required": "Choose the provider"},
             "start_date": {
                 "required": "Enter the start date",
-                "invalid": "Enter the start date as a real date, for example 23/11/2026",
+                "invalid": "Enter the start date as a real date, for example 27 3 2026",
             },
             "reason": {"required": "Enter why the pupil is being placed here"},
         }
@@ -147,7 +149,7 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args, pupils, providers, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils
-        self.fields["pupil"].label_from_instance = lambda p: f"{p.last_name}, {p.first_name} ({p.upn})"
+        self.fields["pupil"].label_from_instance = lambda pupil: pupil.listed_name
         self.fields["provider"].queryset = providers
         self.fields["provider"].label_from_instance = lambda p: (
             f"{p.name} ({p.get_registration_status_display().lower()})"
@@ -171,6 +173,7 @@ class PlacementForm(forms.ModelForm):
             )
         if editing:
             self.fields["pupil"].disabled = True
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -268,10 +271,10 @@ def timetable_formset(data=None, *, placement=None, prefix="slots"):
 class PlacementEndForm(forms.Form):
     end_date = forms.DateField(
         label="End date",
-        help_text="The last day of the placement, for example 23/11/2026",
+        help_text="The last day of the placement, for example 27 3 2026",
         error_messages={
             "required": "Enter the end date",
-            "invalid": "Enter the end date as a real date, for example 23/11/2026",
+            "invalid": "Enter the end date as a real date, for example 27 3 2026",
         },
     )
     end_reason = forms.ChoiceField(
@@ -285,6 +288,7 @@ class PlacementEndForm(forms.Form):
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, **kwargs)
         self.placement = placement
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("end_date", field_width=Fixed.TEN),
@@ -319,6 +323,7 @@ class PupilImportForm(forms.Form):
         self.fields["school"].queryset = schools
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("file"),

@@ -60,6 +60,17 @@ class Pupil(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def told_apart(self):
+        """What tells two pupils of the same name apart wherever names are listed: the year group
+        and the last digits of the UPN (issue 17)."""
+        return f"Year {self.year_group}, UPN ending {self.upn[-4:]}"
+
+    @property
+    def listed_name(self):
+        """The name as a choice in a list: "Kacey Fairweather (Year 10, UPN ending 5001)"."""
+        return f"{self.full_name} ({self.told_apart})"
+
 
 def active_on_q(day: date, *, through: str = "") -> Q:
     return active_between_q(day, day, through=through)
@@ -73,6 +84,11 @@ class PlacementQuerySet(models.QuerySet):
     def active_between(self, first: date, last: date):
         """Placements active on at least one day of [first, last]."""
         return self.filter(active_between_q(first, last))
+
+    def at_a_setting_on(self, day: date):
+        """Placements that take their pupil to the setting on `day`: active then and timetabled on
+        that weekday. What the today board shows as away, and every "placed today" counts."""
+        return self.active_on(day).filter(timetable__weekday=day.weekday()).distinct()
 
     def running_on_or_after(self, day: date):
         """Placements active on `day` or later: running now, or yet to start."""

@@ -201,6 +201,10 @@ class PupilResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def column_names(self) -> dict[str, str]:
+        """Each field's heading in the file, for problems that name the column."""
+        return {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+
     def do_instance_save(self, instance, is_create):
         created = services.pupil_create(
             actor=self.actor,
@@ -210,13 +214,20 @@ class PupilResource(resources.ModelResource):
         instance.pk = created.pk
 
 
-def import_problems(result) -> list[tuple[int | None, list[str]]]:
-    """Every problem in an import result as (row number counting the header as row 1, messages)."""
+def import_problems(result, *, columns: dict[str, str] | None = None) -> list[tuple[int | None, list[str]]]:
+    """Every problem in an import result as (row number counting the header as row 1, messages),
+    each message naming the file's column it is about ("Surname: Enter the pupil's surname") when
+    `columns` maps the field to its heading."""
+    columns = columns or {}
     problems = [(None, [str(error.error)]) for error in result.base_errors]
     for number, errors in result.row_errors():
         problems.append((number + 1, [str(error.error) for error in errors]))
     for row in result.invalid_rows:
-        messages = [m for field_messages in row.error_dict.values() for m in field_messages]
+        messages = [
+            f"{columns[name]}: {message}" if name in columns else message
+            for name, field_messages in row.error_dict.items()
+            for message in field_messages
+        ]
         problems.append((row.number + 1, messages))
     return sorted(problems, key=lambda item: item[0] or 0)
 

@@ -506,9 +506,27 @@ def provider_registration_breach(
     (Education Act 1996 s.463): `pupil_count` or more full-time pupils of compulsory school age,
     or any one of them with one of the `needs` (looked after, an EHC plan…). Returns (breach,
     full-time pupils, of whom with the listed needs)."""
+    counted = [registration_count(p, full_time_hours=full_time_hours, needs=needs) for p in pupils]
+    full_time = sum(1 for is_full_time, _ in counted if is_full_time)
+    with_needs = sum(1 for _, has_needs in counted if has_needs)
+    return (full_time >= pupil_count or bool(with_needs), full_time, with_needs)
+
+
+def registration_count(
+    pupil: ProviderPupil, *, full_time_hours: float, needs: Iterable[str]
+) -> tuple[bool, bool]:
+    """How one pupil counts towards the registration test (s.463): (full-time and of compulsory
+    school age, and also with one of the `needs`). The provider page marks pupils with it."""
     needs = set(needs)
-    full_time = [p for p in pupils if p.compulsory_school_age and p.weekly_hours > full_time_hours]
-    with_needs = [
-        p for p in full_time if ("looked_after" in needs and p.looked_after) or (p.sen_status in needs)
-    ]
-    return (len(full_time) >= pupil_count or bool(with_needs), len(full_time), len(with_needs))
+    full_time = pupil.compulsory_school_age and pupil.weekly_hours > full_time_hours
+    with_needs = full_time and (("looked_after" in needs and pupil.looked_after) or pupil.sen_status in needs)
+    return full_time, with_needs
+
+
+def registration_standing(*, full_time: int, with_needs: int, pupil_count: int, needs: Iterable[str]) -> str:
+    """The registration test as it stands, in words (s.463, para 399): "3 of 5 full-time pupils of
+    compulsory school age; 0 looked after or with an EHC plan"."""
+    return (
+        f"{full_time} of {pupil_count} full-time pupil{'s' if pupil_count != 1 else ''} of compulsory "
+        f"school age; {with_needs} {describe_needs(needs)}"
+    )

@@ -175,3 +175,43 @@ def hours_assessment_of_proposal(
     return dataclasses.replace(
         verdict, assessed=tuple(item for item in verdict.assessed if proposed in item.period.arrangements)
     )
+
+
+@dataclasses.dataclass
+class RegistrationTestRow:
+    """One pupil's week at an unregistered provider, as the registration test counts it."""
+
+    pupil: Pupil
+    provider_id: int
+    placements: list[Placement]
+    verdict: rules.HoursVerdict
+    standing: rules.ProviderPupil
+
+
+def registration_test_rows(placements, *, today: date) -> list[RegistrationTestRow]:
+    """Each pupil's placements at each provider among `placements` (running today or later, with
+    `pupil` and `timetable` loaded), judged as the registration test counts them: their weekly
+    hours there now, compulsory school age, looked after, SEN. The hours check and the provider
+    page both read this, so they cannot disagree."""
+    groups: dict[tuple[int, int], list[Placement]] = {}
+    for placement in placements:
+        groups.setdefault((placement.pupil_id, placement.provider_id), []).append(placement)
+    rows = []
+    for (_, provider_id), group in groups.items():
+        pupil = group[0].pupil
+        verdict = hours_verdict([arrangement_of(p) for p in group], limits_apply=True, today=today)
+        rows.append(
+            RegistrationTestRow(
+                pupil=pupil,
+                provider_id=provider_id,
+                placements=group,
+                verdict=verdict,
+                standing=rules.ProviderPupil(
+                    weekly_hours=verdict.now.weekly_hours,
+                    compulsory_school_age=rules.is_compulsory_school_age(pupil.date_of_birth, today),
+                    looked_after=pupil.looked_after,
+                    sen_status=pupil.sen_status,
+                ),
+            )
+        )
+    return rows

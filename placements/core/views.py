@@ -284,10 +284,11 @@ def _run(text, *, school, actor, dry_run):
     dataset = tablib.Dataset().load(text, format="csv")
     if not len(dataset):
         return [(None, ["The file has no pupils in it: add one row per pupil below the headings"])], 0
-    result = PupilResource(school=school, actor=actor).import_data(
+    resource = PupilResource(school=school, actor=actor)
+    result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
     )
-    return import_problems(result), len(dataset)
+    return import_problems(result, columns=resource.column_names()), len(dataset)
 
 
 def _import_for_real(text, *, school, actor):

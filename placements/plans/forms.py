@@ -8,15 +8,19 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from apdash.forms import DATE_HINT, govuk_choices
 from apdash.uploads import validate_document
 from placements.core.models import Placement
 from placements.plans.models import LearningPlan, Milestone, MilestoneStatus, Outcome, Qualification, Review
 
-DATE_HELP = "For example, 23/11/2026"
+DATE_HELP = DATE_HINT
 
 
 def _date_errors(what):
-    return {"required": f"Enter the {what}", "invalid": f"Enter the {what} as a real date, like 23/11/2026"}
+    return {
+        "required": f"Enter the {what}",
+        "invalid": f"Enter the {what} as a real date, for example 27 3 2026",
+    }
 
 
 class LearningPlanForm(forms.ModelForm):
@@ -50,6 +54,7 @@ class LearningPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["goal"].choices = Placement.Goal.choices
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.textarea("needs_summary", rows=4),
@@ -87,6 +92,7 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("description", field_width=Fluid.FULL),
@@ -170,6 +176,7 @@ class ReviewForm(forms.ModelForm):
                 Field.radios(status, legend_size=Size.SMALL, small=True, inline=True),
                 Field.textarea(note, rows=2),
             ]
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("date", field_width=Fixed.TEN),
@@ -248,7 +255,7 @@ class QualificationForm(forms.ModelForm):
             "area": {"required": "Choose the subject area"},
             "subject": {"required": "Enter the qualification"},
             "level": {"required": "Enter the level"},
-            "result_on": {"invalid": "Enter the date of the result as a real date, like 23/11/2026"},
+            "result_on": {"invalid": "Enter the date of the result as a real date, for example 27 3 2026"},
         }
 
     def __init__(self, *args, providers, **kwargs):
@@ -257,6 +264,7 @@ class QualificationForm(forms.ModelForm):
         self.fields["provider"].empty_label = "At school"
         if self.instance.pk:
             self.initial["entered"] = "yes" if self.instance.entered else "no"
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("area", legend_size=Size.SMALL, inline=True),
@@ -313,7 +321,9 @@ class OutcomeForm(forms.ModelForm):
         widgets = {"recorded_on": forms.TextInput, "reintegrated_on": forms.TextInput}
         error_messages = {
             "recorded_on": _date_errors("date recorded"),
-            "reintegrated_on": {"invalid": "Enter the date back in school as a real date, like 23/11/2026"},
+            "reintegrated_on": {
+                "invalid": "Enter the date back in school as a real date, for example 27 3 2026"
+            },
         }
 
     def __init__(self, *args, placements, today: date, **kwargs):
@@ -324,6 +334,7 @@ class OutcomeForm(forms.ModelForm):
         self.fields["destination"].choices = [("", "Not a post-16 destination")] + list(
             Outcome.Destination.choices
         )
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("placement"),

@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
 from placements.visits.models import Visit
 
 
@@ -41,12 +42,12 @@ class VisitForm(forms.ModelForm):
             "pupil_view": "The pupil's view",
             "notes": "Anything else (optional)",
         }
-        help_texts = {"date": "For example, 23/11/2026", "visitor_name": "Who visited"}
+        help_texts = {"date": DATE_HINT, "visitor_name": "Who visited"}
         widgets = {"date": forms.TextInput}
         error_messages = {
             "date": {
                 "required": "Enter the date of the visit",
-                "invalid": "Enter a real date, like 23/11/2026",
+                "invalid": DATE_INVALID,
             },
         }
 
@@ -56,6 +57,7 @@ class VisitForm(forms.ModelForm):
         self.fields["date"].initial = today.strftime("%d/%m/%Y")
         self.fields["visitor_name"].required = True
         self.fields["visitor_name"].error_messages["required"] = "Enter who visited"
+        govuk_choices(self)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("date", field_width=Fixed.TEN),

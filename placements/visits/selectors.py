@@ -33,11 +33,19 @@ def setting_key(placement) -> tuple[int, int]:
     return (placement.pupil_id, placement.provider_id)
 
 
+def visible_visits(user):
+    """Visits to placements the user may see, with what the page shows of each."""
+    return Visit.objects.filter(placement__in=visible_placements(user)).select_related(
+        "placement__pupil__school", "placement__provider", "visitor", "recorded_by"
+    )
+
+
 @dataclass
 class CoverageRow:
     placement: Placement
     cells: list[str | None]
     last_seen: date | None
+    last_visit_id: int | None = None
 
 
 def coverage_grid(user, *, school, today: date):
@@ -53,7 +61,18 @@ def coverage_grid(user, *, school, today: date):
         .filter(pupil__school=school)
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
-    seen_dates = seen_dates_by_setting({p.pupil_id for p in placements}, first=year.start_date)
+    pupil_ids = {p.pupil_id for p in placements}
+    seen_dates = seen_dates_by_setting(pupil_ids, first=year.start_date)
+    # The latest visit at each setting, for a link to what was written (issue 17 #1).
+    last_visit = {}
+    for visit_id, pupil_id, provider_id in (
+        Visit.objects.filter(
+            placement__pupil_id__in=list(pupil_ids), pupil_seen=True, date__gte=year.start_date
+        )
+        .order_by("date", "pk")
+        .values_list("pk", "placement__pupil_id", "placement__provider_id")
+    ):
+        last_visit[(pupil_id, provider_id)] = visit_id
     rows = []
     for placement in placements:
         dates = seen_dates[setting_key(placement)]
@@ -68,7 +87,14 @@ def coverage_grid(user, *, school, today: date):
             )
             for term in terms
         ]
-        rows.append(CoverageRow(placement=placement, cells=cells, last_seen=max(dates) if dates else None))
+        rows.append(
+            CoverageRow(
+                placement=placement,
+                cells=cells,
+                last_seen=max(dates) if dates else None,
+                last_visit_id=last_visit.get(setting_key(placement)),
+            )
+        )
     return terms, rows
 
 

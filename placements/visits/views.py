@@ -47,3 +47,11 @@ def visit_coverage(request):
         "placements/coverage_grid.html",
         {"school": school, "schools": schools, "terms": terms, "rows": rows},
     )
+
+
+@login_required
+def visit_detail(request, pk):
+    """What was written at a visit, read back: wellbeing, learning, behaviour, the pupil's view."""
+    school_staff_only(request)
+    visit = get_object_or_404(selectors.visible_visits(request.user), pk=pk)
+    return render(request, "placements/visit_detail.html", {"visit": visit, "placement": visit.placement})

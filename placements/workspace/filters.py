@@ -31,18 +31,22 @@ class PupilFilter(django_filters.FilterSet):
         empty_label="Any provider",
         method="filter_provider",
     )
+    school = django_filters.ModelChoiceFilter(label="School", queryset=None, empty_label="All schools")
     has_open_flags = django_filters.ChoiceFilter(
         label="Has open flags", choices=YES_NO, empty_label="Either", method="filter_flags"
     )
 
     class Meta:
         model = Pupil
-        fields = ["q", "year_group", "sen_status", "looked_after", "provider", "has_open_flags"]
+        fields = ["q", "year_group", "sen_status", "looked_after", "provider", "school", "has_open_flags"]
 
-    def __init__(self, *args, providers, today, **kwargs):
+    def __init__(self, *args, providers, today, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.filters["provider"].queryset = providers
+        self.filters["school"].queryset = schools
+        if schools.count() == 1:  # one school: no school question (issue 17)
+            del self.filters["school"]
         for name, field in self.form.fields.items():
             if name != "q":
                 field.widget.attrs["class"] = "govuk-select"

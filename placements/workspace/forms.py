@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from apdash.forms import DATE_HINT
+
 
 class TodayBoardForm(forms.Form):
     """The today board's date chooser and filters (a GET form)."""
@@ -11,9 +13,9 @@ class TodayBoardForm(forms.Form):
     date = forms.DateField(
         label="Date",
         required=False,
-        help_text="For example, 23/11/2026",
+        help_text=DATE_HINT,
         widget=forms.DateInput(format="%d/%m/%Y"),
-        error_messages={"invalid": "Enter the date as a real date, for example 23/11/2026"},
+        error_messages={"invalid": "Enter the date as a real date, for example 27 3 2026"},
     )
     provider = forms.ModelChoiceField(
         label="Provider", required=False, queryset=None, empty_label="All providers"

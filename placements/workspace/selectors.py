@@ -4,7 +4,7 @@ provider page's pupils section and the home-page summaries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -13,12 +13,13 @@ from django.utils import timezone
 from apdash import thresholds
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_schools
 from placements.attendance import rules as attendance_rules
+from placements.attendance import selectors as attendance_selectors
 from placements.attendance.models import AttendanceMark
 from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
-from placements.core.models import Placement, TimetableSlot, active_on_q
+from placements.core.models import Placement, TimetableSlot
 from placements.core.selectors import (
     placements_manageable_by,
     pupils_manageable_by,
@@ -68,9 +69,7 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
         pupils = pupils.filter(year_group=year_group)
     if provider_id:
         pupils = pupils.filter(
-            id__in=Placement.objects.active_on(day)
-            .filter(provider_id=provider_id, timetable__weekday=weekday)
-            .values("pupil_id")
+            id__in=Placement.objects.at_a_setting_on(day).filter(provider_id=provider_id).values("pupil_id")
         )
     pupils = list(
         pupils.order_by("last_name", "first_name", "pk").prefetch_related(
@@ -90,6 +89,9 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
     return rows
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
 @dataclass
 class TimetableCell:
     label: str
@@ -101,13 +103,16 @@ class PupilPage:
     pupil: object
     current: list[Placement]
     past: list[Placement]
-    grid_rows: list[tuple[str, list[list[TimetableCell]]]]
+    week: list[tuple[str, list[TimetableCell]]]
     settings_key: list[tuple[str, int]]
     half_terms: list
     visit_rows: list[tuple[Placement, list[str]]]
-    attendance_rows: list[tuple[Placement, int, float | None]]
+    attendance_rows: list[tuple[Placement, int, float | None, str]]
     attendance_overall: float | None
     open_flags: list
+    visits: list
+    # "5 sessions without a register": timetabled sessions past their cut-off with no mark.
+    without_register: str = ""
 
 
 def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
@@ -117,7 +122,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         Placement.objects.select_related("provider")
         .prefetch_related(
             "timetable",
-            Prefetch("visits", queryset=Visit.objects.filter(pupil_seen=True).order_by("date")),
+            Prefetch("visits", queryset=Visit.objects.select_related("visitor").order_by("date", "pk")),
             Prefetch("attendance", queryset=AttendanceMark.objects.only("id", "placement_id", "code")),
         )
         .order_by("-start_date", "-pk")
@@ -126,6 +131,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     pupil = (
         visible_pupils(user)
         .filter(school__in=visible_schools(user))
+        .select_related("school")
         .prefetch_related(
             Prefetch("placements", queryset=placements),
             Prefetch("flags", queryset=flags, to_attr="open_flags"),
@@ -140,26 +146,23 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     colours = {}
     for placement in current:
         colours.setdefault(placement.provider_id, (placement.provider.name, len(colours) % 6))
-    slots = [(slot, placement) for placement in current for slot in placement.timetable.all()]
-    grid_rows = []
+    slots = sorted(
+        ((slot, placement) for placement in current for slot in placement.timetable.all()),
+        key=lambda item: (item[0].weekday, item[0].start),
+    )
+    # The week, one line a weekday: where the pupil is at each session, in time order.
+    week = []
     if slots:
-        first = min(slot.start.hour for slot, _ in slots)
-        last = max(slot.end.hour + (1 if slot.end.minute else 0) for slot, _ in slots)
-        for hour in range(first, last):
-            start, end = time(hour, 0), time(hour + 1, 0) if hour < 23 else time(23, 59)
-            cells = []
-            for weekday in range(5):
-                cells.append(
-                    [
-                        TimetableCell(
-                            label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
-                            colour=colours[p.provider_id][1],
-                        )
-                        for slot, p in slots
-                        if slot.weekday == weekday and slot.start < end and slot.end > start
-                    ]
+        for weekday, day_name in enumerate(WEEKDAYS):
+            cells = [
+                TimetableCell(
+                    label=f"{colours[p.provider_id][0]} {slot.start:%H:%M}–{slot.end:%H:%M}",
+                    colour=colours[p.provider_id][1],
                 )
-            grid_rows.append((f"{start:%H:%M}", cells))
+                for slot, p in slots
+                if slot.weekday == weekday
+            ]
+            week.append((day_name, cells))
 
     year = academic_year_for(today)
     terms = []
@@ -178,7 +181,11 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
             if not placement.is_active_between(term.start_date, term.end_date):
                 cells.append("")
                 continue
-            seen = [v.date for v in placement.visits.all() if term.start_date <= v.date <= term.end_date]
+            seen = [
+                v.date
+                for v in placement.visits.all()
+                if v.pupil_seen and term.start_date <= v.date <= term.end_date
+            ]
             if seen:
                 cells.append(f"Seen {seen[-1]:%-d %b}")
             else:
@@ -186,24 +193,41 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
         if any(cells):
             visit_rows.append((placement, cells))
 
+    missing = attendance_selectors.sessions_without_register(
+        all_placements, since=year.start_date if year else today - timedelta(days=365), now=timezone.now()
+    )
     attendance_rows = []
     codes = []
     for placement in all_placements:
         marks = [m.code for m in placement.attendance.all()]
         codes += marks
-        if marks:
-            attendance_rows.append((placement, len(marks), attendance_rules.attendance_percentage(marks)))
+        if marks or missing.get(placement.pk):
+            attendance_rows.append(
+                (
+                    placement,
+                    len(marks),
+                    attendance_rules.attendance_percentage(marks),
+                    attendance_rules.without_register_phrase(missing.get(placement.pk, 0)),
+                )
+            )
+    visits = sorted(
+        (v for placement in all_placements for v in placement.visits.all()),
+        key=lambda v: (v.date, v.pk),
+        reverse=True,
+    )
     return PupilPage(
         pupil=pupil,
         current=current,
         past=past,
-        grid_rows=grid_rows,
+        week=week,
         settings_key=sorted(colours.values(), key=lambda item: item[1]),
         half_terms=terms,
         visit_rows=visit_rows,
         attendance_rows=attendance_rows,
         attendance_overall=attendance_rules.attendance_percentage(codes),
         open_flags=pupil.open_flags,
+        visits=visits,
+        without_register=attendance_rules.without_register_phrase(sum(missing.values())),
     )
 
 
@@ -237,8 +261,13 @@ def provider_pupils_section(user, provider, today: date) -> dict:
                 "near_limit": bool(verdict.near_limit),
             }
         )
+    registration = None if provider.is_registered else registration_test_standing(provider, today=today)
+    counted = registration["counted"] if registration else {}
+    for row in rows:
+        row["counts"] = counted.get(row["pupil"].pk)
     return {
         "template": "placements/placement_provider_section.html",
+        "registration": registration,
         "rows": rows,
         "limits": thresholds.hours_limits(),
         "registered": provider.is_registered,
@@ -247,23 +276,72 @@ def provider_pupils_section(user, provider, today: date) -> dict:
     }
 
 
+def ap_pupil_ids(today: date):
+    """Pupils in alternative provision: a placement running today or yet to start. A pupil on the
+    roll with no placement is not an AP pupil."""
+    return Placement.objects.running_on_or_after(today).values("pupil_id")
+
+
+def registration_test_standing(provider, *, today: date) -> dict:
+    """The registration test (s.463) at one unregistered provider as it stands, across every
+    school's pupils there: the same rows and rule the hours check flags a breach with. `counted`
+    maps each pupil who counts to "full-time" or "full-time, looked after or with an EHC plan"."""
+    test = thresholds.registration_test()
+    limits = thresholds.hours_limits()
+    placements = (
+        Placement.objects.running_on_or_after(today)
+        .filter(provider=provider)
+        .select_related("pupil")
+        .prefetch_related("timetable")
+        .order_by("start_date", "id")
+    )
+    rows = core_selectors.registration_test_rows(placements, today=today)
+    breach, full_time, with_needs = core_rules.provider_registration_breach(
+        [row.standing for row in rows],
+        full_time_hours=limits.full_time_hours,
+        pupil_count=test.pupil_count,
+        needs=test.needs,
+    )
+    counted = {}
+    for row in rows:
+        is_full_time, has_needs = core_rules.registration_count(
+            row.standing, full_time_hours=limits.full_time_hours, needs=test.needs
+        )
+        if is_full_time:
+            counted[row.pupil.pk] = (
+                f"Full-time, {core_rules.describe_needs(test.needs)}" if has_needs else "Full-time"
+            )
+    return {
+        "breach": breach,
+        "standing": core_rules.registration_standing(
+            full_time=full_time, with_needs=with_needs, pupil_count=test.pupil_count, needs=test.needs
+        ),
+        "pupils": len(rows),
+        "full_time_hours": limits.full_time_hours,
+        "counted": counted,
+    }
+
+
 def school_overview(user, *, today: date):
-    """The user's schools, each with its AP pupils, pupils placed today and open flags."""
-    active = active_on_q(today, through="pupils__placements__")
+    """The user's schools, each with its AP pupils, the pupils at a setting today (the today
+    board's count, from the same queryset) and open flags."""
+    placed = Placement.objects.at_a_setting_on(today).values("pupil_id")
     return visible_schools(user).annotate(
-        pupil_count=Count("pupils", distinct=True),
-        placed_count=Count("pupils", filter=active, distinct=True),
+        pupil_count=Count("pupils", filter=Q(pupils__id__in=ap_pupil_ids(today)), distinct=True),
+        placed_count=Count("pupils", filter=Q(pupils__id__in=placed), distinct=True),
         open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
     )
 
 
 def at_a_glance(user, *, today: date) -> dict:
-    """A head's summary: pupils placed today, the providers used and the open flags."""
-    placements = list(placements_manageable_by(user).active_on(today))
+    """A head's summary: pupils at a setting today (as the today board counts them), the providers
+    used and the open flags."""
+    placements = list(placements_manageable_by(user).active_on(today).select_related("provider"))
     providers = {p.provider_id: p.provider for p in placements}
     flags = list(visible_flags(user).filter(resolved_at__isnull=True))
+    placed = placements_manageable_by(user).at_a_setting_on(today).values("pupil_id").distinct()
     return {
-        "pupils_placed": len({p.pupil_id for p in placements}),
+        "pupils_placed": placed.count(),
         "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
         "unregistered": sorted((p for p in providers.values() if p.limits_apply), key=lambda p: p.name),
         "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],

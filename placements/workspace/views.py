@@ -79,7 +79,9 @@ def home_sections(user, role, today):
             {
                 "template": "placements/home_schools.html",
                 "schools": visible_schools(user),
-                "pupil_count": visible_pupils(user, today=today).count(),
+                "pupil_count": visible_pupils(user, today=today)
+                .filter(id__in=selectors.ap_pupil_ids(today))
+                .count(),
             }
         )
     return sections + _role_sections(user, role, today)
@@ -97,10 +99,12 @@ def _role_sections(user, role, today):
             {"template": "placements/today_home_provider.html", "providers": providers, "placements": rows}
         ]
     if role in (Role.PARTNERSHIP_COORDINATOR, Role.SUPERUSER):
+        schools = list(selectors.school_overview(user, today=today).order_by("name"))
         return [
+            {"template": "placements/today_home_schools.html", "schools": schools},
             {
-                "template": "placements/today_home_schools.html",
-                "schools": selectors.school_overview(user, today=today),
+                "template": "placements/today_home_flag_summary.html",
+                **compliance_selectors.flags_by_kind_and_school(user, schools),
             },
             {
                 "template": "placements/today_home_providers.html",
@@ -136,6 +140,7 @@ def _filtered_pupils(request):
         queryset=pupils,
         providers=core_selectors.providers_in_use(request.user),
         today=today,
+        schools=visible_schools(request.user).order_by("name"),
     )
 
 

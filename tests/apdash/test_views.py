@@ -78,7 +78,9 @@ def test_a_partnership_coordinators_home_counts_each_school_and_lists_providers_
     client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
     page = client.get(reverse("home")).content.decode()
     assert "Alder School" in page and b.name in page
-    assert "Troubled Provider" in page and "Five full-time pupils across schools" in page
+    # A summary, not a wall of messages: the provider, and its flags counted by kind.
+    assert "Troubled Provider" in page and "1 visit due" in page.lower()
+    assert "Five full-time pupils across schools" not in page
 
 
 def test_a_heads_home_summarises_providers_and_flags(client):

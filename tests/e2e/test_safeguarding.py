@@ -33,7 +33,7 @@ def test_a_concern_reaches_the_dsl_who_records_a_decision_not_to_refer(page):
     page.get_by_role("link", name="Safeguarding", exact=True).click()
     page.get_by_role("link", name="Raise a concern").click()
     page.get_by_label("Which pupil is the concern about?").select_option(
-        label=f"Fairweather, Kacey ({pupil.school.name})"
+        label=f"Fairweather, Kacey ({pupil.told_apart}, {pupil.school.name})"
     )
     page.get_by_role("button", name="Continue").click()
     assert axe_violations(page) == []

@@ -406,4 +406,4 @@ def test_the_census_export_rejects_a_bad_date_with_a_clear_message(client):
     response = client.post(
         reverse("inspection:census_export"), {"school": school.pk, "census_date": "31/02/2026"}
     )
-    assert "Enter a real date, like 23/11/2026" in response.content.decode()
+    assert "Enter a real date, for example 27 3 2026" in response.content.decode()

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from apdash.models import Role
+from apdash.models import Membership, Role
 from placements.models import Pupil
 from tests.factories import (
     FlagFactory,
@@ -104,7 +104,8 @@ def test_a_coordinator_cannot_add_a_pupil_to_another_school(client):
             "sen_status": "none",
         },
     )
-    assert not Pupil.objects.exists()
+    # One school: the form does not ask, and a school posted anyway is replaced by their own.
+    assert not Pupil.objects.filter(school=other).exists()
 
 
 def test_the_admin_refuses_a_bad_upn(client):
@@ -268,6 +269,21 @@ def test_a_coordinator_cannot_move_a_pupil_to_a_school_they_cannot_see(client):
     pupil = PupilFactory()
     other = SchoolFactory()
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=pupil.school))
+    response = client.post(
+        reverse("placements:pupil_edit", args=[pupil.pk]), _pupil_details(pupil, school=other.pk)
+    )
+    # With one school the form does not ask: a school posted anyway is replaced by their own.
+    assert response.status_code == 302
+    pupil.refresh_from_db()
+    assert pupil.school_id != other.pk
+
+
+def test_a_coordinator_of_two_schools_cannot_move_a_pupil_to_a_third(client):
+    pupil = PupilFactory()
+    user = member(Role.SCHOOL_COORDINATOR, school=pupil.school)
+    Membership.objects.create(user=user, role=Role.SCHOOL_COORDINATOR, school=SchoolFactory())
+    other = SchoolFactory()
+    client.force_login(user)
     response = client.post(
         reverse("placements:pupil_edit", args=[pupil.pk]), _pupil_details(pupil, school=other.pk)
     )

@@ -55,13 +55,16 @@ def test_a_file_with_bad_rows_names_each_row_and_imports_nothing(client, school)
         + "E931400011002,Jordan,Again,02/11/2010,Year 11,N,No,No\n"
         + "B801200005001,Already,Here,17/05/2011,Year 10,N,No,No\n"
         + "E931400011003,Young,Pupil,17/05/2011,Year 5,N,No,No\n"
+        + "E931400011004,Nameless,,17/05/2011,Year 10,N,No,No\n"
     )
     page = upload(client, school, text).content.decode()
     assert "no pupils were imported" in page
-    assert "Row 3: “A801200005001” is not a valid UPN: the check letter does not match" in page
-    assert "Row 4: UPN E931400011002 is in the file twice (first on row 2)" in page
-    assert "Row 5: A pupil with UPN B801200005001 is already on apdash" in page
-    assert "Row 6: Unknown year group “Year 5”: use Year 7 to Year 13" in page
+    # Each problem names its row and the file's column, as a spreadsheet shows them.
+    assert "Row 3, UPN: “A801200005001” is not a valid UPN: the check letter does not match" in page
+    assert "Row 4, UPN: UPN E931400011002 is in the file twice (first on row 2)" in page
+    assert "Row 5, UPN: A pupil with UPN B801200005001 is already on apdash" in page
+    assert "Row 6, Year group: Unknown year group “Year 5”: use Year 7 to Year 13" in page
+    assert "Row 7, Surname: Enter the pupil&#x27;s surname" in page
     assert Pupil.objects.count() == 1
 
 

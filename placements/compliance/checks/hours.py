@@ -17,19 +17,11 @@ from placements.core.models import Placement
 from providers.models import Provider
 
 
-def _verdicts(placements, *, today, limits):
-    """Each (pupil, provider) pair's placements there and the hours verdict over them."""
-    by_pupil_provider = defaultdict(list)
-    for placement in placements:
-        by_pupil_provider[(placement.pupil_id, placement.provider_id)].append(placement)
+def _rows(placements, *, today):
+    """The registration test's rows (the provider page reads the same), by (pupil, provider)."""
     return {
-        pair: (
-            group,
-            core_selectors.hours_verdict(
-                [core_selectors.arrangement_of(p) for p in group], limits_apply=True, today=today
-            ),
-        )
-        for pair, group in by_pupil_provider.items()
+        (row.pupil.pk, row.provider_id): row
+        for row in core_selectors.registration_test_rows(placements, today=today)
     }
 
 
@@ -50,22 +42,18 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         .order_by("start_date", "id")
     )
     everything = pupil_within is not None and provider_within is not None and not pupil_within
-    pupil_verdicts = (
-        _verdicts(placements.filter(pupil_within), today=today, limits=limits)
-        if pupil_within is not None
-        else {}
-    )
-    provider_verdicts = (
-        pupil_verdicts
+    pupil_rows = _rows(placements.filter(pupil_within), today=today) if pupil_within is not None else {}
+    provider_rows = (
+        pupil_rows
         if everything
-        else _verdicts(placements.filter(provider_within), today=today, limits=limits)
+        else _rows(placements.filter(provider_within), today=today)
         if provider_within is not None
         else {}
     )
 
     breaches, near = [], []
-    for (pupil_id, provider_id), (group, verdict) in pupil_verdicts.items():
-        pupil, provider = group[0].pupil, group[0].provider
+    for (pupil_id, provider_id), row in pupil_rows.items():
+        pupil, provider, verdict = row.pupil, row.placements[0].provider, row.verdict
         found = verdict.breach or verdict.near_limit
         if found is None:
             continue
@@ -105,17 +93,9 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
             )
 
     provider_pupils, providers = defaultdict(list), {}
-    for (_, provider_id), (group, verdict) in provider_verdicts.items():
-        pupil = group[0].pupil
-        providers[provider_id] = group[0].provider
-        provider_pupils[provider_id].append(
-            core_rules.ProviderPupil(
-                weekly_hours=verdict.now.weekly_hours,
-                compulsory_school_age=core_rules.is_compulsory_school_age(pupil.date_of_birth, today),
-                looked_after=pupil.looked_after,
-                sen_status=pupil.sen_status,
-            )
-        )
+    for (_, provider_id), row in provider_rows.items():
+        providers[provider_id] = row.placements[0].provider
+        provider_pupils[provider_id].append(row.standing)
 
     provider_breaches = []
     for provider_id, pupils in provider_pupils.items():

@@ -1,0 +1,76 @@
+"""The partnership co-ordinator's overview and provider page (issue 17): numbers that agree with
+the today board, flags counted by kind and school, and the registration test as it stands."""
+
+from datetime import date, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apdash.models import Role
+from placements.models import Flag
+from placements.workspace.selectors import school_overview, today_board
+from tests.factories import (
+    FlagFactory,
+    PartnershipFactory,
+    ProviderFactory,
+    PupilFactory,
+    SchoolFactory,
+    member,
+    placement_with_timetable,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_placed_today_agrees_with_the_today_board_and_pupils_without_a_placement_are_not_counted():
+    today = timezone.localdate()
+    today -= timedelta(days=today.weekday())  # a Monday, whatever day the test runs
+    partnership = PartnershipFactory()
+    school = SchoolFactory(partnership=partnership)
+    placement_with_timetable(pupil=PupilFactory(school=school), days=(0,))  # at the setting today
+    placement_with_timetable(pupil=PupilFactory(school=school), days=(1,))  # not today
+    PupilFactory(school=school)  # on roll, no placement: not an AP pupil
+    user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
+    overview = {s.pk: s for s in school_overview(user, today=today)}[school.pk]
+    away = sum(1 for row in today_board(user, day=today) if row.entries)
+    assert overview.placed_count == away == 1
+    assert overview.pupil_count == 2
+
+
+def test_the_partnership_home_counts_flags_by_kind_and_school_linking_to_the_filtered_list(client):
+    partnership = PartnershipFactory()
+    a = SchoolFactory(partnership=partnership, name="Alder School")
+    b = SchoolFactory(partnership=partnership, name="Birch Academy")
+    for _ in range(3):
+        FlagFactory(school=a, kind=Flag.Kind.VISIT_OVERDUE, severity=Flag.Severity.RED)
+    FlagFactory(school=b, kind=Flag.Kind.VISIT_OVERDUE, severity=Flag.Severity.RED)
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    page = client.get(reverse("home")).content.decode()
+    flags = reverse("placements:flag_list")
+    assert f'href="{flags}?kind=visit_overdue&amp;school={a.pk}">3<' in page
+    assert f'href="{flags}?kind=visit_overdue&amp;school={b.pk}">1<' in page
+    assert f'href="{flags}?kind=visit_overdue">4<' in page
+    assert f'href="{reverse("placements:pupil_list")}?school={a.pk}">Alder School</a>' in page
+    listed = client.get(f"{flags}?kind=visit_overdue&school={b.pk}").content.decode()
+    assert listed.count("· Birch Academy") == 1 and "· Alder School" not in listed
+
+
+def test_the_provider_page_shows_the_registration_test_as_it_stands_and_marks_who_counts(client):
+    partnership = PartnershipFactory()
+    school = SchoolFactory(partnership=partnership)
+    other_school = SchoolFactory()
+    provider = ProviderFactory(name="Forge Vocational")
+    born = date.today() - timedelta(days=365 * 14)
+    full_time = dict(days=(0, 1, 2, 3), start=time(9, 0), end=time(14, 0), provider=provider)  # 20 h
+    counted = placement_with_timetable(pupil=PupilFactory(school=school, date_of_birth=born), **full_time)
+    placement_with_timetable(pupil=PupilFactory(school=other_school, date_of_birth=born), **full_time)
+    part_time = placement_with_timetable(
+        pupil=PupilFactory(school=school, date_of_birth=born), provider=provider, days=(0,)
+    )
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    page = client.get(reverse("providers:provider_detail", args=[provider.pk])).content.decode()
+    assert "2 of 5 full-time pupils of compulsory school age; 0 looked after or with an EHC plan" in page
+    row_of = lambda p: page[page.index(p.pupil.full_name) :].split("</tr>")[0]  # noqa: E731
+    assert "Counts" in row_of(counted) and "Does not count" in row_of(part_time)
+    assert "Not a registered school" in page and "Not on the county directory" in page
