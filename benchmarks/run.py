@@ -41,14 +41,24 @@ PAGE_TARGET = f"≤ {PAGE_FACTOR:g}× floor + {PAGE_ALLOWANCE_S * 1000:g} ms; qu
 
 
 def timed(fn, repeat: int) -> float:
-    """The median of `repeat` runs, in seconds, after one warm-up."""
+    """The median of `repeat` runs, in seconds, after one warm-up (`repeat` 0: one cold run, for
+    the harness's own test)."""
+    if repeat <= 0:
+        started = time.perf_counter()
+        fn()
+        return time.perf_counter() - started
     fn()
     samples = []
-    for _ in range(max(1, repeat)):
+    for _ in range(repeat):
         started = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def fewer(repeat: int) -> int:
+    """Repeats for the slow scenarios (checks, pack, import): half as many."""
+    return repeat and max(1, repeat // 2)
 
 
 def database_url(argument: str | None) -> str:
@@ -118,7 +128,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--scale", choices=["tiny", "county", "england"], default=os.environ.get("BENCH_SCALE", "county")
     )
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each scenario (0: one cold run)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--database-url", help="default: BENCH_DATABASE_URL, else DATABASE_URL + '_bench'")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
@@ -276,7 +286,7 @@ def check_rows(args, checks, now, today, year, count_queries) -> list[dict]:
     from benchmarks import floors
 
     params = floors.check_params(now, today, year.start_date if year else today)
-    repeat = max(1, args.repeat // 2)
+    repeat = fewer(args.repeat)
     rows, ours_total, floor_total = [], 0.0, 0.0
     for registered in checks:
         seconds = timed(lambda registered=registered: registered.run(now), repeat)
@@ -358,7 +368,7 @@ def pack_rows(args, world, today) -> list[dict]:
     def floor():
         pages["floor"] = floors.render_bare(pages["ours"], chars_per_page=pages["density"])
 
-    repeat = max(1, args.repeat // 2)
+    repeat = fewer(args.repeat)
     ours_s = timed(ours, repeat)
     floor_s = timed(floor, repeat)
     ours_rate, floor_rate = pages["ours"] / ours_s, pages["floor"] / floor_s
@@ -426,7 +436,7 @@ def import_rows(args, world, scale) -> list[dict]:
         assert response.status_code == 302, response.status_code
         return elapsed
 
-    samples = [import_once() for _ in range(max(1, args.repeat // 2))]
+    samples = [import_once() for _ in range(max(1, fewer(args.repeat)))]
     seconds = statistics.median(samples)
     imported = marks.count()
     rows_in_file = text.count("\n") - 1
