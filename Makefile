@@ -47,4 +47,4 @@ clean:
 BENCH_SCALE ?= county
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apdash_bench
 benchmark: install assets
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/run.py --scale $(BENCH_SCALE)
+	$(PY) benchmarks/run.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL)

@@ -1,8 +1,14 @@
-"""Benchmark apdash at county or England scale and report each measurement as a ratio to a
-floor measured in the same run on the same database (a trivial authenticated page), so the
-numbers compare across machines.
+"""Benchmark apdash at tiny, county or England scale against floors measured in the same run on
+the same data, and check each measurement against its target.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/apdash_bench python benchmarks/run.py --scale county
+It makes its own PostgreSQL database (BENCH_DATABASE_URL, else DATABASE_URL with "_bench"
+added; the name must contain "bench"), fills it, measures, writes
+benchmarks/results/<scale>.json (rows of scale, scenario, ours_s, floor_s, ratio, target, pass,
+plus the data counts), prints a table, drops the database, and exits 1 if any target fails.
+A row whose `pass` is null is measured for the record, or waits for a feature to be wired.
+
+    BENCH_SCALE=county make benchmark
+    python benchmarks/run.py --scale england
 """
 
 from __future__ import annotations
@@ -10,146 +16,484 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apdash.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
+# Targets (issue 15). Pages: ≤ 3× the floor + 50 ms, and no more queries than the same page for a
+# two-pupil partnership (QUERY_SLACK allows for a section that only appears when there are rows).
+PAGE_FACTOR, PAGE_ALLOWANCE_S, QUERY_SLACK = 3.0, 0.050, 2
+SWEEP_FACTOR_COUNTY = 10.0
+SWEEP_ENGLAND_TWO_WORKERS_S = 15.0
+RECHECK_S = 0.050
+PACK_PAGES_PER_S = 0.8  # of the floor's
+IMPORT_S = 2.0
+SLOW_PAGE_S = 3.0
+GROUPS = ("pages", "checks", "pack", "import")
+PAGE_TARGET = f"≤ {PAGE_FACTOR:g}× floor + {PAGE_ALLOWANCE_S * 1000:g} ms; queries ≤ small + {QUERY_SLACK}"
+
 
 def timed(fn, repeat: int) -> float:
-    """The median of `repeat` runs, in seconds, after one warm-up."""
-    fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+    """The fastest of `repeat` runs, in seconds, after one warm-up (`repeat` 0: one cold run, for
+    the harness's own test). The fastest, not the median: on a shared machine the other runs
+    measure the neighbours."""
+    return timed_pair(fn, None, repeat)[0]
 
 
-def main(argv=None) -> dict:
+def timed_pair(ours, floor, repeat: int) -> tuple[float, float | None]:
+    """`ours` and its `floor` timed in turns, so both see the same load on a shared machine; the
+    fastest run of each."""
+    fns = [fn for fn in (ours, floor) if fn is not None]
+    if repeat > 0:
+        for fn in fns:
+            fn()
+    samples = [[] for _ in fns]
+    for _ in range(max(1, repeat)):
+        for i, fn in enumerate(fns):
+            started = time.perf_counter()
+            fn()
+            samples[i].append(time.perf_counter() - started)
+    best = [min(s) for s in samples]
+    return best[0], (best[1] if floor is not None else None)
+
+
+def fewer(repeat: int) -> int:
+    """Repeats for the slow scenarios (checks, pack, import): half as many."""
+    return repeat and max(1, repeat // 2)
+
+
+def database_url(argument: str | None) -> str:
+    url = argument or os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        base = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/apdash")
+        url = urlunparse(base._replace(path=base.path.rstrip("/") + "_bench"))
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql") or "bench" not in parsed.path:
+        raise SystemExit("the benchmark needs a PostgreSQL URL whose database name contains 'bench'")
+    return url
+
+
+def _admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(urlunparse(parsed._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def create_database(url: str) -> None:
+    name = urlparse(url).path.lstrip("/")
+    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(url, f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    _admin(url, f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def row(scale, scenario, ours, floor, target, passed, **extra) -> dict:
+    return {
+        "scale": scale,
+        "scenario": scenario,
+        "ours_s": round(ours, 4) if ours is not None else None,
+        "floor_s": round(floor, 4) if floor is not None else None,
+        "ratio": round(ours / floor, 2) if ours is not None and floor else None,
+        "target": target,
+        "pass": passed,
+        **extra,
+    }
+
+
+def print_table(report: dict) -> None:
+    print(f"\napdash benchmark — {report['scale']} scale, generated in {report['generated_in_s']} s")
+    print("data: " + ", ".join(f"{k} {v:,}" for k, v in report["data"].items()))
+    head = f"{'scenario':<58} {'ours':>9} {'floor':>9} {'ratio':>7}  {'pass':<5} target"
+    print(head)
+    print("-" * len(head))
+    for r in report["rows"]:
+        ours = f"{r['ours_s'] * 1000:.1f}ms" if r["ours_s"] is not None else "—"
+        floor = f"{r['floor_s'] * 1000:.1f}ms" if r["floor_s"] is not None else "—"
+        ratio = f"{r['ratio']}×" if r["ratio"] is not None else "—"
+        verdict = {True: "yes", False: "NO", None: "·"}[r["pass"]]
+        note = f"  [{r['note']}]" if r.get("note") else ""
+        print(f"{r['scenario'][:58]:<58} {ours:>9} {floor:>9} {ratio:>7}  {verdict:<5} {r['target']}{note}")
+
+
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--scale", choices=["tiny", "county", "england"], default="county")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--scale", choices=["tiny", "county", "england"], default=os.environ.get("BENCH_SCALE", "county")
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each scenario (0: one cold run)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark data afterwards")
+    parser.add_argument("--database-url", help="default: BENCH_DATABASE_URL, else DATABASE_URL + '_bench'")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups to measure (default: {','.join(GROUPS)})",
+    )
     args = parser.parse_args(argv)
 
+    url = database_url(args.database_url)
+    create_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "apdash.settings"
+    try:
+        report = measure(args)
+    finally:
+        if not args.keep:
+            drop_database(url)
+    print_table(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{args.scale}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    failed = [r["scenario"] for r in report["rows"] if r["pass"] is False]
+    print(f"\nwritten to {path}")
+    if failed:
+        print(f"{len(failed)} target(s) missed: " + "; ".join(failed))
+        return 1
+    print("every target met")
+    return 0
+
+
+def measure(args) -> dict:
     import django
 
     django.setup()
     from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.ROOT_URLCONF = "benchmarks.urls"
     from django.core.management import call_command
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
     from django.utils import timezone
 
     from apdash.checks import registered_checks
-    from apdash.models import Role
+    from apdash.selectors import academic_year_for
     from benchmarks.generate import SCALES, generate
 
-    settings.ALLOWED_HOSTS = ["*"]
     # One connection for the whole run, so query counts and timings see every query.
     request_started.disconnect(close_old_connections)
     request_started.disconnect(reset_queries)
     request_finished.disconnect(close_old_connections)
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or not str(name).endswith("bench"):
-        parser.error("set DATABASE_URL to a PostgreSQL database whose name ends in 'bench' (it is emptied)")
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     today = timezone.localdate()
+    scale = SCALES[args.scale]
     started = time.perf_counter()
-    world = generate(SCALES[args.scale], today=today)
+    world = generate(scale, today=today)
     generated_in = time.perf_counter() - started
     with connection.cursor() as cursor:
         # Fresh bulk inserts have no planner statistics yet; a live database's autovacuum has them.
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
+    print(f"generated {args.scale} in {generated_in:.1f} s: {world['counts']}", flush=True)
 
-    clients = {}
-    for role, user in world["logins"].items():
-        clients[role] = Client()
-        clients[role].force_login(user)
-
-    def page(role, url):
-        def get():
-            response = clients[role].get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return get
-
-    now = timezone.localtime()
-
-    def checks():
-        for registered in registered_checks():
-            registered.run(now)
-
-    checks()  # so the flags page and the pupil list's flag counts have the flags a county would have
-    floor = timed(page(Role.SCHOOL_COORDINATOR, reverse("login")), args.repeat)
-    measurements = {
-        "pupil list (partnership co-ordinator)": page(
-            Role.PARTNERSHIP_COORDINATOR, reverse("placements:pupil_list")
-        ),
-        "today board (partnership co-ordinator)": page(
-            Role.PARTNERSHIP_COORDINATOR, reverse("placements:today")
-        ),
-        "today board (school coordinator)": page(Role.SCHOOL_COORDINATOR, reverse("placements:today")),
-        "flags page (partnership co-ordinator)": page(
-            Role.PARTNERSHIP_COORDINATOR, reverse("placements:flag_list")
-        ),
-        "provider register (school coordinator)": page(
-            Role.SCHOOL_COORDINATOR, reverse("providers:provider_list")
-        ),
-        "all compliance checks": checks,
-    }
-    results = []
-    for label, fn in measurements.items():
+    def count_queries(fn) -> int:
         reset_queries()  # the query log is a bounded deque: start each count from empty
         with CaptureQueriesContext(connection) as queries:
             fn()
-        seconds = timed(fn, args.repeat if label != "all compliance checks" else max(1, args.repeat // 2))
-        results.append(
-            {
-                "what": label,
-                "seconds": round(seconds, 4),
-                "ratio_to_floor": round(seconds / floor, 1),
-                "queries": len(queries),
-            }
-        )
-    report = {
+        return len(queries)
+
+    now = timezone.now()
+    rows = []
+    checks = registered_checks()
+    for registered in checks:
+        registered.run(now)  # so the pages show the flags a live service would have
+
+    only = set(args.only.split(","))
+    if "pages" in only:
+        rows += page_rows(args, world, count_queries)
+    if "checks" in only:
+        rows += check_rows(args, checks, now, today, academic_year_for(today), count_queries)
+    if "pack" in only:
+        rows += pack_rows(args, world, today)
+    if "import" in only:
+        rows += import_rows(args, world, scale)
+    return {
         "scale": args.scale,
         "when": datetime.now().isoformat(timespec="seconds"),
         "data": world["counts"],
-        "generated_in_seconds": round(generated_in, 1),
-        "floor": {"what": "login page (trivial page, same server stack)", "seconds": round(floor, 4)},
-        "results": results,
+        "generated_in_s": round(generated_in, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rows": rows,
     }
-    print(f"apdash benchmark — {args.scale} scale: {world['counts']}")
-    print(f"floor (login page): {floor * 1000:.1f} ms")
-    for row in results:
-        print(
-            f"  {row['what']:<42} {row['seconds'] * 1000:>9.1f} ms  {row['ratio_to_floor']:>7}× floor  "
-            f"{row['queries']:>3} queries"
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+# Lists and dashboards reached other than from the navigation.
+EXTRA_PAGES = [
+    ("Attendance figures", "placements:attendance_figures"),
+    ("Provider quality", "providers:quality_list"),
+    ("Evidence packs", "inspection:pack_list"),
+]
+
+
+def pages_for(user) -> dict[str, str]:
+    """Label → URL of each list or dashboard page the user can open: home, the navigation's
+    pages and a few reached from them."""
+    from django.urls import reverse
+
+    from apdash.navigation import navigation_items
+    from apdash.selectors import user_roles
+
+    pages = {"Home": reverse("home")}
+    pages.update(dict(navigation_items(user, user_roles(user))))
+    pages.update({label: reverse(name) for label, name in EXTRA_PAGES})
+    return pages
+
+
+def page_rows(args, world, count_queries) -> list[dict]:
+    from django.test import Client
+
+    rows = []
+    for role, user in world["logins"].items():
+        small_user = world["small_logins"][role]
+        client, small = Client(), Client()
+        client.force_login(user)
+        small.force_login(small_user)
+
+        def get(c, url):
+            return lambda: c.get(url)
+
+        big_pages, small_pages = pages_for(user), pages_for(small_user)
+        status = []
+        for label, url in big_pages.items():
+            if label not in small_pages:
+                continue
+            started = time.perf_counter()
+            queries = count_queries(lambda c=client, url=url, out=status: out.append(c.get(url).status_code))
+            first = time.perf_counter() - started
+            if status.pop() != 200:
+                continue  # not this role's page
+            if first > SLOW_PAGE_S:
+                # Far off its target: one run is evidence enough (an England page can take minutes).
+                seconds, floor = first, timed(get(client, "/bench/floor/"), args.repeat)
+            else:
+                seconds, floor = timed_pair(get(client, url), get(client, "/bench/floor/"), args.repeat)
+            small_queries = count_queries(get(small, small_pages[label]))
+            fast = seconds <= PAGE_FACTOR * floor + PAGE_ALLOWANCE_S
+            flat = queries <= small_queries + QUERY_SLACK
+            rows.append(
+                row(
+                    args.scale,
+                    f"page {label} ({role})",
+                    seconds,
+                    floor,
+                    PAGE_TARGET,
+                    fast and flat,
+                    queries=queries,
+                    queries_small=small_queries,
+                    url=url,
+                    note="" if flat else f"{queries} queries vs {small_queries} for two pupils",
+                )
+            )
+    return rows
+
+
+# --- Checks --------------------------------------------------------------------------------------
+
+
+def check_rows(args, checks, now, today, year, count_queries) -> list[dict]:
+    from benchmarks import floors
+
+    params = floors.check_params(now, today, year.start_date if year else today)
+    repeat = fewer(args.repeat)
+    rows, ours_total, floor_total = [], 0.0, 0.0
+    for registered in checks:
+        sql = None
+        if registered.name in floors.CHECK_SQL:
+            sql = lambda name=registered.name: floors.run_check_sql(name, params)  # noqa: E731
+        seconds, floor = timed_pair(lambda registered=registered: registered.run(now), sql, repeat)
+        queries = count_queries(lambda registered=registered: registered.run(now))
+        floor_total += floor or 0
+        ours_total += seconds
+        rows.append(
+            row(
+                args.scale,
+                f"check {registered.name}",
+                seconds,
+                floor,
+                "for the record (the sweep has the target)",
+                None,
+                queries=queries,
+                note="" if floor is not None else "no SQL floor written for this check yet",
+            )
         )
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"{args.scale}-{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, indent=2))
-    print(f"written to {path}")
-    if not args.keep:
-        call_command("flush", interactive=False, verbosity=0)
-    return report
+    if args.scale == "england":
+        rows.append(
+            row(args.scale, "full sweep, one worker", ours_total, floor_total, "for the record", None)
+        )
+    else:
+        rows.append(
+            row(
+                args.scale,
+                "full sweep, one worker",
+                ours_total,
+                floor_total,
+                f"≤ {SWEEP_FACTOR_COUNTY:g}× the sum of its SQL floors",
+                ours_total <= SWEEP_FACTOR_COUNTY * floor_total,
+            )
+        )
+    rows.append(
+        row(
+            args.scale,
+            "full sweep, two workers (sharded by partnership)",
+            None,
+            floor_total,
+            f"≤ {SWEEP_ENGLAND_TWO_WORKERS_S:g} s at England scale",
+            None,
+            note="TO WIRE: needs the sharded sweep (issue 'Flags clear the moment the record arrives')",
+        )
+    )
+    rows.append(
+        row(
+            args.scale,
+            "scoped re-check of one pupil",
+            None,
+            None,
+            f"≤ {RECHECK_S * 1000:g} ms, constant queries",
+            None,
+            note="TO WIRE: needs the scoped re-checks (issue 'Flags clear the moment the record arrives')",
+        )
+    )
+    return rows
+
+
+# --- The evidence pack ---------------------------------------------------------------------------
+
+
+def pack_rows(args, world, today) -> list[dict]:
+    from benchmarks import floors
+    from inspection import selectors, services
+
+    school = world["schools"][0]
+    first, last = selectors.default_pack_range(today)
+    scope = selectors.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
+    pages = {}
+
+    def ours():
+        pdf, pages["ours"] = services.render_pack_pdf(scope, today=today)
+        if "density" not in pages:  # measured once, in the warm-up
+            pages["density"] = floors.pdf_chars_per_page(pdf)
+
+    def floor():
+        pages["floor"] = floors.render_bare(pages["ours"], chars_per_page=pages["density"])
+
+    repeat = fewer(args.repeat)
+    # The floor copies the pack's page count and density: `ours` always runs first.
+    ours_s, floor_s = timed_pair(ours, floor, repeat)
+    ours_rate, floor_rate = pages["ours"] / ours_s, pages["floor"] / floor_s
+    rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return [
+        row(
+            args.scale,
+            f"evidence pack, one school ({pages['ours']} pages), one process",
+            ours_s,
+            floor_s * pages["ours"] / pages["floor"],
+            f"≥ {PACK_PAGES_PER_S:g}× the WeasyPrint floor's pages per second",
+            ours_rate >= PACK_PAGES_PER_S * floor_rate,
+            pages=pages["ours"],
+            floor_pages=pages["floor"],
+            chars_per_page=pages["density"],
+            pages_per_s=round(ours_rate, 1),
+            floor_pages_per_s=round(floor_rate, 1),
+            peak_rss_mb=rss,
+            note=f"{ours_rate:.1f} vs {floor_rate:.1f} pages/s; peak RSS {rss} MB",
+        ),
+        row(
+            args.scale,
+            "partnership pack in sections, two workers (chord)",
+            None,
+            None,
+            "≥ 1.6× the floor's pages per second; worker RSS flat in schools",
+            None,
+            note="TO WIRE: needs the sectioned partnership pack (helper apipack)",
+        ),
+    ]
+
+
+# --- Register import -----------------------------------------------------------------------------
+
+
+def import_rows(args, world, scale) -> list[dict]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from placements.models import AttendanceMark
+
+    job = world["register_import"]
+    client = Client()
+    client.force_login(job["user"])
+    url = reverse("placements:attendance_import")
+    text = job["csv"]
+    marks = AttendanceMark.objects.filter(placement_id__in=job["placement_ids"])
+
+    def post(body: str):
+        upload = SimpleUploadedFile("register.csv", body.encode(), content_type="text/csv")
+        return client.post(url, {"provider": job["provider"].pk, "file": upload})
+
+    # Atomic: a file whose last row is wrong writes nothing.
+    broken = text.rstrip("\n").rsplit("\n", 1)[0] + "\nNOT-A-UPN,01/01/2000,AM,attended,,,\n"
+    response = post(broken)
+    atomic = response.status_code == 200 and not marks.exists()
+
+    def import_once():
+        marks.delete()
+        started = time.perf_counter()
+        response = post(text)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 302, response.status_code
+        return elapsed
+
+    samples = [import_once() for _ in range(max(1, fewer(args.repeat)))]
+    seconds = statistics.median(samples)
+    imported = marks.count()
+    rows_in_file = text.count("\n") - 1
+    # The floor: the same number of marks COPYed straight into the table.
+    existing = list(marks.values_list("placement_id", "date", "session", "code", "source", "recorded_at"))
+    marks.delete()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            "COPY placements_attendancemark (placement_id, date, session, code, source, recorded_at,"
+            " first_recorded_at, minutes_late, absence_reason, note) FROM STDIN"
+        ) as copy:
+            for values in existing:
+                copy.write_row((*values, values[-1], 0, "", ""))
+    floor = time.perf_counter() - started
+    return [
+        row(
+            args.scale,
+            f"CSV attendance import, {rows_in_file:,} rows",
+            seconds,
+            floor,
+            f"≤ {IMPORT_S:g} s, atomic (a bad last row writes nothing)",
+            seconds <= IMPORT_S and atomic and imported == rows_in_file,
+            atomic=atomic,
+            imported=imported,
+            note="" if atomic and imported == rows_in_file else f"atomic={atomic}, imported {imported}",
+        )
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -75,8 +75,11 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
             mark.source, mark.recorded_by, mark.recorded_at = source, recorder, now
             if mark.pk and mark not in to_update:
                 to_update.append(mark)
-        # Uniqueness is guaranteed by the keyed lookup above; skip its per-row query.
-        mark.full_clean(validate_unique=False, validate_constraints=False)
+        # Uniqueness is guaranteed by the keyed lookup above, and the placement and recorder are
+        # rows already in hand: skip their per-row queries.
+        mark.full_clean(
+            exclude=["placement", "recorded_by"], validate_unique=False, validate_constraints=False
+        )
         result.append(mark)
     AttendanceMark.objects.bulk_create(to_create)
     AttendanceMark.objects.bulk_update(

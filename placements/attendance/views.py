@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apdash import thresholds
-from apdash.selectors import is_school_day, user_scope, visible_schools
+from apdash.selectors import is_school_day, school_days_by_school, user_scope, visible_schools
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
     STATUS_LABELS,
@@ -194,13 +194,14 @@ def attendance_import(request):
             text = None
             form.add_error("file", "The file must be a CSV saved as UTF-8 text")
         if text is not None:
-            placements = (
+            placements = list(
                 visible_placements(request.user).filter(provider=provider).prefetch_related("timetable")
             )
             by_upn = {}
             for placement in placements:
                 by_upn.setdefault(placement.pupil.upn, []).append(placement)
-            entries, errors = parse_register_csv(text, placements_by_upn=by_upn, scheduled=_scheduled)
+            scheduled = _scheduled_at(placements, today=timezone.localdate())
+            entries, errors = parse_register_csv(text, placements_by_upn=by_upn, scheduled=scheduled)
             if not errors:
                 try:
                     marks = services.attendance_bulk_record(
@@ -214,13 +215,28 @@ def attendance_import(request):
     return render(request, "placements/attendance_import.html", {"form": form, "import_errors": errors})
 
 
-def _scheduled(placement, day, session):
-    if not is_school_day(placement.pupil.school, day):
-        return False
-    return any(
-        slot.weekday == day.weekday() and session in core_rules.slot_sessions(slot.start, slot.end)
-        for slot in placement.timetable.all()
-    )
+def _scheduled_at(placements, *, today):
+    """`scheduled(placement, day, session)` for a register file: the school days of every day the
+    placements can run (to a year ahead for open-ended ones) are read once, not per row."""
+    if not placements:
+        return lambda placement, day, session: False
+    first = min(p.start_date for p in placements)
+    last = max(p.end_date or today + timedelta(days=366) for p in placements)
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    days = {
+        school_id: set(found)
+        for school_id, found in school_days_by_school(schools.values(), first, last).items()
+    }
+
+    def scheduled(placement, day, session):
+        if day not in days.get(placement.pupil.school_id, ()):
+            return False
+        return any(
+            slot.weekday == day.weekday() and session in core_rules.slot_sessions(slot.start, slot.end)
+            for slot in placement.timetable.all()
+        )
+
+    return scheduled
 
 
 @login_required

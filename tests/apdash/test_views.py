@@ -83,6 +83,26 @@ def test_a_partnership_coordinators_home_counts_each_school_and_lists_providers_
     assert "Five full-time pupils across schools" not in page
 
 
+def test_a_coordinators_home_lists_the_ten_providers_with_most_open_flags_counted_by_kind(client):
+    """At England scale a partnership's settings carry thousands of open flags: the home page shows
+    the worst ten settings, each with its open flags counted by kind, never the messages."""
+    from tests.factories import FlagFactory, ProviderFactory
+
+    school = SchoolFactory()
+    providers = [ProviderFactory(name=f"Setting {n:02d}") for n in range(12)]
+    for n, provider in enumerate(providers):
+        placement_with_timetable(pupil__school=school, provider=provider)
+        for i in range(n + 1):
+            FlagFactory(school=school, provider=provider, message=f"Issue {i} at {provider.name}")
+    FlagFactory(school=school, provider=providers[11], kind="audit_expired", message="The red one")
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=school.partnership))
+    page = client.get(reverse("home")).content.decode()
+    section = page.split("Providers with open flags")[1]
+    assert "Setting 11" in section and "Setting 02" in section and "Setting 01" not in section
+    assert section.index("Setting 11") < section.index("Setting 10")
+    assert "12 visit due" in section.lower() and "1 " in section and "The red one" not in section
+
+
 def test_a_heads_home_summarises_providers_and_flags(client):
     from tests.factories import FlagFactory, ProviderFactory, PupilFactory
 

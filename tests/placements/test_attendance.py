@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -420,6 +422,32 @@ def test_a_register_file_with_a_bad_row_imports_nothing_and_names_the_rows(clien
     assert f"Row 5: {placement.pupil.full_name} is not timetabled there on 16 November 2026 (AM)" in page
     assert "Row 6: an absence needs a reason" in page
     assert not AttendanceMark.objects.exists()
+
+
+def test_importing_a_register_file_takes_the_same_queries_however_many_rows(client, today):
+    """A provider's half-term file runs to 10,000 rows: no query may be made per row."""
+    first = placement_with_timetable(days=(0, 1, 2), start_date=date(2026, 9, 7))
+    second = placement_with_timetable(
+        days=(0, 1, 2),
+        start_date=date(2026, 9, 7),
+        pupil=PupilFactory(school=first.pupil.school),
+        provider=first.provider,
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=first.pupil.school))
+    header = "upn,date,session,status,minutes_late,reason,note\n"
+    short = header + f"{first.pupil.upn},16/11/2026,AM,attended,,,\n"
+    long = header + "".join(
+        f"{placement.pupil.upn},{day}/11/2026,{session},{status},,{reason},\n"
+        for placement in (first, second)
+        for day in (16, 17, 18)
+        for session, status, reason in (("AM", "attended", ""), ("PM", "absent", "ill"))
+    )
+    with CaptureQueriesContext(connection) as one_row:
+        assert "Imported 1 marks" in _import(client, first.provider, short).content.decode()
+    AttendanceMark.objects.all().delete()
+    with CaptureQueriesContext(connection) as twelve_rows:
+        assert "Imported 12 marks" in _import(client, first.provider, long).content.decode()
+    assert len(twelve_rows) == len(one_row)
 
 
 # --- Figures ---------------------------------------------------------------------------------------
