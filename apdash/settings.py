@@ -204,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set where field names collide (readiness colours, milestone progress).
+    "ENUM_NAME_OVERRIDES": {
+        "ReadinessStatusEnum": ["green", "amber", "red"],
+        "MilestoneStatusEnum": "placements.plans.models.MilestoneStatus",
+    },
 }
 
 # --- Field rules: today's values as defaults; a change in the law is a settings change. ---

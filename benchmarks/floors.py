@@ -105,6 +105,26 @@ CHECK_SQL = {
         WHERE {ACTIVE} AND p.start_date <= %(induction_due)s
           AND NOT EXISTS (SELECT 1 FROM safeguarding_induction i WHERE i.placement_id = p.id)
     """,
+    # Placements running today or later with no timetabled slot (G §1a).
+    "timetable": """
+        SELECT p.id FROM placements_placement p
+        WHERE (p.end_date IS NULL OR p.end_date >= %(today)s)
+          AND NOT EXISTS (SELECT 1 FROM placements_timetableslot s WHERE s.placement_id = p.id)
+    """,
+    # Providers whose URN the latest GIAS import lists as closed while pupils are placed there, or
+    # does not list at all (para 399).
+    "registration": """
+        WITH latest AS (
+            SELECT id FROM providers_giasimport ORDER BY extract_date DESC, id DESC LIMIT 1)
+        SELECT v.id
+        FROM providers_provider v
+        CROSS JOIN latest
+        LEFT JOIN providers_establishment e ON e.urn = trim(v.urn) AND e.last_import_id = latest.id
+        WHERE v.urn <> ''
+          AND (e.id IS NULL OR (e.status = 'Closed' AND EXISTS (
+            SELECT 1 FROM placements_placement p
+            WHERE p.provider_id = v.id AND (p.end_date IS NULL OR p.end_date >= %(today)s))))
+    """,
 }
 
 

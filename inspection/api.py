@@ -74,6 +74,8 @@ class ReadinessViewSet(viewsets.GenericViewSet):
 
     permission_classes = [permissions.IsAuthenticated, RegisterOnlyForProviderStaff, PackPagesPermission]
     serializer_class = ReadinessSerializer
+    # Rows are built by the readiness selector; the queryset only names the model for the schema.
+    queryset = Pupil.objects.none()
 
     def _readiness(self, *, school_ids, pupil_ids=None):
         return selectors.readiness_for_user(

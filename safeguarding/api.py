@@ -274,6 +274,8 @@ class InductionViewSet(SafeguardingRecordViewSet):
 
     serializer_class = InductionSerializer
     filterset_class = InductionFilter
+    # The provider records the pupil's induction at the setting, as on the page.
+    provider_staff_allowed = True
 
     def get_queryset(self):
         return Induction.objects.filter(placement__in=visible_placements(self.request.user)).order_by(

@@ -4,6 +4,8 @@ records when it was last checked."""
 import pytest
 from django.utils import timezone
 
+from providers.models import Provider
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,9 +18,16 @@ def test_exempt_needs_a_reason_and_every_status_records_when_it_was_checked(api,
     assert made.status_code == 201, made.content
     assert made.json()["registration_checked_on"] == timezone.localdate().isoformat()
     assert made.json()["exempt_reason"] == "FE college"
+    # Only the partnership using or adding a provider may change its registration (issue 13 #5).
+    Provider.objects.filter(pk=world.provider.pk).update(added_by_partnership=world.partnership)
     changed = client.patch(
         f"/api/v1/providers/{world.provider.id}/",
-        {"registration_status": "registered", "registration_checked_on": "2026-11-02"},
+        {
+            "registration_status": "registered",
+            "registration_checked_on": "2026-11-02",
+            "registration_check_notes": "GIAS: an open independent school",
+        },
         format="json",
     )
+    assert changed.status_code == 200, changed.content
     assert changed.json()["registration_checked_on"] == "2026-11-02"

@@ -13,7 +13,7 @@ from placements.core.rules import Slot
 from placements.core.services import placement_update
 from placements.models import Flag
 from placements.visits.services import visit_record
-from providers.services import provider_audit_record, provider_save
+from providers.services import provider_audit_record, provider_update
 from safeguarding.services import concern_acknowledge, induction_record, risk_assessment_record
 from tests.factories import (
     ConcernFactory,
@@ -82,7 +82,13 @@ def test_a_provider_that_registers_clears_its_pupils_hours_breach(world):
     four_days = [Slot(weekday=d, start=time(9), end=time(15)) for d in range(4)]
     commit(placement_update, actor=who, placement=placement, timetable=four_days)
     assert is_open("hours_breach_pupil", pupil=placement.pupil)
-    commit(provider_save, actor=who, provider=placement.provider, registration_status="registered")
+    commit(
+        provider_update,
+        actor=who,
+        provider=placement.provider,
+        registration_status="registered",
+        registration_check_notes="GIAS: an open independent school",
+    )
     assert not is_open("hours_breach_pupil", pupil=placement.pupil)
 
 
