@@ -173,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for a choice set two fields share (how the parents and the LA were told).
+    "ENUM_NAME_OVERRIDES": {"HowSentEnum": "placements.core.models.Placement.HowSent"},
 }
 
 # --- Field rules: today's values as defaults; a change in the law is a settings change. ---
@@ -226,6 +228,8 @@ APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MIN
 # Where DfE's "all establishment data" extract can be fetched nightly ({date} = YYYYMMDD); empty:
 # the import is by file (python manage.py import_gias FILE.csv, or the upload page).
 APDASH_GIAS_URL = env("APDASH_GIAS_URL", default="")
+# DfE "Arranging alternative provision": notice of an off-site direction 2 school days before it starts.
+APDASH_PARENTAL_NOTICE_SCHOOL_DAYS = env.int("APDASH_PARENTAL_NOTICE_SCHOOL_DAYS", default=2)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

@@ -83,3 +83,7 @@ def concern_ack_hours() -> dict[str, int]:
 
 def register_link_grace_days() -> int:
     return settings.APDASH_REGISTER_LINK_GRACE_DAYS
+
+
+def parental_notice_school_days() -> int:
+    return settings.APDASH_PARENTAL_NOTICE_SCHOOL_DAYS

@@ -647,31 +647,53 @@ def _unregistered_compliance(placements, flags, *, limits, day: date) -> dict:
 # --- School census (domain.md "Placements") ------------------------------------------------------
 
 
+def _census_row(p) -> dict:
+    """One AP placement with the school census's fields (domain.md "Placements")."""
+    slots = [s.as_rule_slot() for s in p.timetable.all()]
+    sessions = rules.weekly_sessions(slots)
+    return {
+        "upn": p.pupil.upn,
+        "surname": p.pupil.last_name,
+        "forename": p.pupil.first_name,
+        "date_of_birth": p.pupil.date_of_birth.isoformat(),
+        "school_urn": p.pupil.school.urn,
+        "provider": p.provider.name,
+        "start_date": p.start_date.isoformat(),
+        "end_date": p.end_date.isoformat() if p.end_date else "",
+        "provider_urn": p.provider.urn,
+        "provider_ukprn": "" if p.provider.urn else p.provider.ukprn,
+        "setting_type": rules.census_setting_type(
+            urn=p.provider.urn, ukprn=p.provider.ukprn, provider_type=p.provider.provider_type
+        ),
+        "association_type": rules.census_association(p.commissioned_by),
+        "primary_reason": p.census_reason,
+        "attendance_pattern": rules.census_attendance_pattern(sessions),
+        "sessions_per_week": sessions,
+    }
+
+
 def census_rows(placements, *, census_date: date) -> list[dict]:
     """AP placements running on the census date, with the census fields."""
+    return [_census_row(p) for p in ap_placements(placements, first=census_date, last=census_date)]
+
+
+def la_return_rows(placements, *, first: date, last: date) -> list[dict]:
+    """The return to the local authority: one row per placement running on some day of
+    [first, last], with the census fields, the provider's registration, and when and how the LA
+    and (for an off-site direction) the parents were told."""
     rows = []
-    for p in ap_placements(placements, first=census_date, last=census_date):
-        slots = [s.as_rule_slot() for s in p.timetable.all()]
-        sessions = rules.weekly_sessions(slots)
+    for p in ap_placements(placements, first=first, last=last):
         rows.append(
             {
-                "upn": p.pupil.upn,
-                "surname": p.pupil.last_name,
-                "forename": p.pupil.first_name,
-                "date_of_birth": p.pupil.date_of_birth.isoformat(),
-                "school_urn": p.pupil.school.urn,
-                "provider": p.provider.name,
-                "start_date": p.start_date.isoformat(),
-                "end_date": p.end_date.isoformat() if p.end_date else "",
-                "provider_urn": p.provider.urn,
-                "provider_ukprn": "" if p.provider.urn else p.provider.ukprn,
-                "setting_type": rules.census_setting_type(
-                    urn=p.provider.urn, ukprn=p.provider.ukprn, provider_type=p.provider.provider_type
-                ),
-                "association_type": rules.census_association(p.commissioned_by),
-                "primary_reason": p.census_reason,
-                "attendance_pattern": rules.census_attendance_pattern(sessions),
-                "sessions_per_week": sessions,
+                **_census_row(p),
+                "school": p.pupil.school.name,
+                "registration_status": p.provider.get_registration_status_display(),
+                "off_site_direction": "Yes" if p.off_site_direction else "No",
+                "parental_notice_sent_on": p.parental_notice_sent_on.isoformat()
+                if p.parental_notice_sent_on
+                else "",
+                "la_notified_on": p.la_notified_on.isoformat() if p.la_notified_on else "",
+                "la_notified_how": p.get_la_notified_how_display() if p.la_notified_how else "",
             }
         )
     return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+import rules as django_rules
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,7 +19,7 @@ from apdash.selectors import user_scope, visible_schools
 from placements.core.selectors import visible_placements, visible_pupils
 
 from . import governors, rules, selectors, services
-from .forms import CensusForm, EvidencePackForm
+from .forms import CensusForm, EvidencePackForm, LAReturnForm
 from .models import EvidencePack
 
 FIX_PAGES = {
@@ -85,6 +86,8 @@ def readiness(request):
             "schools": schools,
             "chosen": chosen[0] if wanted else None,
             "columns": rules.COLUMNS,
+            # The rules predicate alone: no per-user permission tables to read.
+            "can_la_return": django_rules.has_perm("inspection.download_la_return", request.user),
         },
     )
 
@@ -201,6 +204,39 @@ def census_export(request):
             writer.writerow([row[key] for key, _ in CENSUS_COLUMNS])
         return response
     return render(request, "inspection/census.html", {"form": form})
+
+
+LA_RETURN_COLUMNS = [
+    ("school", "School"),
+    *CENSUS_COLUMNS,
+    ("registration_status", "Provider registration"),
+    ("off_site_direction", "Off-site direction"),
+    ("parental_notice_sent_on", "Notice to parents sent"),
+    ("la_notified_on", "LA told on"),
+    ("la_notified_how", "LA told how"),
+]
+
+
+@login_required
+def la_return(request):
+    """The partnership's return to the local authority: every AP placement running in a date
+    range, one row each, with the AP census fields and when and how the LA was told."""
+    if not request.user.has_perm("inspection.download_la_return"):
+        raise Http404
+    form = LAReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        rows = selectors.la_return_rows(visible_placements(request.user, today=last), first=first, last=last)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="la-return-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow([label for _, label in LA_RETURN_COLUMNS])
+        for row in rows:
+            writer.writerow([row[key] for key, _ in LA_RETURN_COLUMNS])
+        return response
+    return render(request, "inspection/la_return.html", {"form": form})
 
 
 @require_POST

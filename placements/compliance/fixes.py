@@ -40,6 +40,14 @@ def register_fix_pages() -> None:
         register_fix_page(code, "Record the mark or follow-up", _follow_up)
     register_fix_page("n_code_unresolved", "Correct the code on the register", _register)
     register_fix_page("review_overdue", "Record a review", _review)
+    register_fix_page(
+        "parental_notice_missing",
+        "Send and record the notice",
+        _placement_page("placements:placement_notices"),
+    )
+    register_fix_page(
+        "la_notification_missing", "Record telling the LA", _placement_page("placements:placement_notices")
+    )
     for code in (
         "hours_breach_provider",
         "audit_expired",

@@ -26,3 +26,18 @@ def audit_problems(
             )
         )
     return problems
+
+
+def parental_notice_due(
+    *, start: date, today: date, school_days_to_start: int, notice_school_days: int
+) -> bool:
+    """DfE "Arranging alternative provision": written notice of an off-site direction at least
+    `notice_school_days` school days before the start. Due once the start is that near (school days
+    after today up to and including the start), and after it has started."""
+    return start <= today or school_days_to_start <= notice_school_days
+
+
+def la_notification_severity(*, start: date, today: date) -> str:
+    """Telling the LA about a placement at an unregistered provider: amber before it starts, red
+    from its first day."""
+    return "red" if start <= today else "amber"

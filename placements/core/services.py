@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from apdash import thresholds
 from placements.core import ctf, rules
@@ -118,6 +119,41 @@ def placement_end(
     placement.status = Placement.Status.ENDED
     placement.full_clean()
     placement.save()
+    return placement
+
+
+# --- Telling parents and the local authority (DfE "Arranging alternative provision") ---------------
+
+
+def _when_sent(value, what):
+    if value is None:
+        raise ValidationError({what: "Enter the date it was sent"})
+    if value > timezone.localdate():
+        raise ValidationError({what: "The date cannot be in the future"})
+
+
+@transaction.atomic
+def parental_notice_record(*, actor=None, placement: Placement, sent_on, how: str) -> Placement:
+    """Record that the written notice of an off-site direction went to the parents (and to the LA
+    for a pupil with an EHC plan): when, and how."""
+    _when_sent(sent_on, "parental_notice_sent_on")
+    placement.parental_notice_sent_on, placement.parental_notice_how = sent_on, how
+    if not how:
+        raise ValidationError({"parental_notice_how": "Say how the notice was sent"})
+    placement.full_clean()
+    placement.save(update_fields=["parental_notice_sent_on", "parental_notice_how", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def la_notification_record(*, actor=None, placement: Placement, notified_on, how: str) -> Placement:
+    """Record when and how the local authority was told about the placement."""
+    _when_sent(notified_on, "la_notified_on")
+    placement.la_notified_on, placement.la_notified_how = notified_on, how
+    if not how:
+        raise ValidationError({"la_notified_how": "Say how the local authority was told"})
+    placement.full_clean()
+    placement.save(update_fields=["la_notified_on", "la_notified_how", "updated_at"])
     return placement
 
 

@@ -8,7 +8,7 @@ def register_checks() -> None:
     these in `apdash.checks`."""
     from apdash import checks as registry
 
-    from . import attendance, audits, hours, registration, reviews, visits
+    from . import attendance, audits, hours, notices, registration, reviews, visits
 
     registry.register("visits", visits.run_visits)
     registry.register("hours", hours.run_hours)
@@ -16,3 +16,4 @@ def register_checks() -> None:
     registry.register("audits", audits.run_audits)
     registry.register("reviews", reviews.run_reviews)
     registry.register("registration", registration.run_registration)
+    registry.register("notices", notices.run_notices)
