@@ -230,6 +230,11 @@ APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MIN
 APDASH_GIAS_URL = env("APDASH_GIAS_URL", default="")
 # DfE "Arranging alternative provision": notice of an off-site direction 2 school days before it starts.
 APDASH_PARENTAL_NOTICE_SCHOOL_DAYS = env.int("APDASH_PARENTAL_NOTICE_SCHOOL_DAYS", default=2)
+# DfE's planned time limits on unregistered AP (legislation needed, so off by default; DfE's
+# proposal: 12 weeks full-time, or part-time of up to 2 days / 4 sessions a week). Unset: no limit.
+APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED = env.int("APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED", default=None)
+APDASH_MAX_PART_TIME_DAYS = env.int("APDASH_MAX_PART_TIME_DAYS", default=None)
+APDASH_MAX_PART_TIME_SESSIONS = env.int("APDASH_MAX_PART_TIME_SESSIONS", default=None)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

@@ -534,10 +534,8 @@ def census_setting_type(*, urn: str, ukprn: str, provider_type: str) -> str:
     return SETTING_TYPES.get(provider_type, "OTH")
 
 
-def weekly_sessions(slots: Iterable[Slot]) -> int:
-    """AM and PM sessions a week the timetable covers (a slot across noon counts as both)."""
-    sessions = {(s.weekday, session) for s in slots for session in core_rules.slot_sessions(s.start, s.end)}
-    return len(sessions)
+# AM and PM sessions a week a timetable covers: the placements core's one answer.
+weekly_sessions = core_rules.weekly_sessions
 
 
 def census_attendance_pattern(sessions_per_week: int) -> str:

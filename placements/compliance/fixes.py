@@ -33,7 +33,7 @@ def _review(flag):
 def register_fix_pages() -> None:
     for code in ("visit_due", "visit_overdue"):
         register_fix_page(code, "Record a visit", _placement_page("placements:visit_create"))
-    for code in ("hours_breach_pupil", "hours_near_limit"):
+    for code in ("hours_breach_pupil", "hours_near_limit", "time_limit_full_time", "time_limit_part_time"):
         register_fix_page(code, "Change the timetable", _placement_page("placements:placement_edit"))
     register_fix_page("timetable_missing", "Add the timetable", _placement_page("placements:placement_edit"))
     for code in ("attendance_missing", "absence_unexplained"):

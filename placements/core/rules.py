@@ -93,6 +93,11 @@ def weekly_hours(slots: Iterable[Slot]) -> float:
     return round(minutes / 60, 2)
 
 
+def weekly_sessions(slots: Iterable[Slot]) -> int:
+    """AM and PM sessions a week the timetable covers (a slot across noon counts as both)."""
+    return len({(s.weekday, session) for s in slots for session in slot_sessions(s.start, s.end)})
+
+
 def days_per_week(slots: Iterable[Slot]) -> int:
     return len({s.weekday for s in slots})
 
