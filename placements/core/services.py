@@ -160,12 +160,24 @@ def la_notification_record(*, actor=None, placement: Placement, notified_on, how
 # --- Common Transfer File (CTF) import ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CtfProblem:
+    position: int  # the pupil's place in the file, from 1
+    upn: str
+    name: str
+    messages: list[str]
+
+    def __str__(self):
+        who = f"Pupil {self.position}" + (f", {self.name}" if self.name else "")
+        return f"{who} (UPN {self.upn or 'none'}): {' '.join(self.messages)}"
+
+
 @dataclass
 class CtfImportResult:
     source: ctf.SourceSchool
     pupils: list[ctf.CtfPupil]
-    # (position, UPN, messages) for every pupil that cannot be imported as it stands.
-    problems: list[tuple[int, str, list[str]]]
+    # Every pupil that cannot be imported as it stands.
+    problems: list[CtfProblem]
     # UPN -> "new" or "update"
     actions: dict[str, str]
     saved: bool = False
@@ -216,7 +228,8 @@ def ctf_import(*, actor=None, school, data: bytes, dry_run: bool = False) -> Ctf
                     except ValidationError as exc:
                         messages.extend(exc.messages)
                 if messages:
-                    result.problems.append((row.position, row.upn, messages))
+                    name = f"{row.first_name} {row.last_name}".strip()
+                    result.problems.append(CtfProblem(row.position, row.upn, name, messages))
                 else:
                     result.actions[row.upn] = "update" if pupil is not None else "new"
             if result.problems or dry_run:
