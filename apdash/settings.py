@@ -204,10 +204,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # One name per choice set where field names collide (readiness colours, milestone progress).
+    # One name per choice set where field names collide (readiness colours, milestone progress,
+    # how the parents and the LA were told).
     "ENUM_NAME_OVERRIDES": {
         "ReadinessStatusEnum": ["green", "amber", "red"],
         "MilestoneStatusEnum": "placements.plans.models.MilestoneStatus",
+        "HowSentEnum": "placements.core.models.Placement.HowSent",
     },
 }
 
@@ -275,6 +277,13 @@ APDASH_MAX_SLOTS_PER_PLACEMENT = env.int("APDASH_MAX_SLOTS_PER_PLACEMENT", defau
 # Where DfE's "all establishment data" extract can be fetched nightly ({date} = YYYYMMDD); empty:
 # the import is by file (python manage.py import_gias FILE.csv, or the upload page).
 APDASH_GIAS_URL = env("APDASH_GIAS_URL", default="")
+# DfE "Arranging alternative provision": notice of an off-site direction 2 school days before it starts.
+APDASH_PARENTAL_NOTICE_SCHOOL_DAYS = env.int("APDASH_PARENTAL_NOTICE_SCHOOL_DAYS", default=2)
+# DfE's planned time limits on unregistered AP (legislation needed, so off by default; DfE's
+# proposal: 12 weeks full-time, or part-time of up to 2 days / 4 sessions a week). Unset: no limit.
+APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED = env.int("APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED", default=None)
+APDASH_MAX_PART_TIME_DAYS = env.int("APDASH_MAX_PART_TIME_DAYS", default=None)
+APDASH_MAX_PART_TIME_SESSIONS = env.int("APDASH_MAX_PART_TIME_SESSIONS", default=None)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

@@ -25,6 +25,21 @@ class RegistrationTest:
     needs: tuple[str, ...]  # one full-time pupil with any of these is enough
 
 
+@dataclass(frozen=True)
+class TimeLimits:
+    """DfE's planned limits on unregistered AP; None: no limit (the default until they are law)."""
+
+    full_time_weeks: int | None
+    part_time_days: int | None
+    part_time_sessions: int | None
+
+    @property
+    def any(self) -> bool:
+        return any(
+            v is not None for v in (self.full_time_weeks, self.part_time_days, self.part_time_sessions)
+        )
+
+
 def clock(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
@@ -95,3 +110,15 @@ def concern_ack_hours() -> dict[str, int]:
 
 def register_link_grace_days() -> int:
     return settings.APDASH_REGISTER_LINK_GRACE_DAYS
+
+
+def parental_notice_school_days() -> int:
+    return settings.APDASH_PARENTAL_NOTICE_SCHOOL_DAYS
+
+
+def time_limits() -> TimeLimits:
+    return TimeLimits(
+        full_time_weeks=settings.APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED,
+        part_time_days=settings.APDASH_MAX_PART_TIME_DAYS,
+        part_time_sessions=settings.APDASH_MAX_PART_TIME_SESSIONS,
+    )

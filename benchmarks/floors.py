@@ -111,6 +111,22 @@ CHECK_SQL = {
         WHERE (p.end_date IS NULL OR p.end_date >= %(today)s)
           AND NOT EXISTS (SELECT 1 FROM placements_timetableslot s WHERE s.placement_id = p.id)
     """,
+    # Placements starting within a few days or running, under an off-site direction without the
+    # parents' notice, or at an unregistered provider without the LA told.
+    "notices": """
+        SELECT p.id FROM placements_placement p
+        JOIN providers_provider v ON v.id = p.provider_id
+        WHERE (p.end_date IS NULL OR p.end_date >= %(today)s) AND p.start_date <= %(today)s + 4
+          AND ((p.off_site_direction AND p.parental_notice_sent_on IS NULL)
+               OR (v.registration_status = 'unregistered' AND p.la_notified_on IS NULL))
+    """,
+    # Full-time placements at unregistered providers running longer than the planned limit (when
+    # one is set; off by default, so the floor asks the same cheap question).
+    "time_limits": """
+        SELECT p.id FROM placements_placement p
+        JOIN providers_provider v ON v.id = p.provider_id
+        WHERE v.registration_status = 'unregistered' AND (p.end_date IS NULL OR p.end_date >= %(today)s)
+    """,
     # Providers whose URN the latest GIAS import lists as closed while pupils are placed there, or
     # does not list at all (para 399).
     "registration": """

@@ -104,3 +104,24 @@ class CensusForm(forms.Form):
             Field.text("census_date", field_width=Fixed.TEN),
             Submit("submit", "Download the census CSV"),
         )
+
+
+class LAReturnForm(forms.Form):
+    date_from = _date_field("From", "Enter the first day of the period")
+    date_to = _date_field("To", "Enter the last day of the period")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("date_from", field_width=Fixed.TEN),
+            Field.text("date_to", field_width=Fixed.TEN),
+            Submit("submit", "Download the LA return (CSV)"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last day must be on or after the first day")
+        return cleaned

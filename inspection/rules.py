@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 
 from apdash.rules import HalfTermDates
 from placements.attendance import rules as attendance_rules
@@ -552,18 +552,6 @@ def census_data_error(*, name: str, urn: str, ukprn: str, registered: bool, prov
     if urn or not (provider_type in SCHOOL_TYPES or (registered and not ukprn)):
         return ""
     return f"{name} is a registered school but has no URN: add its URN before exporting the census."
-
-
-def weekly_sessions(slots: Iterable[Slot], *, am_end: time, pm_start: time) -> int:
-    """Morning and afternoon sessions a week the timetable covers, by the school's own session
-    times: a slot starting before the morning session ends covers the morning, one ending after
-    the afternoon session starts covers the afternoon."""
-    sessions = {
-        (s.weekday, session)
-        for s in slots
-        for session in core_rules.slot_sessions(s.start, s.end, am_end=am_end, pm_start=pm_start)
-    }
-    return len(sessions)
 
 
 def census_attendance_pattern(sessions_per_week: int) -> str:

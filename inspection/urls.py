@@ -11,5 +11,6 @@ urlpatterns = [
     path("packs/<int:pk>/download/", views.pack_download, name="pack_download"),
     path("packs/<int:pk>/retry/", views.pack_retry, name="pack_retry"),
     path("census/", views.census_export, name="census_export"),
+    path("la-return/", views.la_return, name="la_return"),
     path("governors/", views.governor_report, name="governor_report"),
 ]

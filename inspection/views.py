@@ -3,6 +3,7 @@ census export. Views are thin: visibility through `apdash.selectors`, work in se
 
 from __future__ import annotations
 
+import rules as django_rules
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from apdash.selectors import visible_schools
 from placements.core.selectors import visible_placements
 
 from . import governors, rules, selectors, services
-from .forms import CensusForm, EvidencePackForm
+from .forms import CensusForm, EvidencePackForm, LAReturnForm
 from .models import EvidencePack
 
 FIX_PAGES = {
@@ -83,6 +84,8 @@ def readiness(request):
             "schools": schools,
             "chosen": chosen[0] if wanted else None,
             "columns": rules.COLUMNS,
+            # The rules predicate alone: no per-user permission tables to read.
+            "can_la_return": django_rules.has_perm("inspection.download_la_return", request.user),
         },
     )
 
@@ -187,6 +190,35 @@ def census_export(request):
             ([row[key] for key, _ in CENSUS_COLUMNS] for row in rows),
         )
     return render(request, "inspection/census.html", {"form": form})
+
+
+LA_RETURN_COLUMNS = [
+    ("school", "School"),
+    *CENSUS_COLUMNS,
+    ("registration_status", "Provider registration"),
+    ("off_site_direction", "Off-site direction"),
+    ("parental_notice_sent_on", "Notice to parents sent"),
+    ("la_notified_on", "LA told on"),
+    ("la_notified_how", "LA told how"),
+]
+
+
+@login_required
+def la_return(request):
+    """The partnership's return to the local authority: every AP placement running in a date
+    range, one row each, with the AP census fields and when and how the LA was told."""
+    if not request.user.has_perm("inspection.download_la_return"):
+        raise Http404
+    form = LAReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        rows = selectors.la_return_rows(visible_placements(request.user, today=last), first=first, last=last)
+        return csv_response(
+            f"la-return-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
+            [label for _, label in LA_RETURN_COLUMNS],
+            ([row[key] for key, _ in LA_RETURN_COLUMNS] for row in rows),
+        )
+    return render(request, "inspection/la_return.html", {"form": form})
 
 
 @require_POST

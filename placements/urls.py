@@ -4,6 +4,7 @@ from .attendance import views as attendance
 from .compliance import views as compliance
 from .core import views as core
 from .core import views_ctf as ctf
+from .core import views_notices as notices
 from .plans import views as plans
 from .visits import views as visits
 from .workspace import views as workspace
@@ -27,6 +28,10 @@ urlpatterns = [
     path("placements/export.csv", core.placement_export, name="placement_export"),
     path("placements/<int:pk>/edit/", core.placement_edit, name="placement_edit"),
     path("placements/<int:pk>/end/", core.placement_end, name="placement_end"),
+    path("placements/<int:pk>/notices/", notices.placement_notices, name="placement_notices"),
+    path(
+        "placements/<int:pk>/notice-to-parents.pdf", notices.parental_notice_pdf, name="parental_notice_pdf"
+    ),
     path("register/<str:token>/", attendance.register_by_link, name="register_by_link"),
     path("provider/<int:provider_id>/register/", attendance.provider_register, name="provider_register"),
     path("attendance/register/", attendance.register_grid, name="register_grid"),

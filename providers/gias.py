@@ -123,14 +123,3 @@ def read_extract(data: bytes) -> list[EstablishmentRow]:
     if not rows:
         raise GiasFileError("The file lists no establishments.")
     return rows
-
-
-def extract_date_from_name(file_name: str) -> date | None:
-    """DfE names the extract after its day: edubasealldata20261130.csv."""
-    match = re.search(r"(20\d{2})(\d{2})(\d{2})", file_name or "")
-    if not match:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None

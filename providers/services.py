@@ -151,13 +151,13 @@ GIAS_NOT_FOUND = "Not found"
 def gias_import(*, actor=None, data: bytes, file_name: str = "", extract_date: date | None = None):
     """Import DfE's establishment extract and check every provider with a URN against it (para
     399). All or nothing: a file that is not a GIAS extract raises ValidationError and changes
-    nothing; the same file again changes nothing. The extract's date is the day registration was
-    checked: given, else from the file's name (edubasealldataYYYYMMDD.csv), else today."""
+    nothing; the same file again changes nothing. Registration is checked on the import's date
+    (today, unless `extract_date` says otherwise)."""
     try:
         rows = gias.read_extract(data)
     except gias.GiasFileError as exc:
         raise ValidationError(str(exc), code="not_gias") from exc
-    extract_date = extract_date or gias.extract_date_from_name(file_name) or timezone.localdate()
+    extract_date = extract_date or timezone.localdate()
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         latest = GiasImport.objects.select_for_update().order_by("-extract_date", "-id").first()
@@ -180,18 +180,18 @@ def gias_import(*, actor=None, data: bytes, file_name: str = "", extract_date: d
             rows=len(rows),
             imported_by=_user(actor),
         )
-        existing = {e.urn: e for e in Establishment.objects.all()}
+        # Plain tuples, not model instances: the national extract lists about 50,000 establishments.
+        existing = {
+            row[0]: row[1:] for row in Establishment.objects.values_list("urn", "pk", *ESTABLISHMENT_FIELDS)
+        }
         created, changed = [], []
         for row in rows:
             values = {name: getattr(row, name) for name in ESTABLISHMENT_FIELDS}
-            est = existing.get(row.urn)
-            if est is None:
+            known = existing.get(row.urn)
+            if known is None:
                 created.append(Establishment(urn=row.urn, last_import=run, **values))
-                continue
-            if any(getattr(est, name) != value for name, value in values.items()):
-                changed.append(est)
-            for name, value in values.items():
-                setattr(est, name, value)
+            elif tuple(values.values()) != tuple(known[1:]):
+                changed.append(Establishment(pk=known[0], urn=row.urn, **values))
         Establishment.objects.bulk_create(created, batch_size=2000)
         Establishment.objects.bulk_update(changed, ESTABLISHMENT_FIELDS, batch_size=2000)
         urns_in_file = [row.urn for row in rows if row.urn in existing]

@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,7 +30,14 @@ def provider_list(request):
     return render(
         request,
         "providers/provider_list.html",
-        {"filter": provider_filter, "page": page, "providers": page.object_list, "query": query.urlencode()},
+        {
+            "filter": provider_filter,
+            "page": page,
+            "providers": page.object_list,
+            "query": query.urlencode(),
+            # The rules predicate alone: no per-user permission tables to read.
+            "can_import_gias": rules.has_perm("providers.import_gias", request.user),
+        },
     )
 
 

@@ -33,13 +33,21 @@ def _review(flag):
 def register_fix_pages() -> None:
     for code in ("visit_due", "visit_overdue"):
         register_fix_page(code, "Record a visit", _placement_page("placements:visit_create"))
-    for code in ("hours_breach_pupil", "hours_near_limit"):
+    for code in ("hours_breach_pupil", "hours_near_limit", "time_limit_full_time", "time_limit_part_time"):
         register_fix_page(code, "Change the timetable", _placement_page("placements:placement_edit"))
     register_fix_page("timetable_missing", "Add the timetable", _placement_page("placements:placement_edit"))
     for code in ("attendance_missing", "absence_unexplained"):
         register_fix_page(code, "Record the mark or follow-up", _follow_up)
     register_fix_page("n_code_unresolved", "Correct the code on the register", _register)
     register_fix_page("review_overdue", "Record a review", _review)
+    register_fix_page(
+        "parental_notice_missing",
+        "Send and record the notice",
+        _placement_page("placements:placement_notices"),
+    )
+    register_fix_page(
+        "la_notification_missing", "Record telling the LA", _placement_page("placements:placement_notices")
+    )
     for code in (
         "hours_breach_provider",
         "audit_expired",

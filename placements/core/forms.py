@@ -113,6 +113,9 @@ class PlacementForm(forms.ModelForm):
             "commissioned_by",
             "arranged_by",
             "provider_has_main_responsibility",
+            "off_site_direction",
+            "reports_to",
+            "objectives",
         ]
         labels = {
             "provider": "Provider (setting)",
@@ -188,6 +191,9 @@ class PlacementForm(forms.ModelForm):
             Field.radios("commissioned_by", legend_size=Size.SMALL, small=True),
             Field.radios("arranged_by", legend_size=Size.SMALL, small=True),
             Field.radios("provider_has_main_responsibility", legend_size=Size.SMALL, small=True),
+            Field.checkbox("off_site_direction", small=True),
+            Field.text("reports_to"),
+            Field.textarea("objectives", rows=3),
         )
 
     def clean_arranged_by(self):
@@ -370,3 +376,33 @@ class CtfImportForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 20 MB")
         return upload.read()
+
+
+class SentForm(forms.Form):
+    """When and how a notice was sent (to the parents, or to the local authority)."""
+
+    sent_on = forms.DateField(
+        label="Date sent",
+        help_text="For example, 23/11/2026",
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the date it was sent",
+            "invalid": "Enter a real date, like 23/11/2026",
+        },
+    )
+    how = forms.ChoiceField(
+        label="How was it sent?",
+        choices=Placement.HowSent.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how it was sent"},
+    )
+
+    def __init__(self, *args, submit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("sent_on", field_width=Fixed.TEN),
+            Field.radios("how", legend_size=Size.SMALL, small=True),
+            Submit(f"{self.prefix}-submit", submit),
+        )

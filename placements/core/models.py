@@ -127,6 +127,14 @@ class Placement(models.Model):
         CURRICULUM = "CUR", "Curriculum (vocational offer)"
         OTHER = "OTH", "Other"
 
+    class HowSent(models.TextChoices):
+        EMAIL = "email", "By email"
+        POST = "post", "By post"
+        HAND = "hand", "By hand"
+        PORTAL = "portal", "Through the local authority's portal"
+        PHONE = "phone", "By phone, confirmed in writing"
+        OTHER = "other", "Another way"
+
     class EndReason(models.TextChoices):
         COMPLETED = "completed", "Programme completed"
         REINTEGRATED = "reintegrated", "Reintegrated to mainstream"
@@ -157,6 +165,30 @@ class Placement(models.Model):
     provider_has_main_responsibility = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
     end_notes = models.TextField(blank=True)
+    # DfE "Arranging alternative provision": an off-site direction needs written notice to the parents
+    # (and the LA for a pupil with an EHC plan) at least 2 school days before the start.
+    off_site_direction = models.BooleanField(
+        "made under an off-site direction",
+        default=False,
+        help_text="The pupil is directed to attend off-site provision: the parents must be told in writing "
+        "at least 2 school days before it starts.",
+    )
+    reports_to = models.CharField(
+        "who the pupil reports to",
+        max_length=150,
+        blank=True,
+        help_text="The person at the setting, on arrival",
+    )
+    objectives = models.TextField(blank=True, help_text="What the placement is to achieve")
+    parental_notice_sent_on = models.DateField("notice to parents sent on", null=True, blank=True)
+    parental_notice_how = models.CharField(
+        "how the notice was sent", max_length=16, choices=HowSent.choices, blank=True
+    )
+    # DfE: the school tells the LA about each placement; required at an unregistered provider.
+    la_notified_on = models.DateField("local authority told on", null=True, blank=True)
+    la_notified_how = models.CharField(
+        "how the local authority was told", max_length=16, choices=HowSent.choices, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -123,6 +123,19 @@ def weekly_hours(slots: Iterable[Slot]) -> float:
     return round(minutes / 60, 2)
 
 
+def weekly_sessions(slots: Iterable[Slot], *, am_end: time = NOON, pm_start: time = NOON) -> int:
+    """Morning and afternoon sessions a week the timetable covers, by the school's own session
+    times (noon when none are given): a slot starting before the morning session ends covers the
+    morning, one ending after the afternoon session starts covers the afternoon."""
+    return len(
+        {
+            (s.weekday, session)
+            for s in slots
+            for session in slot_sessions(s.start, s.end, am_end=am_end, pm_start=pm_start)
+        }
+    )
+
+
 def days_per_week(slots: Iterable[Slot]) -> int:
     return len({s.weekday for s in slots})
 

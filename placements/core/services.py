@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from apdash import thresholds
 from apdash.checks import Scope, recheck
@@ -137,15 +138,62 @@ def placement_end(
     return placement
 
 
+# --- Telling parents and the local authority (DfE "Arranging alternative provision") ---------------
+
+
+def _when_sent(value, what):
+    if value is None:
+        raise ValidationError({what: "Enter the date it was sent"})
+    if value > timezone.localdate():
+        raise ValidationError({what: "The date cannot be in the future"})
+
+
+@transaction.atomic
+def parental_notice_record(*, actor=None, placement: Placement, sent_on, how: str) -> Placement:
+    """Record that the written notice of an off-site direction went to the parents (and to the LA
+    for a pupil with an EHC plan): when, and how."""
+    _when_sent(sent_on, "parental_notice_sent_on")
+    placement.parental_notice_sent_on, placement.parental_notice_how = sent_on, how
+    if not how:
+        raise ValidationError({"parental_notice_how": "Say how the notice was sent"})
+    placement.full_clean()
+    placement.save(update_fields=["parental_notice_sent_on", "parental_notice_how", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def la_notification_record(*, actor=None, placement: Placement, notified_on, how: str) -> Placement:
+    """Record when and how the local authority was told about the placement."""
+    _when_sent(notified_on, "la_notified_on")
+    placement.la_notified_on, placement.la_notified_how = notified_on, how
+    if not how:
+        raise ValidationError({"la_notified_how": "Say how the local authority was told"})
+    placement.full_clean()
+    placement.save(update_fields=["la_notified_on", "la_notified_how", "updated_at"])
+    return placement
+
+
 # --- Common Transfer File (CTF) import ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CtfProblem:
+    position: int  # the pupil's place in the file, from 1
+    upn: str
+    name: str
+    messages: list[str]
+
+    def __str__(self):
+        who = f"Pupil {self.position}" + (f", {self.name}" if self.name else "")
+        return f"{who} (UPN {self.upn or 'none'}): {' '.join(self.messages)}"
 
 
 @dataclass
 class CtfImportResult:
     source: ctf.SourceSchool
     pupils: list[ctf.CtfPupil]
-    # (position, UPN, messages) for every pupil that cannot be imported as it stands.
-    problems: list[tuple[int, str, list[str]]]
+    # Every pupil that cannot be imported as it stands.
+    problems: list[CtfProblem]
     # UPN -> "new" or "update"
     actions: dict[str, str]
     saved: bool = False
@@ -196,7 +244,8 @@ def ctf_import(*, actor=None, school, data: bytes, dry_run: bool = False) -> Ctf
                     except ValidationError as exc:
                         messages.extend(exc.messages)
                 if messages:
-                    result.problems.append((row.position, row.upn, messages))
+                    name = f"{row.first_name} {row.last_name}".strip()
+                    result.problems.append(CtfProblem(row.position, row.upn, name, messages))
                 else:
                     result.actions[row.upn] = "update" if pupil is not None else "new"
             if result.problems or dry_run:

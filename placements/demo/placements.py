@@ -213,8 +213,22 @@ def _seed_pupil_placements(
             ),
             commissioned_by=rng.choice(["school", "school", "partnership"]),
             provider_has_main_responsibility=census == "PEX" and provider.is_registered,
+            # Most schools told the LA a week ahead and, for a preventative direction, the parents;
+            # one pupil in ten shows what a missing notification looks like (no extra random draws,
+            # so the rest of the demo is unchanged).
+            **_notices(pupil, census, min(begin - timedelta(days=7), world.today)),
         )
         TimetableSlot.objects.bulk_create(
             TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in slots
         )
         world.placements.append(placement)
+
+
+def _notices(pupil, census, sent_on) -> dict:
+    told = pupil.pk % 10 != 0
+    fields = {"la_notified_on": sent_on, "la_notified_how": "portal"} if told else {}
+    if census == "BEH":
+        fields.update(off_site_direction=True, reports_to="The centre manager, at reception")
+        if told:
+            fields.update(parental_notice_sent_on=sent_on, parental_notice_how="post")
+    return fields

@@ -70,8 +70,9 @@ def test_a_ctf_is_read_with_sex_or_gender_sen_provision_and_looked_after():
 def test_a_ctf_with_a_bad_upn_previews_refuses_naming_the_pupil_and_imports_once_corrected():
     school = SchoolFactory()
     preview = ctf_import(school=school, data=three_pupils(), dry_run=True)
-    assert [(pos, upn) for pos, upn, _ in preview.problems] == [(3, BAD)]
-    assert "check letter" in " ".join(preview.problems[0][2])
+    (problem,) = preview.problems
+    assert (problem.position, problem.upn, problem.name) == (3, BAD, "Sam Patel")
+    assert str(problem).startswith(f"Pupil 3, Sam Patel (UPN {BAD}): ") and "check letter" in str(problem)
     assert not Pupil.objects.exists()
     refused = ctf_import(school=school, data=three_pupils())
     assert not refused.saved and not Pupil.objects.exists()
@@ -97,8 +98,8 @@ def test_a_pupil_already_at_the_school_is_updated_and_one_at_another_school_refu
     PupilFactory(upn=GOOD_1, school=school, first_name="Kasey", year_group=9)
     PupilFactory(upn=GOOD_2, school=SchoolFactory())
     result = ctf_import(school=school, data=three_pupils(GOOD_3), dry_run=True)
-    assert [(pos, upn) for pos, upn, _ in result.problems] == [(2, GOOD_2)]
-    assert "another school" in result.problems[0][2][0]
+    assert [(p.position, p.upn) for p in result.problems] == [(2, GOOD_2)]
+    assert "another school" in result.problems[0].messages[0]
     data = ctf_file(pupil_xml(GOOD_1, "Kacey", "Walsh", "2011-05-17", 10, sex="F"))
     result = ctf_import(school=school, data=data)
     assert (result.created, result.updated) == (0, 1)
@@ -118,13 +119,13 @@ def test_a_pupil_already_at_the_school_is_updated_and_one_at_another_school_refu
 def test_each_pupils_problem_is_reported_with_its_position_and_upn(pupil, words):
     data = ctf_file(pupil_xml(GOOD_2, "Jordan", "Okafor", "2010-11-02", 11), pupil)
     (problem,) = ctf_import(school=SchoolFactory(), data=data, dry_run=True).problems
-    assert problem[:2] == (2, GOOD_1) and words in " ".join(problem[2])
+    assert (problem.position, problem.upn) == (2, GOOD_1) and words in str(problem)
 
 
 def test_the_same_upn_twice_is_refused():
     data = ctf_file(*[pupil_xml(GOOD_1, "Kacey", "Walsh", "2011-05-17", 10)] * 2)
     (problem,) = ctf_import(school=SchoolFactory(), data=data, dry_run=True).problems
-    assert problem[0] == 2 and "twice" in problem[2][0]
+    assert problem.position == 2 and "twice" in str(problem)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +146,7 @@ def test_the_command_refuses_naming_the_pupil_then_imports_the_corrected_file(tm
     school = SchoolFactory(urn="123456")
     bad = tmp_path / "bad.xml"
     bad.write_bytes(three_pupils())
-    with pytest.raises(CommandError, match=rf"Pupil 3 \(UPN {BAD}\)"):
+    with pytest.raises(CommandError, match=rf"Pupil 3, Sam Patel \(UPN {BAD}\)"):
         call_command("import_ctf", str(bad), "--school", "123456")
     assert not Pupil.objects.exists()
     good = tmp_path / "good.xml"
@@ -161,7 +162,7 @@ def test_the_upload_page_previews_then_imports(client):
     url = reverse("placements:ctf_import")
     upload = SimpleUploadedFile("pupils.xml", three_pupils(), content_type="text/xml")
     page = client.post(url, {"file": upload, "school": school.pk}).content.decode()
-    assert f"Pupil 3 (UPN {BAD})" in page and "no pupils were imported" in page
+    assert f"Pupil 3, Sam Patel (UPN {BAD})" in page and "no pupils were imported" in page
     upload = SimpleUploadedFile("pupils.xml", three_pupils(GOOD_3), content_type="text/xml")
     page = client.post(url, {"file": upload, "school": school.pk}).content.decode()
     assert "Check the pupils before importing" in page and "Kacey" in page and "Female" in page

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from apdash.models import Role
 from placements.compliance.checks.registration import run_registration
@@ -81,7 +82,7 @@ def test_an_import_records_the_establishments_and_registers_open_schools_on_the_
     pru = ProviderFactory(urn="100002")
     proposed = ProviderFactory(urn="100005")
     college = ProviderFactory(urn="100004", provider_type=Provider.ProviderType.FE_COLLEGE)
-    result = gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    result = gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     assert result.extract_date == EXTRACT_DAY and result.rows == 5 and result.created == 5
     assert Establishment.objects.get(urn="100001").name == APOSTROPHE
     for provider in (school, pru, proposed):
@@ -100,22 +101,22 @@ def test_an_import_records_the_establishments_and_registers_open_schools_on_the_
 def test_importing_the_same_file_again_changes_nothing():
     provider = ProviderFactory(urn="100001")
     data = national_file()
-    gias_import(data=data, file_name="edubasealldata20261130.csv")
+    gias_import(data=data, extract_date=EXTRACT_DAY)
     before = list(Establishment.objects.values())
     provider.refresh_from_db()
-    again = gias_import(data=data, file_name="edubasealldata20261130.csv")
+    again = gias_import(data=data, extract_date=EXTRACT_DAY + timedelta(days=1))
     assert again.already_imported and "nothing changed" in again.summary()
     assert list(Establishment.objects.values()) == before
     assert GiasImport.objects.count() == 1
     before_provider = list(Provider.objects.filter(pk=provider.pk).values())
-    gias_import(data=data, file_name="edubasealldata20261130.csv")
+    gias_import(data=data, extract_date=EXTRACT_DAY)
     assert list(Provider.objects.filter(pk=provider.pk).values()) == before_provider
 
 
 def test_a_newer_extract_updates_what_changed():
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     newer = extract([establishment(100001, APOSTROPHE, status="Closed", CloseDate="04-12-2026")])
-    result = gias_import(data=newer, file_name="edubasealldata20261207.csv")
+    result = gias_import(data=newer, extract_date=date(2026, 12, 7))
     assert (result.created, result.updated) == (0, 1)
     closed = Establishment.objects.get(urn="100001")
     assert closed.status == "Closed" and closed.closed_on == date(2026, 12, 4)
@@ -142,9 +143,9 @@ def test_a_file_that_is_not_a_gias_extract_is_refused_and_changes_nothing(data, 
 
 
 def test_an_older_extract_than_the_latest_is_refused():
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     with pytest.raises(ValidationError, match="older than the latest"):
-        gias_import(data=extract([establishment(100009, "Y")]), file_name="edubasealldata20261101.csv")
+        gias_import(data=extract([establishment(100009, "Y")]), extract_date=date(2026, 11, 1))
 
 
 def test_the_command_imports_a_file_and_refuses_one_that_is_not_an_extract(tmp_path, capsys):
@@ -171,7 +172,7 @@ def test_a_closed_establishment_with_pupils_placed_opens_red_registration_lapsed
     provider = ProviderFactory(urn="100003", name="Old Mill")
     unused = ProviderFactory(urn="100003")  # no placements: nothing to flag
     placement = placement_with_timetable(provider=provider, start_date=date(2026, 9, 7))
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     run_registration(at(EXTRACT_DAY))
     (flag,) = open_flags(Flag.Kind.REGISTRATION_LAPSED)
     assert (flag.severity, flag.provider, flag.school) == ("red", provider, None)
@@ -190,7 +191,7 @@ def test_a_closed_establishment_with_pupils_placed_opens_red_registration_lapsed
 def test_a_future_placement_at_a_closed_establishment_is_flagged_too():
     provider = ProviderFactory(urn="100003")
     placement_with_timetable(provider=provider, start_date=EXTRACT_DAY + timedelta(days=20))
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     run_registration(at(EXTRACT_DAY))
     assert [f.provider for f in open_flags(Flag.Kind.REGISTRATION_LAPSED)] == [provider]
 
@@ -200,7 +201,7 @@ def test_a_urn_missing_from_the_latest_extract_opens_amber_unverified_until_corr
     ProviderFactory(urn="")  # no URN: nothing to verify
     run_registration(at(EXTRACT_DAY))
     assert open_flags(Flag.Kind.REGISTRATION_UNVERIFIED) == []  # no extract imported yet
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     provider.refresh_from_db()
     assert provider.gias_status == "Not found"
     run_registration(at(EXTRACT_DAY))
@@ -214,16 +215,16 @@ def test_a_urn_missing_from_the_latest_extract_opens_amber_unverified_until_corr
 
 def test_an_establishment_dropped_from_the_latest_extract_is_unverified():
     provider = ProviderFactory(urn="100002")
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     run_registration(at(EXTRACT_DAY))
     assert open_flags(Flag.Kind.REGISTRATION_UNVERIFIED) == []
-    gias_import(data=extract([establishment(100001, APOSTROPHE)]), file_name="edubasealldata20261207.csv")
+    gias_import(data=extract([establishment(100001, APOSTROPHE)]), extract_date=date(2026, 12, 7))
     run_registration(at(EXTRACT_DAY + timedelta(days=7)))
     assert [f.provider for f in open_flags(Flag.Kind.REGISTRATION_UNVERIFIED)] == [provider]
 
 
 def test_the_check_reads_a_fixed_number_of_queries(django_assert_max_num_queries):
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     for n in range(6):
         placement_with_timetable(provider=ProviderFactory(urn=f"19999{n}"))
     with django_assert_max_num_queries(20):
@@ -243,7 +244,10 @@ def test_a_partnership_coordinator_uploads_the_extract_and_the_provider_page_sho
     response = client.post(reverse("providers:gias_upload"), {"file": upload}, follow=True)
     assert "5 establishments" in response.content.decode()
     page = client.get(reverse("providers:provider_detail", args=[provider.pk])).content.decode()
-    assert "Other independent school, Open" in page and "30 November 2026" in page
+    today = timezone.localdate()
+    assert "Other independent school, Open" in page and f"{today.day} {today:%B %Y}" in page
+    provider.refresh_from_db()
+    assert provider.gias_checked_on == today == provider.registration_checked_on
 
 
 def test_a_bad_upload_is_refused_with_the_reason(client):
@@ -262,7 +266,7 @@ def test_the_providers_api_carries_the_gias_facts_read_only(client):
     school = SchoolFactory()
     provider = ProviderFactory(urn="100001")
     PupilFactory(school=school)
-    gias_import(data=national_file(), file_name="edubasealldata20261130.csv")
+    gias_import(data=national_file(), extract_date=EXTRACT_DAY)
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
     body = client.get(f"/api/v1/providers/{provider.pk}/").json()
     assert (body["gias_type"], body["gias_status"], body["gias_checked_on"]) == (

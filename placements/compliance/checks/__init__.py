@@ -8,7 +8,7 @@ def register_checks() -> None:
     these in `apdash.checks`."""
     from apdash import checks as registry
 
-    from . import attendance, audits, hours, registration, reviews, timetable, visits
+    from . import attendance, audits, hours, notices, registration, reviews, time_limits, timetable, visits
 
     registry.register("visits", visits.run_visits)
     registry.register("hours", hours.run_hours)
@@ -17,3 +17,5 @@ def register_checks() -> None:
     registry.register("reviews", reviews.run_reviews)
     registry.register("timetable", timetable.run_timetable)
     registry.register("registration", registration.run_registration)
+    registry.register("notices", notices.run_notices)
+    registry.register("time_limits", time_limits.run_time_limits)

@@ -30,10 +30,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         if result.problems:
-            lines = [
-                f"Pupil {position} (UPN {upn or 'none'}): {' '.join(messages)}"
-                for position, upn, messages in result.problems
-            ]
+            lines = [str(problem) for problem in result.problems]
             raise CommandError(
                 f"The CTF has {len(result.problems)} pupil(s) with problems; no pupils were imported.\n"
                 + "\n".join(lines)

@@ -15,9 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The extract, e.g. edubasealldata20261130.csv")
-        parser.add_argument(
-            "--date", help="The extract's date, YYYY-MM-DD (default: from the file name, else today)"
-        )
+        parser.add_argument("--date", help="The day registration was checked, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, file, date=None, **options):
         path = Path(file)
