@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('apdash', '0008_token_second_factor'),
+        ('apdash', '0007_half_term_constraint_reworded'),
         ('providers', '0001_initial'),
     ]
 
