@@ -232,6 +232,9 @@ APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MIN
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # API JSON nested deeper than this is a 400 (a deeply nested body would otherwise exhaust the stack).
 APDASH_API_MAX_JSON_DEPTH = env.int("APDASH_API_MAX_JSON_DEPTH", default=32)
+# Every CSV import (pupils, attendance registers): rows and bytes of one file.
+APDASH_IMPORT_MAX_ROWS = env.int("APDASH_IMPORT_MAX_ROWS", default=2000)
+APDASH_IMPORT_MAX_BYTES = env.int("APDASH_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 # A week has ten sessions (AM and PM, Monday to Friday): timetable slots per placement.
 APDASH_MAX_SLOTS_PER_PLACEMENT = env.int("APDASH_MAX_SLOTS_PER_PLACEMENT", default=10)
 

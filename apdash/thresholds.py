@@ -25,6 +25,16 @@ class RegistrationTest:
     needs: tuple[str, ...]  # one full-time pupil with any of these is enough
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    max_rows: int  # data rows in one uploaded file
+    max_bytes: int  # size of one uploaded file
+
+
+def import_limits() -> ImportLimits:
+    return ImportLimits(max_rows=settings.APDASH_IMPORT_MAX_ROWS, max_bytes=settings.APDASH_IMPORT_MAX_BYTES)
+
+
 def clock(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))
