@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from .accounts import needs_two_factor, otp_code_valid
 from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
 from .parsers import SafeJSONParser
-from .selectors import user_scope, visible_schools
+from .selectors import partnership_ids_in_view, user_scope, visible_schools
 
 # --- Shared pieces -------------------------------------------------------------------------------
 
@@ -200,16 +200,6 @@ class AuthTokenView(APIView):
 
 
 # --- Partnerships and schools --------------------------------------------------------------------
-
-
-def partnership_ids_in_view(user):
-    """Partnerships a user belongs to directly or through one of their schools."""
-    scope = user_scope(user)
-    return set(scope.partnership_ids) | set(
-        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
-            "partnership_id", flat=True
-        )
-    )
 
 
 class PartnershipSerializer(FullCleanSerializer):
