@@ -657,3 +657,18 @@ def test_a_register_file_over_the_row_or_byte_cap_is_refused_with_a_clear_messag
     page = _import(client, placement.provider, "upn,date,session,status\n" + rows).content.decode()
     assert "The file must be smaller than 100" in page
     assert not AttendanceMark.objects.exists()
+
+
+def test_no_way_in_records_a_mark_for_a_day_not_yet_here(today):
+    from django.core.exceptions import ValidationError
+
+    placement = placement_with_timetable(days=(3,), start_date=date(2026, 9, 7))
+    with pytest.raises(ValidationError, match="future date"):
+        attendance_services.attendance_record(
+            placement=placement,
+            date=today + timedelta(days=1),
+            session="AM",
+            code="B",
+            source=AttendanceMark.Source.COORDINATOR,
+        )
+    assert not AttendanceMark.objects.exists()
