@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -26,7 +26,7 @@ from .access import RegisterOnlyForProviderStaff
 from .accounts import needs_two_factor, otp_code_valid
 from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
 from .parsers import SafeJSONParser
-from .selectors import user_scope, visible_schools
+from .selectors import partnership_ids_in_view, user_scope, visible_schools
 
 # --- Shared pieces -------------------------------------------------------------------------------
 
@@ -214,6 +214,15 @@ class ApiViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Read
 # --- Tokens --------------------------------------------------------------------------------------
 
 
+class LockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = (
+        "Too many failed sign-in attempts for this account or from this address: sign-in is locked for "
+        "a while. Try again later, or ask your administrator to unlock it."
+    )
+    default_code = "locked_out"
+
+
 class AuthTokenSerializer(serializers.Serializer):
     """Email and password for an API token. Extra checks (a one-time code for some roles) belong
     in `validate`, after the password has been checked."""
@@ -227,7 +236,10 @@ class AuthTokenSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        user = authenticate(self.context.get("request"), email=attrs["email"], password=attrs["password"])
+        request = self.context.get("request")
+        user = authenticate(request, email=attrs["email"], password=attrs["password"])
+        if user is None and getattr(request, "axes_locked_out", False):
+            raise LockedOut()
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": ["The email address or password is not right."]}, code="authorization"
@@ -264,16 +276,6 @@ class AuthTokenView(APIView):
 
 
 # --- Partnerships and schools --------------------------------------------------------------------
-
-
-def partnership_ids_in_view(user):
-    """Partnerships a user belongs to directly or through one of their schools."""
-    scope = user_scope(user)
-    return set(scope.partnership_ids) | set(
-        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
-            "partnership_id", flat=True
-        )
-    )
 
 
 class PartnershipSerializer(FullCleanSerializer):

@@ -290,6 +290,19 @@ class AuditEvent(models.Model):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class AuditAnchor(models.Model):
+    """The running length and head of the audit chain, moved on by every append: a chain found
+    shorter than this (its tail cut off) is reported by `verify_audit` (issue 13)."""
+
+    length = models.PositiveBigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Audit chain anchored at {self.length} events (last #{self.last_event_id})"
+
+
 class TokenSecondFactor(models.Model):
     """Marks an API token as issued with a valid one-time code. A DSL's or head's token is honoured
     only with one; every token of a user goes when their roles change (`apdash.signals`)."""

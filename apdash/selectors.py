@@ -75,6 +75,16 @@ def user_roles(user) -> frozenset[str]:
     return scope.roles | ({Role.SUPERUSER} if scope.everything else set())
 
 
+def partnership_ids_in_view(user) -> set[int]:
+    """Partnerships a user belongs to directly or through one of their schools."""
+    scope = user_scope(user)
+    return set(scope.partnership_ids) | set(
+        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
+            "partnership_id", flat=True
+        )
+    )
+
+
 def visible_schools(user) -> QuerySet:
     scope = user_scope(user)
     qs = School.objects.select_related("partnership")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEvent, Membership, Role, User
+from .models import AuditAnchor, AuditEvent, Membership, Role, User
 
 # One advisory lock serialises appends so the hash chain has a single head.
 AUDIT_CHAIN_LOCK = 7_426_010
@@ -31,6 +31,7 @@ def audit_record(*, actor, action: str, object_type: str, object_id, details: di
     )
     event.hash = event.compute_hash()
     event.save(force_insert=True)
+    _anchor_move(event)
     return event
 
 
@@ -55,6 +56,36 @@ def model_update(instance, fields: dict, *, exclude_from_clean=None):
     instance.full_clean(exclude=exclude_from_clean)
     instance.save()
     return instance
+
+
+def _anchor_move(event: AuditEvent) -> None:
+    """Move the anchor on to `event` in one statement (the first anchor counts what is there)."""
+    table, events = AuditAnchor._meta.db_table, AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, length, last_event_id, last_hash, updated_at) "
+            f"VALUES (1, (SELECT COUNT(*) FROM {events} WHERE id <= %s), %s, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET "
+            f"length = {table}.length + 1, last_event_id = excluded.last_event_id, "
+            "last_hash = excluded.last_hash, updated_at = excluded.updated_at",
+            [event.id, event.id, event.hash, timezone.now()],
+        )
+
+
+def audit_chain_shortfall() -> str | None:
+    """Why the chain is shorter than its anchor (its tail removed), or None."""
+    anchor = AuditAnchor.objects.filter(pk=1).first()
+    if anchor is None:
+        return None
+    length = AuditEvent.objects.count()
+    if length < anchor.length:
+        return f"the chain has {length} events but was anchored at {anchor.length}"
+    if (
+        anchor.last_event_id
+        and not AuditEvent.objects.filter(id=anchor.last_event_id, hash=anchor.last_hash).exists()
+    ):
+        return f"event #{anchor.last_event_id}, the anchored head of the chain, is missing or changed"
+    return None
 
 
 def audit_chain_first_break() -> AuditEvent | None:

@@ -97,10 +97,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling for everyone: lock a username from one address after repeated failures.
+# Login throttling for everyone (issue 13): repeated failures lock the account from every address,
+# and throttle the address for every account (two separate counts, each with this limit).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "apdash.accounts.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -271,6 +272,9 @@ APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MIN
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 # API JSON nested deeper than this is a 400 (a deeply nested body would otherwise exhaust the stack).
 APDASH_API_MAX_JSON_DEPTH = env.int("APDASH_API_MAX_JSON_DEPTH", default=32)
+# Every CSV import (pupils, attendance registers): rows and bytes of one file.
+APDASH_IMPORT_MAX_ROWS = env.int("APDASH_IMPORT_MAX_ROWS", default=2000)
+APDASH_IMPORT_MAX_BYTES = env.int("APDASH_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 # A week has ten sessions (AM and PM, Monday to Friday): timetable slots per placement.
 APDASH_MAX_SLOTS_PER_PLACEMENT = env.int("APDASH_MAX_SLOTS_PER_PLACEMENT", default=10)
 # --- Data the sector already has (issue 14): GIAS, CTF, notices, time limits ---

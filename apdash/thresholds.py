@@ -40,6 +40,16 @@ class TimeLimits:
         )
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    max_rows: int  # data rows in one uploaded file
+    max_bytes: int  # size of one uploaded file
+
+
+def import_limits() -> ImportLimits:
+    return ImportLimits(max_rows=settings.APDASH_IMPORT_MAX_ROWS, max_bytes=settings.APDASH_IMPORT_MAX_BYTES)
+
+
 def clock(value: str) -> time:
     hours, minutes = value.split(":")
     return time(int(hours), int(minutes))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apdash import thresholds
 from apdash.db import active_between_q
 from apdash.models import Partnership, Role, School
-from apdash.selectors import user_scope
+from apdash.selectors import partnership_ids_in_view, user_scope
 from providers import rules
 from providers.models import Provider
 
@@ -31,13 +31,9 @@ def provider_in_use_by(user) -> QuerySet:
     scope = user_scope(user)
     if scope.everything:
         return Provider.objects.all()
-    partnerships = set(scope.partnership_ids) | set(
-        School.objects.filter(id__in=scope.school_ids, partnership__isnull=False).values_list(
-            "partnership_id", flat=True
-        )
-    )
     return Provider.objects.filter(
-        Q(placements__pupil__school_id__in=scope.school_ids) | Q(added_by_partnership_id__in=partnerships)
+        Q(placements__pupil__school_id__in=scope.school_ids)
+        | Q(added_by_partnership_id__in=partnership_ids_in_view(user))
     ).distinct()
 
 

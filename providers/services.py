@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apdash.checks import Scope, recheck
-from apdash.models import School
-from apdash.selectors import user_scope
+from apdash.selectors import partnership_ids_in_view, user_scope
 from apdash.services import audit_record, audit_write, model_update
 
 from . import gias, rules
@@ -52,15 +51,9 @@ def qa_visit_record(*, actor=None, provider, school=None, partnership=None, **fi
 def provider_create(*, actor=None, **fields) -> Provider:
     """Add a provider to the register, remembering the partnership that added it."""
     provider = Provider(**fields)
-    scope = user_scope(actor)
-    if provider.added_by_partnership_id is None and len(scope.partnership_ids) == 1:
-        provider.added_by_partnership_id = next(iter(scope.partnership_ids))
-    elif provider.added_by_partnership_id is None and scope.school_ids and not scope.everything:
-        provider.added_by_partnership_id = (
-            School.objects.filter(id__in=scope.school_ids, partnership__isnull=False)
-            .values_list("partnership_id", flat=True)
-            .first()
-        )
+    if provider.added_by_partnership_id is None and not user_scope(actor).everything:
+        # The creator's partnership (the lowest id if they belong to several).
+        provider.added_by_partnership_id = min(partnership_ids_in_view(actor), default=None)
     model_update(provider, {})
     audit_write(actor, "provider.created", provider, fields)
     return provider

@@ -80,8 +80,9 @@ class AttendanceMarkSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     def validate(self, attrs):
         placement = attrs.get("placement", getattr(self.instance, "placement", None))
         day = attrs.get("date", getattr(self.instance, "date", None))
-        if day > timezone.localdate():
-            raise serializers.ValidationError({"date": ["Attendance cannot be recorded for a future date."]})
+        future = rules.future_mark_problem(day, today=timezone.localdate())
+        if future:
+            raise serializers.ValidationError({"date": [future]})
         if not placement.is_active_on(day):
             raise serializers.ValidationError(
                 {"date": [f"The placement was not running on {day:%-d %B %Y}."]}

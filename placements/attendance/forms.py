@@ -233,10 +233,13 @@ class AttendanceImportForm(forms.Form):
         )
 
 
-def parse_register_csv(text: str, *, placements_by_upn: dict, scheduled) -> tuple[list[dict], list[str]]:
+def parse_register_csv(
+    text: str, *, placements_by_upn: dict, scheduled, today: date
+) -> tuple[list[dict], list[str]]:
     """Rows of a provider's register file as service entries, or row-numbered problems (row 2 is the
     first after the header). `scheduled(placement, day, session)` says whether that session was
-    on the pupil's timetable there; `placements_by_upn` maps a UPN to its placements at the provider."""
+    on the pupil's timetable there; `placements_by_upn` maps a UPN to its placements at the provider.
+    A mark for a day after `today` is refused, as the API refuses it."""
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in IMPORT_COLUMNS if c not in headers]
@@ -246,7 +249,7 @@ def parse_register_csv(text: str, *, placements_by_upn: dict, scheduled) -> tupl
     entries, errors, seen = [], [], set()
     for number, raw in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
-        problem, entry = _import_row(row, placements_by_upn, scheduled)
+        problem, entry = _import_row(row, placements_by_upn, scheduled, today)
         if problem is None and (key := (entry["placement"].pk, entry["date"], entry["session"])) in seen:
             problem = "this pupil and session appears earlier in the file"
         if problem:
@@ -259,7 +262,7 @@ def parse_register_csv(text: str, *, placements_by_upn: dict, scheduled) -> tupl
     return entries, errors
 
 
-def _import_row(row, placements_by_upn, scheduled):
+def _import_row(row, placements_by_upn, scheduled, today):
     upn = row.get("upn", "").upper()
     day = None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -270,6 +273,9 @@ def _import_row(row, placements_by_upn, scheduled):
             continue
     if day is None:
         return f"“{row.get('date', '')}” is not a date (use 23/11/2026 or 2026-11-23)", None
+    future = rules.future_mark_problem(day, today=today)
+    if future:
+        return future, None
     session = row.get("session", "").upper()
     if session not in ("AM", "PM"):
         return f"session must be AM or PM, not “{row.get('session', '')}”", None

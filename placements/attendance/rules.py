@@ -183,6 +183,14 @@ def register_status_for(code: str, minutes_late: int = 0) -> str:
     return ABSENT
 
 
+def future_mark_problem(day: date, *, today: date) -> str | None:
+    """The school records what happened: a session not yet held has no mark (Pupil Registration
+    Regulations 2024: the register records attendance at each session)."""
+    if day > today:
+        return f"Attendance cannot be recorded for a future date ({day:%-d %B %Y})."
+    return None
+
+
 def register_link_usable(link_date: date, today: date, *, grace_days: int) -> bool:
     """A day's register link opens from that morning until `grace_days` days after, so a late
     register can still come in the next morning; never before the day."""

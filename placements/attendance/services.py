@@ -37,9 +37,16 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
     """Record many marks at once, all or nothing. Each entry names `placement`, `date`, `session`
     and either a DfE `code` or a provider's `status` (with `absence_reason`), plus optional
     `minutes_late` and `note`. A mark that already exists is updated in place, never duplicated;
-    an unchanged mark keeps its time, so the time to follow-up stays true."""
+    an unchanged mark keeps its time, so the time to follow-up stays true. A mark for a day after
+    today is refused."""
     if not entries:
         return []
+    today = timezone.localdate()
+    for entry in entries:
+        # Every way in (register, grid, import, API) refuses a session not yet held.
+        future = rules.future_mark_problem(entry["date"], today=today)
+        if future:
+            raise ValidationError({"date": future})
     keys = {(e["placement"].pk, e["date"], e["session"]) for e in entries}
     existing = {
         (m.placement_id, m.date, m.session): m

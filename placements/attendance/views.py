@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apdash import thresholds
+from apdash.imports import read_csv_upload
 from apdash.selectors import is_school_day, school_days_by_school, user_scope, visible_schools
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
@@ -189,10 +190,10 @@ def attendance_import(request):
     if request.method == "POST" and form.is_valid():
         provider = form.cleaned_data["provider"]
         try:
-            text = form.cleaned_data["file"].read().decode("utf-8-sig")
-        except UnicodeDecodeError:
+            text = read_csv_upload(form.cleaned_data["file"])
+        except ValidationError as exc:
             text = None
-            form.add_error("file", "The file must be a CSV saved as UTF-8 text")
+            form.add_error("file", exc)
         if text is not None:
             placements = list(
                 visible_placements(request.user).filter(provider=provider).prefetch_related("timetable")
@@ -200,8 +201,10 @@ def attendance_import(request):
             by_upn = {}
             for placement in placements:
                 by_upn.setdefault(placement.pupil.upn, []).append(placement)
-            scheduled = _scheduled_at(placements, today=timezone.localdate())
-            entries, errors = parse_register_csv(text, placements_by_upn=by_upn, scheduled=scheduled)
+            today = timezone.localdate()
+            entries, errors = parse_register_csv(
+                text, placements_by_upn=by_upn, scheduled=_scheduled_at(placements, today=today), today=today
+            )
             if not errors:
                 try:
                     marks = services.attendance_bulk_record(

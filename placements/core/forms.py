@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 
 from apdash import thresholds
 from apdash.forms import DATE_HINT, govuk_choices
+from apdash.imports import read_csv_upload
 from placements.core import rules
 from placements.core.models import Placement, Pupil
 
@@ -341,12 +342,7 @@ class PupilImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV file")
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file must be saved as CSV (UTF-8)") from exc
+        return read_csv_upload(upload)
 
 
 class CtfImportForm(forms.Form):

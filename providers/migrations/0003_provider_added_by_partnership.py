@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('apdash', '0009_token_second_factor'),
+        ('apdash', '0009_security_tokens_audit_anchor'),
         ('providers', '0002_rules_defended'),
     ]
 

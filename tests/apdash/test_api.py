@@ -55,3 +55,35 @@ def test_a_coordinators_token_stops_working_when_they_are_made_a_dsl():
 
     assert _client(key).get("/api/v1/pupils/").status_code == 401
     assert _client(key).get(CONCERNS).status_code == 401
+
+
+# --- Sign-in throttling on the token endpoint (issue 13, item 10) ---------------------------------
+
+
+def _token(email, password, ip="10.0.0.1"):
+    return APIClient().post(
+        reverse("api-token"), {"email": email, "password": password}, format="json", REMOTE_ADDR=ip
+    )
+
+
+def test_a_locked_account_gets_no_token_from_another_address_and_is_told_why(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    user = member(Role.SCHOOL_COORDINATOR, school=SchoolFactory(), email="sam@wendlow.example")
+    assert [_token(user.email, "guess", ip).status_code for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3")] == [
+        400,
+        400,
+        429,  # the failure that reaches the limit locks the account
+    ]
+    response = _token(user.email, PASSWORD, "10.9.9.9")
+    assert response.status_code == 429
+    assert "locked" in response.json()["detail"]
+
+
+def test_one_address_guessing_many_accounts_is_throttled(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    school = SchoolFactory()
+    victims = [member(Role.SCHOOL_COORDINATOR, school=school) for _ in range(4)]
+    for victim in victims[:3]:
+        _token(victim.email, "guess", "10.6.6.6")
+    assert _token(victims[3].email, PASSWORD, "10.6.6.6").status_code == 429
+    assert _token(victims[3].email, PASSWORD, "10.7.7.7").status_code == 200

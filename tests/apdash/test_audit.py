@@ -47,3 +47,27 @@ def test_verify_audit_finds_a_row_altered_in_sql(capsys):
     with pytest.raises(SystemExit):
         call_command("verify_audit")
     assert f"#{events[1].pk}" in capsys.readouterr().err
+
+
+def test_verify_audit_reports_a_chain_whose_tail_was_cut_off(capsys):
+    events = _three_events()
+    with connection.cursor() as cursor:
+        # Someone with the database's keys removes the newest events; what is left still chains.
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        else:
+            cursor.execute("DROP TRIGGER apdash_auditevent_no_delete")
+        cursor.execute("DELETE FROM apdash_auditevent WHERE id >= %s", [events[1].pk])
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    assert audit_chain_first_break() is None
+    with pytest.raises(SystemExit):
+        call_command("verify_audit")
+    err = capsys.readouterr().err
+    assert "shorter than anchored" in err and "1 events but was anchored at 3" in err
+
+
+def test_verify_audit_passes_an_intact_anchored_chain(capsys):
+    _three_events()
+    call_command("verify_audit")
+    assert "intact: 3 events" in capsys.readouterr().out

@@ -13,3 +13,41 @@ def test_the_suite_runs_on_postgresql_where_services_are_required():
         return
     assert connection.vendor == "postgresql", "CI must run the suite on PostgreSQL (DATABASE_URL)"
     assert os.environ["CELERY_BROKER_URL"].startswith("redis://")
+
+
+@pytest.mark.django_db
+def test_a_locked_account_cannot_sign_in_from_another_address(client, settings):
+    from django.urls import reverse
+
+    from apdash.models import Role
+    from tests.factories import PASSWORD, SchoolFactory, member
+
+    settings.AXES_FAILURE_LIMIT = 3
+    user = member(Role.SCHOOL_COORDINATOR, school=SchoolFactory())
+    for n in range(3):
+        client.post(
+            reverse("login"), {"username": user.email, "password": "guess"}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+    response = client.post(
+        reverse("login"), {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_usernames_is_stopped(client, settings):
+    from django.urls import reverse
+
+    from apdash.models import Role
+    from tests.factories import PASSWORD, SchoolFactory, member
+
+    settings.AXES_FAILURE_LIMIT = 3
+    school = SchoolFactory()
+    users = [member(Role.SCHOOL_COORDINATOR, school=school) for _ in range(4)]
+    for user in users[:3]:
+        client.post(reverse("login"), {"username": user.email, "password": "guess"}, REMOTE_ADDR="10.6.6.6")
+    response = client.post(
+        reverse("login"), {"username": users[3].email, "password": PASSWORD}, REMOTE_ADDR="10.6.6.6"
+    )
+    assert response.status_code == 429

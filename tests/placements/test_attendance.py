@@ -666,3 +666,42 @@ def test_a_coordinator_cannot_see_or_revoke_another_schools_link(client, today):
     assert client.post(reverse("placements:register_link_revoke", args=[link.pk])).status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_a_register_file_with_a_future_date_imports_nothing_and_says_why(client, today):
+    placement = placement_with_timetable(days=(2, 3), start_date=date(2026, 9, 7))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    upn = placement.pupil.upn
+    text = f"upn,date,session,status\n{upn},18/11/2026,AM,attended\n{upn},19/11/2026,AM,attended\n"
+    page = _import(client, placement.provider, text).content.decode()
+    assert "Row 3: Attendance cannot be recorded for a future date (19 November 2026)." in page
+    assert not AttendanceMark.objects.exists()
+
+
+def test_a_register_file_over_the_row_or_byte_cap_is_refused_with_a_clear_message(client, today, settings):
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    settings.APDASH_IMPORT_MAX_ROWS = 3
+    rows = "".join(f"{placement.pupil.upn},18/11/2026,AM,attended\n" for _ in range(4))
+    page = _import(client, placement.provider, "upn,date,session,status\n" + rows).content.decode()
+    assert "The file has more than 3 rows" in page
+    settings.APDASH_IMPORT_MAX_ROWS = 2000
+    settings.APDASH_IMPORT_MAX_BYTES = 100
+    page = _import(client, placement.provider, "upn,date,session,status\n" + rows).content.decode()
+    assert "The file must be smaller than 100" in page
+    assert not AttendanceMark.objects.exists()
+
+
+def test_no_way_in_records_a_mark_for_a_day_not_yet_here(today):
+    from django.core.exceptions import ValidationError
+
+    placement = placement_with_timetable(days=(3,), start_date=date(2026, 9, 7))
+    with pytest.raises(ValidationError, match="future date"):
+        attendance_services.attendance_record(
+            placement=placement,
+            date=today + timedelta(days=1),
+            session="AM",
+            code="B",
+            source=AttendanceMark.Source.COORDINATOR,
+        )
+    assert not AttendanceMark.objects.exists()

@@ -99,3 +99,19 @@ def test_provider_staff_cannot_import(client):
 
     client.force_login(member(Role.PROVIDER_STAFF, provider=ProviderFactory()))
     assert client.get(reverse("placements:pupil_import")).status_code == 404
+
+
+def test_a_pupil_file_of_100000_empty_rows_is_refused_quickly_for_its_rows(client, school):
+    import time
+
+    started = time.perf_counter()
+    page = upload(client, school, HEADER + ",,,,,,,\n" * 100_000).content.decode()
+    assert time.perf_counter() - started < 5
+    assert "The file has more than 2,000 rows" in page
+    assert not Pupil.objects.exists()
+
+
+def test_the_pupil_import_caps_follow_the_settings(client, school, settings):
+    settings.APDASH_IMPORT_MAX_BYTES = 50
+    page = upload(client, school, HEADER + "B801200005001,Kacey,Walsh,17/05/2011,Year 10,K,No,Yes\n").content
+    assert "The file must be smaller than 50" in page.decode()

@@ -127,3 +127,45 @@ def test_verify_audit_detects_a_concern_read_altered_directly_in_sql(entry, coun
     with pytest.raises(SystemExit):
         call_command("verify_audit")
     assert f"#{read.pk}" in capsys.readouterr().err
+
+
+# --- Issue 13, item 8: no TRUNCATE, and the concern's own narrative is fixed once written ----------
+
+
+def _refusing_truncate(cursor):
+    # The test settings let the runner's flush TRUNCATE; a real session has not opted in.
+    cursor.execute("SET LOCAL apdash.allow_truncate = 'off'")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+@pytest.mark.parametrize("table", ["safeguarding_concernentry", "safeguarding_concern", "apdash_auditevent"])
+def test_the_database_refuses_to_truncate_the_chronology_or_the_audit_trail(entry, table):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        _refusing_truncate(cursor)
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    _unchanged(entry)
+    assert AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("description", "rewritten"),
+        ("category", "other"),
+        ("location", "elsewhere"),
+        ("immediate_action", "x"),
+    ],
+)
+def test_the_database_refuses_to_change_a_concerns_own_narrative(entry, field, value):
+    concern = entry.concern
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(concern).objects.filter(pk=concern.pk).update(**{field: value})
+    concern.refresh_from_db()
+    assert getattr(concern, field) != value
+
+
+def test_a_concern_can_still_be_acknowledged_and_closed(entry, county):
+    concern = entry.concern
+    services.concern_close(actor=county.people["DSL"], concern=concern, outcome="Resolved with the family.")
+    concern.refresh_from_db()
+    assert concern.status == "closed"

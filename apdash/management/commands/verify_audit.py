@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from apdash.models import AuditEvent
-from apdash.services import audit_chain_first_break
+from apdash.services import audit_chain_first_break, audit_chain_shortfall
 
 
 class Command(BaseCommand):
@@ -11,6 +11,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         broken = audit_chain_first_break()
+        shortfall = audit_chain_shortfall()
+        if broken is None and shortfall:
+            self.stderr.write(f"Audit chain shorter than anchored: {shortfall}. Events have been removed.")
+            sys.exit(1)
         if broken is None:
             self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {AuditEvent.objects.count()} events."))
             return
