@@ -222,6 +222,10 @@ APDASH_DOCUMENT_MAX_BYTES = env.int("APDASH_DOCUMENT_MAX_BYTES", default=10 * 10
 # An evidence pack still waiting this long was asked for while the broker was down: send it again.
 APDASH_EVIDENCE_PACK_REQUEUE_MINUTES = env.int("APDASH_EVIDENCE_PACK_REQUEUE_MINUTES", default=5)
 
+# Evidence pack (issue 15): a partnership pack is rendered in parts on parallel Celery workers (a
+# chord), then bound with pypdf; false renders it in one piece like a school's pack.
+APDASH_EVIDENCE_PACK_IN_PARTS = env.bool("APDASH_EVIDENCE_PACK_IN_PARTS", default=True)
+
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)
 
