@@ -174,6 +174,12 @@ SPECTACULAR_SETTINGS = {
     # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+# API (issue 16, the whole domain): one name for each choice set several resources share.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ReadinessStatusEnum": ["green", "amber", "red"],
+    "EvidencePackStatusEnum": "inspection.models.EvidencePack.Status",
+    "MilestoneStatusEnum": "placements.plans.models.MilestoneStatus",
+}
 
 # --- Field rules: today's values as defaults; a change in the law is a settings change. ---
 # DfE working view of "full-time" (domain.md, para 399): more than 18 hours a week.

@@ -73,6 +73,7 @@ class ReadinessViewSet(viewsets.GenericViewSet):
 
     permission_classes = [permissions.IsAuthenticated, PackPagesPermission]
     serializer_class = ReadinessSerializer
+    queryset = Pupil.objects.none()  # rows come from the readiness selector; this types the id
 
     def _readiness(self, *, school_ids, pupil_ids=None):
         return selectors.readiness_for_user(
