@@ -206,11 +206,12 @@ SPECTACULAR_SETTINGS = {
     # Group operations by resource (pupils, placements, …) rather than under one "v1" heading.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # One name per choice set where field names collide (readiness colours, milestone progress,
-    # how the parents and the LA were told).
+    # how the parents and the LA were told, a pack's status).
     "ENUM_NAME_OVERRIDES": {
         "ReadinessStatusEnum": ["green", "amber", "red"],
         "MilestoneStatusEnum": "placements.plans.models.MilestoneStatus",
         "HowSentEnum": "placements.core.models.Placement.HowSent",
+        "EvidencePackStatusEnum": "inspection.models.EvidencePack.Status",
     },
 }
 
@@ -288,6 +289,9 @@ APDASH_PARENTAL_NOTICE_SCHOOL_DAYS = env.int("APDASH_PARENTAL_NOTICE_SCHOOL_DAYS
 APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED = env.int("APDASH_MAX_FULL_TIME_WEEKS_UNREGISTERED", default=None)
 APDASH_MAX_PART_TIME_DAYS = env.int("APDASH_MAX_PART_TIME_DAYS", default=None)
 APDASH_MAX_PART_TIME_SESSIONS = env.int("APDASH_MAX_PART_TIME_SESSIONS", default=None)
+# Evidence pack (issue 15): a partnership pack is rendered in parts on parallel Celery workers (a
+# chord), then bound with pypdf; false renders it in one piece like a school's pack.
+APDASH_EVIDENCE_PACK_IN_PARTS = env.bool("APDASH_EVIDENCE_PACK_IN_PARTS", default=True)
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium must fail, not skip, without them.
 APDASH_REQUIRE_SERVICES = env.bool("APDASH_REQUIRE_SERVICES", default=False)

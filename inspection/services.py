@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -132,15 +133,70 @@ def evidence_pack_generate(*, pack_id: int) -> EvidencePack:
             progress=lambda percent, stage: _set_progress(pack.pk, percent, stage),
         )
     except Exception as exc:
-        _set_progress(
-            pack.pk,
-            0,
-            "Failed",
-            status=EvidencePack.Status.FAILED,
-            error=str(exc)[:2000],
-            finished_at=timezone.now(),
-        )
+        evidence_pack_fail(pack_id=pack.pk, error=str(exc))
         raise
+    return _finish(pack, pdf, pages)
+
+
+# --- A partnership pack in parts (issue 15): one Celery task per part, then one binds them ---------
+
+
+def builds_in_parts(pack: EvidencePack) -> bool:
+    """A partnership pack is rendered in parts on parallel workers (a chord); a school's or a
+    pupil's pack in one piece."""
+    return pack.scope == EvidencePack.Scope.PARTNERSHIP and settings.APDASH_EVIDENCE_PACK_IN_PARTS
+
+
+def evidence_pack_parts_start(*, pack_id: int) -> list[dict] | None:
+    """Mark the pack running and return its parts, or None when it is already done (a redelivered
+    task then does nothing)."""
+    from . import pack_sections
+
+    pack = EvidencePack.objects.select_related("partnership").get(pk=pack_id)
+    if pack.status == EvidencePack.Status.DONE:
+        return None
+    parts = pack_sections.pack_parts(pack)
+    _set_progress(
+        pack.pk, 1, f"Rendering {len(parts)} sections", status=EvidencePack.Status.RUNNING, error=""
+    )
+    return [part.as_dict() for part in parts]
+
+
+def evidence_pack_part_render(*, pack_id: int, part: dict, now) -> dict:
+    from . import pack_sections
+
+    pack = EvidencePack.objects.select_related("partnership").get(pk=pack_id)
+    return pack_sections.render_part(
+        pack,
+        pack_sections.Part(**part),
+        today=min(timezone.localdate(now), pack.date_to),
+        now=now,
+    )
+
+
+def evidence_pack_parts_bind(*, pack_id: int, parts: list[dict], now) -> EvidencePack:
+    """Bind the rendered parts into the pack's PDF and mark it ready. Idempotent."""
+    from . import pack_sections
+
+    pack = EvidencePack.objects.select_related("partnership").get(pk=pack_id)
+    if pack.status == EvidencePack.Status.DONE:
+        return pack
+    pdf, pages = pack_sections.bind(pack, parts, today=min(timezone.localdate(now), pack.date_to), now=now)
+    return _finish(pack, pdf, pages)
+
+
+def evidence_pack_fail(*, pack_id: int, error: str) -> None:
+    _set_progress(
+        pack_id,
+        0,
+        "Failed",
+        status=EvidencePack.Status.FAILED,
+        error=error[:2000],
+        finished_at=timezone.now(),
+    )
+
+
+def _finish(pack: EvidencePack, pdf: bytes, pages: int) -> EvidencePack:
     pack.file.save(f"evidence-pack-{pack.pk}-{pack.created_at:%Y%m%d}.pdf", ContentFile(pdf), save=False)
     EvidencePack.objects.filter(pk=pack.pk).update(
         file=pack.file.name,

@@ -60,3 +60,36 @@ def test_a_real_worker_generates_the_demo_schools_pack_and_progress_reaches_100(
     assert len(pages) == pack.pages > 10
     assert "Wendlow Academy" in pages[0] and "OFFICIAL-SENSITIVE" in pages[0]
     save_pngs(pdf, "demo-school-worker", pages=3)
+
+
+def test_a_partnership_pack_is_rendered_in_parts_by_the_worker_and_bound_whole(pack_worker):
+    """Issue 15: the parts (a chord) run on the real worker, on the pack's own queue, and the bound
+    pack is numbered across them."""
+    from datetime import timedelta
+
+    from tests.factories import PartnershipFactory, PupilFactory, SchoolFactory, placement_with_timetable
+
+    partnership = PartnershipFactory(name="Worker Partnership")
+    names = []
+    for school_name in ("Ash School", "Birch School"):
+        pupil = PupilFactory(school=SchoolFactory(name=school_name, partnership=partnership))
+        placement_with_timetable(pupil=pupil, start_date=timezone.localdate() - timedelta(days=20))
+        names.append(pupil.full_name)
+    pack = EvidencePack.objects.create(
+        scope="partnership",
+        partnership=partnership,
+        date_from=timezone.localdate() - timedelta(days=30),
+        date_to=timezone.localdate(),
+    )
+    evidence_pack_generate.apply_async((pack.pk,), queue=pack_worker)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not pack.is_finished:
+        time.sleep(0.3)
+        pack.refresh_from_db()
+    assert (pack.status, pack.progress) == ("done", 100), pack.error
+    with pack.file.open("rb") as handle:
+        pages = page_texts(handle.read())
+    assert len(pages) == pack.pages
+    assert all(f"Page {n} of {pack.pages}" in text for n, text in enumerate(pages, start=1))
+    for name in names:
+        assert any(f"{name} Evidences:" in text for text in pages), name

@@ -1,0 +1,152 @@
+"""A partnership's pack built in parts (a chord of Celery tasks, eager here) and bound with pypdf
+reads back whole: the right page count, page numbers across the parts, contents entries and
+bookmarks pointing at the right pages, every pupil and provider present."""
+
+import io
+import re
+from datetime import date, time, timedelta
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from apdash.models import Role
+from inspection import pack_floor, pack_sections, services, tasks
+from inspection.models import EvidencePack
+from tests.factories import (
+    PartnershipFactory,
+    ProviderAuditFactory,
+    ProviderFactory,
+    PupilFactory,
+    SchoolFactory,
+    member,
+    placement_with_timetable,
+    seed_calendar,
+)
+from tests.inspection.pdf import page_texts, save_pngs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partnership_pack():
+    """Three schools, two pupils each at one of three providers; the pack generated in parts."""
+    seed_calendar(2026)
+    partnership = PartnershipFactory(name="Northshire AP Partnership")
+    providers = [
+        ProviderFactory(name=name, registration_checked_on=date(2026, 9, 1))
+        for name in ("Forge Skills Centre", "Canal Side Horticulture", "Style My Ride")
+    ]
+    for provider in providers:
+        ProviderAuditFactory(provider=provider)
+    placements = []
+    for n, school_name in enumerate(("Castle Hill Academy", "Riverside School", "Oakwood High")):
+        school = SchoolFactory(name=school_name, partnership=partnership)
+        for k in range(2):
+            pupil = PupilFactory(school=school, first_name=f"Pupil{n}{k}", last_name=f"Surname{n}{k}")
+            placements.append(
+                placement_with_timetable(
+                    pupil=pupil,
+                    provider=providers[(n + k) % 3],
+                    days=(0, 2),
+                    start=time(9, 0),
+                    end=time(12, 0),
+                    start_date=date(2026, 9, 7),
+                )
+            )
+    user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
+    today = timezone.localdate()
+    pack = services.evidence_pack_request(
+        actor=user,
+        scope="partnership",
+        partnership=partnership,
+        date_from=today - timedelta(days=60),
+        date_to=today,
+    )
+    tasks.evidence_pack_generate.delay(pack.pk)
+    pack.refresh_from_db()
+    return pack, placements, providers
+
+
+def _contents_entries(pages):
+    """(label, page) for each line of the contents: the cover pages before "1. Summary" starts."""
+    first_section = next(i for i, text in enumerate(pages) if i > 0 and "1. Summary Evidences:" in text)
+    text = " ".join(pages[:first_section])
+    return first_section, text
+
+
+def test_a_partnership_pack_in_parts_reads_back_with_pages_contents_pupils_and_providers(partnership_pack):
+    pack, placements, providers = partnership_pack
+    assert pack.status == EvidencePack.Status.DONE, pack.error
+    with pack.file.open("rb") as handle:
+        pdf = handle.read()
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = page_texts(pdf)
+    save_pngs(pdf, "partnership-in-parts", pages=3)
+
+    # The page count recorded is the page count bound, and every page is numbered across parts.
+    assert len(reader.pages) == pack.pages == len(pages) > 8
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {pack.pages}" in text, number
+        assert "OFFICIAL-SENSITIVE" in text and "Northshire AP Partnership" in text
+
+    # Contents: each pupil's entry gives the page on which their own section starts.
+    first_section, contents = _contents_entries(pages)
+    for placement in placements:
+        pupil = placement.pupil
+        match = re.search(rf"{re.escape(pupil.full_name)} (\d+)", contents)
+        assert match, pupil.full_name
+        page = pages[int(match[1]) - 1]
+        assert f"{pupil.full_name} Evidences: G §1a–e" in page, (pupil.full_name, match[1])
+        assert pupil.upn in page and placement.provider.name in page
+    for heading in ("1. Summary", "2. Planning-call sheet", "5. Unregistered providers", "6. Open flags"):
+        match = re.search(rf"{re.escape(heading)}[^0-9]* (\d+)", contents)
+        assert match, heading
+        assert heading in pages[int(match[1]) - 1]
+    # Every provider is in the provider register, with its own contents entry.
+    for provider in providers:
+        match = re.search(rf"{re.escape(provider.name)} (\d+)", contents)
+        assert match, provider.name
+        assert provider.name in pages[int(match[1]) - 1]
+
+    # The PDF's bookmarks point at the same pages as the contents.
+    outline = {
+        reader.outline[i].title: reader.get_destination_page_number(reader.outline[i])
+        for i in range(len(reader.outline))
+        if not isinstance(reader.outline[i], list)
+    }
+    assert pages[outline["1. Summary"]].count("1. Summary") >= 1
+    assert first_section == outline["1. Summary"]
+
+    # The parts were removed once bound.
+    from django.core.files.storage import default_storage
+
+    assert not any(f"pack-{pack.pk}-" in name for name in default_storage.listdir(pack_sections.PARTS_DIR)[1])
+
+
+def test_a_part_that_fails_marks_the_pack_failed(monkeypatch):
+    seed_calendar(2026)
+    school = SchoolFactory()
+    user = member(Role.PARTNERSHIP_COORDINATOR, partnership=school.partnership)
+    pack = services.evidence_pack_request(
+        actor=user,
+        scope="partnership",
+        partnership=school.partnership,
+        date_from=timezone.localdate() - timedelta(days=5),
+        date_to=timezone.localdate(),
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr(pack_sections, "render_part", broken)
+    with pytest.raises(Exception, match="fonts missing"):  # eager: the part's retry is raised here
+        tasks.evidence_pack_generate.delay(pack.pk)
+    pack.refresh_from_db()
+    assert pack.status == EvidencePack.Status.FAILED and "fonts missing" in pack.error
+
+
+def test_the_floor_is_a_bare_document_of_the_pages_asked_for():
+    result = pack_floor.floor_render(pages=6)
+    assert result.pages == 6
+    assert result.seconds > 0 and result.pages_per_second == pytest.approx(6 / result.seconds)
