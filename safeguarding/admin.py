@@ -3,18 +3,9 @@ where every read is audited."""
 
 from django.contrib import admin
 
+from apdash.admin import ReadOnlyAdmin
+
 from .models import Concern, ConcernEntry, Induction, RiskAssessment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Concern)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from apdash import thresholds
 from apdash.checks import Scope, recheck
+from apdash.services import audit_write, model_update
 from placements.core import rules
 from placements.core.models import Placement, Pupil, TimetableSlot
 
@@ -54,16 +55,15 @@ def pupil_create(*, actor=None, **fields) -> Pupil:
     pupil.upn = (pupil.upn or "").strip().upper()
     pupil.full_clean()
     pupil.save()
+    audit_write(actor, "pupil.created", pupil, fields)
     return pupil
 
 
 @transaction.atomic
 def pupil_update(*, actor=None, pupil: Pupil, **fields) -> Pupil:
-    for name, value in fields.items():
-        setattr(pupil, name, value)
-    pupil.upn = (pupil.upn or "").strip().upper()
-    pupil.full_clean()
-    pupil.save()
+    fields["upn"] = (fields.get("upn", pupil.upn) or "").strip().upper()
+    model_update(pupil, fields)
+    audit_write(actor, "pupil.updated", pupil, fields)
     # Age, needs and looked-after status are in the registration test.
     recheck(Scope.pupil(pupil.pk))
     return pupil
@@ -81,6 +81,7 @@ def placement_create(*, actor=None, timetable: list[rules.Slot] = (), **fields) 
     TimetableSlot.objects.bulk_create(
         TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
     )
+    audit_write(actor, "placement.created", placement, fields, timetable_slots=len(timetable))
     recheck(Scope.pupil(placement.pupil_id))
     return placement
 
@@ -107,6 +108,13 @@ def placement_update(
         TimetableSlot.objects.bulk_create(
             TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
         )
+    audit_write(
+        actor,
+        "placement.updated",
+        placement,
+        fields,
+        **({"timetable_slots": len(timetable)} if timetable is not None else {}),
+    )
     # The pupil's rules and their providers' rules; a pupil or provider moved away from is
     # re-checked too (the flags it had may now clear).
     scopes = [Scope.pupil(placement.pupil_id)]
@@ -129,5 +137,6 @@ def placement_end(
     placement.status = Placement.Status.ENDED
     placement.full_clean()
     placement.save()
+    audit_write(actor, "placement.ended", placement, ["end_date", "end_reason", "end_notes", "status"])
     recheck(Scope.pupil(placement.pupil_id))
     return placement
