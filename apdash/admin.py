@@ -1,7 +1,64 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 
 from .models import AcademicYear, AuditEvent, Closure, HalfTerm, Membership, Partnership, School, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Domain records are written on their pages and through the API (services: validation, the
+    audit trail, re-checked flags); the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """An admin whose saves go through the app's service, as the pages' and the API's do:
+    subclasses define `save_through_service(request, instance, fields)` (instance None to add)
+    and return the saved object. A service's ValidationError is shown, and nothing is saved.
+    Records are kept: nothing is deleted from here."""
+
+    def save_through_service(self, request, instance, fields):
+        raise NotImplementedError
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def form_fields(self, form, change) -> dict:
+        names = form.changed_data if change else list(form.cleaned_data)
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+    def save_model(self, request, obj, form, change):
+        saved = self.save_through_service(request, obj if change else None, self.form_fields(form, change))
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):

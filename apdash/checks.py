@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -276,9 +278,26 @@ class _Enqueue:
             logger.warning("Could not enqueue the re-check of %s", self.scope.key, exc_info=True)
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def rechecks_paused():
+    """Writes inside enqueue no re-checks: for a seeder or a bulk load that runs the full sweep
+    itself afterwards."""
+    before = getattr(_paused, "on", False)
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = before
+
+
 def recheck(*scopes: Scope) -> None:
     """Re-run the checks for these scopes once the current transaction commits (at once outside
     one). Services call this for every write that can change a condition."""
+    if getattr(_paused, "on", False):
+        return
     connection = transaction.get_connection()
     pending = (
         [callback for _, callback, _ in connection.run_on_commit if not getattr(callback, "done", True)]

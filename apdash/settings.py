@@ -161,6 +161,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 
+# The queue tasks go to unless routed (the sweep's shards follow it).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
 # Event-driven checks (issue 16): a write re-checks its scope on commit. The cache that holds
 # "a re-check of this scope is queued" must be shared by every web and worker process for the
 # de-duplication to hold across them: Redis beside a Redis broker, process memory in the demo.

@@ -123,8 +123,11 @@ class PupilFacts:
     attendance_percentage: float | None = None
     school_dsl_named: bool = True
     plan: PlanFacts | None = None
-    # None when the reader may not know about concerns (only the pupil's DSLs may).
-    concerns_overdue: int | None = None
+    # Concerns waiting past the DSL-acknowledgement deadline (a count: never narrative).
+    concerns_overdue: int = 0
+    # The pupil's placements at unregistered providers running today or later (future ones
+    # too), for the hours judgement, as the hours check reads them.
+    hours_placements: tuple[PlacementFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -429,9 +432,15 @@ def registration_cell(pupil: PupilFacts, *, today: date, limits: HoursLimits) ->
     # para 399, G §3f, Education Act 1996 s.463: unregistered settings stay part-time.
     problems = []
     words = []
+    upcoming: dict[int, list[PlacementFacts]] = {}
+    for p in pupil.hours_placements:
+        upcoming.setdefault(p.provider.id, []).append(p)
     by_provider: dict[int, list[PlacementFacts]] = {}
     for p in pupil.placements:
-        by_provider.setdefault(p.provider.id, []).append(p)
+        if p.provider.id not in upcoming:
+            by_provider.setdefault(p.provider.id, []).append(p)
+    for provider_id, group in upcoming.items():
+        by_provider[provider_id] = group
     for group in by_provider.values():
         provider = group[0].provider
         if not provider.registration_checked:

@@ -22,6 +22,7 @@ from apdash.selectors import (
 )
 from placements.attendance import rules as attendance_rules
 from placements.compliance import kinds
+from placements.compliance.checks.attendance import attendance_gaps_for, flagged_attendance_days
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
 from placements.core.selectors import visible_placements, visible_pupils
@@ -42,9 +43,8 @@ from placements.plans import rules as plans_rules
 from placements.visits.selectors import seen_dates_by_setting, setting_key
 from providers import rules as provider_rules
 from providers.models import ProviderAudit, QAVisit
-from safeguarding.models import Concern, Induction, RiskAssessment
-from safeguarding.rules import acknowledgement_overdue
-from safeguarding.selectors import concern_summary_for_pupils, dsl_scope
+from safeguarding.models import Induction, RiskAssessment
+from safeguarding.selectors import acknowledgements_overdue, concern_summary_for_pupils, dsl_scope
 
 from . import rules
 from .models import EvidencePack
@@ -231,6 +231,21 @@ def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_p
     return _readiness(placements, today=today, now=now, dsl_pupil_ids=dsl_pupil_ids or set())
 
 
+def _upcoming_at_unregistered(pupil_ids, *, today):
+    """Each pupil's placements at unregistered providers running today or later, future ones too:
+    the hours judgement reads them all, as the hours check does."""
+    upcoming = defaultdict(list)
+    for p in (
+        Placement.objects.running_on_or_after(today)
+        .filter(pupil_id__in=list(pupil_ids), provider__registration_status="unregistered")
+        .select_related("provider")
+        .prefetch_related("timetable")
+        .order_by("start_date", "id")
+    ):
+        upcoming[p.pupil_id].append(p)
+    return upcoming
+
+
 def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None) -> Readiness:
     limits = readiness_limits()
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
@@ -238,8 +253,13 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
     year_start = year.start_date if year else today
     calendar = _Calendar(schools.values(), start=year_start, end=year.end_date if year else today)
     flags = _open_flags(placements) if flags is None else flags
+    upcoming = _upcoming_at_unregistered({p.pupil_id for p in placements}, today=today)
     providers = _provider_facts(
-        {p.provider_id: p.provider for p in placements}.values(), flags=flags, schools=list(schools.values())
+        {
+            p.provider_id: p.provider for p in [*placements, *(u for us in upcoming.values() for u in us)]
+        }.values(),
+        flags=flags,
+        schools=list(schools.values()),
     )
     plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
     placement_ids = [p.pk for p in placements]
@@ -261,16 +281,15 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
         start = term_start[by_placement_school[placement_id]]
         codes[placement_id] = [code for (day, _), (code, _) in entries.items() if day >= start]
 
-    overdue = defaultdict(int)
-    if dsl_pupil_ids:
-        hours = thresholds.concern_ack_hours()
-        for pupil_id, urgency, raised_at in Concern.objects.filter(
-            pupil_id__in=dsl_pupil_ids, status=Concern.Status.NEW
-        ).values_list("pupil_id", "urgency", "raised_at"):
-            if acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
-                overdue[pupil_id] += 1
-    local_now = timezone.localtime(now).replace(tzinfo=None)
-    cutoffs = thresholds.attendance_cutoffs()
+    # Only a DSL (or the head) may know that a pupil has a concern (design.md: safeguarding).
+    overdue = acknowledgements_overdue({p.pupil_id for p in placements} & set(dsl_pupil_ids), now=now)
+    # The same registers and follow-ups, over the same days, as the attendance check.
+    gaps_by_placement = attendance_gaps_for(
+        placements,
+        now=now,
+        flagged_days=flagged_attendance_days((f.placement_id, f.kind, f.subject_date) for f in flags),
+        marks_within=Q(placement_id__in=placement_ids),
+    )
     by_pupil = defaultdict(list)
     for p in placements:
         by_pupil[p.pupil_id].append(p)
@@ -279,19 +298,10 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
         pupil = pupil_placements[0].pupil
         days = calendar.days.get(pupil.school_id, [])
         terms = calendar.terms_for(pupil.school_id)
-        term_days = [d for d in days if term_start[pupil.school_id] <= d <= today]
         facts = []
         for p in pupil_placements:
             slots = tuple(s.as_rule_slot() for s in p.timetable.all())
-            gaps = attendance_rules.attendance_gaps(
-                slots=slots,
-                start=p.start_date,
-                end=p.end_date,
-                days=term_days,
-                marks=marks[p.pk],
-                now=local_now,
-                **cutoffs,
-            )
+            gaps = gaps_by_placement.get(p.pk, [])
             facts.append(
                 rules.PlacementFacts(
                     id=p.pk,
@@ -323,7 +333,18 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
             ),
             school_dsl_named=bool(pupil.school.dsl_name or pupil.school.dsl_email),
             plan=_plan_facts(plans.get(pupil.pk), today=today),
-            concerns_overdue=overdue[pupil.pk] if pupil.pk in dsl_pupil_ids else None,
+            concerns_overdue=overdue.get(pupil.pk, 0) if pupil.pk in dsl_pupil_ids else None,
+            hours_placements=tuple(
+                rules.PlacementFacts(
+                    id=u.pk,
+                    provider=providers[(pupil.school_id, u.provider_id)],
+                    start=u.start_date,
+                    end=u.end_date,
+                    slots=tuple(s.as_rule_slot() for s in u.timetable.all()),
+                    main_responsibility=u.provider_has_main_responsibility,
+                )
+                for u in upcoming[pupil.pk]
+            ),
         )
         rows.append(
             ReadinessRow(

@@ -8,7 +8,8 @@ from datetime import timedelta
 from apdash.demo import DemoWorld, _user
 from apdash.models import Membership, Role
 
-from .models import Provider, ProviderAudit, QAVisit
+from .models import Provider, QAVisit
+from .services import provider_audit_record, qa_visit_record
 
 PROVIDERS = [
     # (name, type, registered?)
@@ -111,7 +112,7 @@ def seed_audits(world: DemoWorld) -> None:
             audited_on = today - timedelta(days=400)
         elif lapsed.get(provider.id) == "insurance":
             insurance = today - timedelta(days=12)
-        ProviderAudit.objects.create(
+        provider_audit_record(
             provider=provider,
             audited_on=audited_on,
             auditor="Wendlowshire AP Directory",
@@ -149,7 +150,7 @@ def seed_qa_visits(world: DemoWorld) -> None:
     for i, provider in enumerate(in_use[:8]):
         scores = [rng.choice([2, 3, 3, 4]) for _ in range(6)]
         judgement = {4: "strong", 3: "secure", 2: "developing"}[round(sum(scores) / 6)]
-        QAVisit.objects.create(
+        qa_visit_record(
             provider=provider,
             partnership=None if i == 7 else partnership,
             school=school,

@@ -32,6 +32,7 @@ def provider_audit_record(*, actor=None, provider, **fields) -> ProviderAudit:
     audit = ProviderAudit(provider=provider, recorded_by=_user(actor), **fields)
     audit.full_clean()
     audit.save()
+    audit_write(actor, "provider_audit.recorded", audit, fields)
     recheck(Scope.provider(provider.pk))
     return audit
 
@@ -44,6 +45,7 @@ def qa_visit_record(*, actor=None, provider, school=None, partnership=None, **fi
     )
     visit.full_clean()
     visit.save()
+    audit_write(actor, "qa_visit.recorded", visit, fields)
     return visit
 
 

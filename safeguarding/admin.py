@@ -5,12 +5,15 @@ oracle for its text), and every read here is audited too."""
 from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
 
+from apdash.admin import ReadOnlyAdmin
 from apdash.services import audit_record
 
 from .models import Concern, ConcernEntry, Induction, RiskAssessment
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class SafeguardingAdmin(ReadOnlyAdmin):
+    """Read-only, no search, only the declared filters, and every read audited."""
+
     search_fields = ()
 
     def lookup_allowed(self, lookup, value, request=None):
@@ -46,18 +49,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
             self._audit_read(request, object_id)
         return response
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Concern)
-class ConcernAdmin(ReadOnlyAdmin):
+class ConcernAdmin(SafeguardingAdmin):
     list_display = ["id", "pupil", "urgency", "status", "raised_by", "raised_at", "acknowledged_at"]
     list_filter = ["status", "urgency"]
     list_select_related = ["pupil", "raised_by"]
@@ -74,7 +68,7 @@ class ConcernAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConcernEntry)
-class ConcernEntryAdmin(ReadOnlyAdmin):
+class ConcernEntryAdmin(SafeguardingAdmin):
     list_display = ["id", "concern", "kind", "author", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["concern__pupil", "author"]
@@ -82,12 +76,12 @@ class ConcernEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RiskAssessment)
-class RiskAssessmentAdmin(ReadOnlyAdmin):
+class RiskAssessmentAdmin(SafeguardingAdmin):
     list_display = ["placement", "approved_at", "review_date", "created_by"]
     list_select_related = ["placement__pupil", "placement__provider", "created_by"]
 
 
 @admin.register(Induction)
-class InductionAdmin(ReadOnlyAdmin):
+class InductionAdmin(SafeguardingAdmin):
     list_display = ["placement", "date", "provider_dsl_name", "recorded_by"]
     list_select_related = ["placement__pupil", "placement__provider", "recorded_by"]

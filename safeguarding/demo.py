@@ -15,6 +15,7 @@ from apdash.models import Role
 from apdash.services import audit_record
 from placements.models import Placement
 
+from . import services
 from .models import Concern, ConcernEntry, Induction, RiskAssessment
 
 # Fixed keys so the demo's printed logins stay valid from one seeding to the next.
@@ -46,42 +47,35 @@ def _seed_two_factor(world: DemoWorld) -> None:
 
 
 def _seed_records(world: DemoWorld) -> None:
-    now = timezone.now()
+    """Risk assessments (recorded by the DSL, approved by the head) and inductions, through the
+    services, as the pages record them."""
     dsl, head = world.users[Role.DSL], world.users[Role.HEAD]
     placements = list(Placement.objects.select_related("provider").order_by("pk"))
     with_assessment = {a for a in RiskAssessment.objects.values_list("placement_id", flat=True)}
     with_induction = {i for i in Induction.objects.values_list("placement_id", flat=True)}
-    assessments, inductions = [], []
     for n, placement in enumerate(placements):
         # Every ninth placement has no risk assessment and every eleventh no induction, so the
         # checks have something to find.
         if n % 9 != 4 and placement.pk not in with_assessment:
-            assessments.append(
-                RiskAssessment(
-                    placement=placement,
-                    journey="School-arranged taxi, door to door; driver DBS-checked; parent told of times.",
-                    at_setting=f"{placement.provider.name}: supervised sessions, signed in and out by staff.",
-                    hazards="Workshop tools; road crossing at the setting's gate; unfamiliar adults.",
-                    controls="Tool induction and supervision 1:4; staff meet the taxi; visitors signed in.",
-                    review_date=world.today + timedelta(days=60 + n % 40),
-                    created_by=dsl,
-                    approved_by=head,
-                    approved_at=now - timedelta(days=5),
-                )
+            assessment = services.risk_assessment_record(
+                actor=dsl,
+                placement=placement,
+                journey="School-arranged taxi, door to door; driver DBS-checked; parent told of times.",
+                at_setting=f"{placement.provider.name}: supervised sessions, signed in and out by staff.",
+                hazards="Workshop tools; road crossing at the setting's gate; unfamiliar adults.",
+                controls="Tool induction and supervision 1:4; staff meet the taxi; visitors signed in.",
+                review_date=world.today + timedelta(days=60 + n % 40),
             )
+            services.risk_assessment_approve(actor=head, assessment=assessment)
         if n % 11 != 6 and placement.pk not in with_induction and placement.start_date <= world.today:
-            inductions.append(
-                Induction(
-                    placement=placement,
-                    date=placement.start_date,
-                    told_who_dsl_is=True,
-                    told_what_to_do_if_unsafe=True,
-                    provider_dsl_name=placement.provider.dsl_name or "Centre manager",
-                    recorded_by=dsl,
-                )
+            services.induction_record(
+                actor=dsl,
+                placement=placement,
+                date=placement.start_date,
+                told_who_dsl_is=True,
+                told_what_to_do_if_unsafe=True,
+                provider_dsl_name=placement.provider.dsl_name or "Centre manager",
             )
-    RiskAssessment.objects.bulk_create(assessments)
-    Induction.objects.bulk_create(inductions)
 
 
 CONCERNS = [

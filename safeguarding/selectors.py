@@ -11,11 +11,13 @@ from datetime import date
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
+from apdash import thresholds
 from apdash.models import AuditEvent, Membership, Role
 from apdash.selectors import user_scope
 from placements.core.selectors import visible_placements, visible_pupils
 from placements.models import FollowUp
 
+from . import rules
 from .models import Concern, ConcernEntry, Induction, RiskAssessment
 
 OPEN_STATUSES = (Concern.Status.NEW, Concern.Status.ACKNOWLEDGED)
@@ -197,3 +199,17 @@ def concern_summary_for_pupils(pupil_ids) -> dict[int, dict]:
     for row in summary.values():
         row.pop("pupil_id")
     return summary
+
+
+def acknowledgements_overdue(pupil_ids, *, now) -> dict[int, int]:
+    """How many of each pupil's concerns wait past the DSL-acknowledgement deadline now: the one
+    answer to "does safeguarding reach the DSL" that the readiness grid (column d, web and API)
+    and the evidence pack read, and the rule `concern_unacknowledged` flags. A count, never text."""
+    hours = thresholds.concern_ack_hours()
+    overdue: dict[int, int] = {}
+    for pupil_id, urgency, raised_at in Concern.objects.filter(
+        pupil_id__in=list(pupil_ids), status=Concern.Status.NEW
+    ).values_list("pupil_id", "urgency", "raised_at"):
+        if rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
+            overdue[pupil_id] = overdue.get(pupil_id, 0) + 1
+    return overdue

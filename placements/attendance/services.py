@@ -14,6 +14,7 @@ from apdash import thresholds
 from apdash.checks import Scope, recheck
 from apdash.models import School
 from apdash.selectors import user_scope
+from apdash.services import audit_write, model_update
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
 
@@ -92,6 +93,15 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
     AttendanceMark.objects.bulk_update(
         to_update, ["code", "minutes_late", "absence_reason", "note", "source", "recorded_by", "recorded_at"]
     )
+    if to_create or to_update:
+        audit_write(
+            actor,
+            "attendance.recorded",
+            (to_create + to_update)[0],
+            source=source,
+            created=[m.pk for m in to_create],
+            updated=[m.pk for m in to_update],
+        )
     _recheck_pupils_of([mark.placement for mark in to_create + to_update])
     return result
 
@@ -150,6 +160,7 @@ def follow_up_record(
     )
     follow_up.full_clean()
     follow_up.save()
+    audit_write(actor, "follow_up.recorded", follow_up, outcome=outcome)
     recheck(Scope.pupil(placement.pupil_id))
     return follow_up
 
@@ -157,13 +168,13 @@ def follow_up_record(
 @transaction.atomic
 def follow_up_update(*, actor=None, follow_up: FollowUp, **fields) -> FollowUp:
     """Correct a recorded follow-up; it still has to belong to an absence."""
-    for name, value in fields.items():
-        setattr(follow_up, name, value)
-    code = follow_up.attendance.code
-    if "attendance" in fields and not rules.is_absence(code):
-        raise ValidationError({"attendance": f"{code} is not an absence, so there is nothing to follow up."})
-    follow_up.full_clean()
-    follow_up.save()
+    attendance = fields.get("attendance", follow_up.attendance)
+    if "attendance" in fields and not rules.is_absence(attendance.code):
+        raise ValidationError(
+            {"attendance": f"{attendance.code} is not an absence, so there is nothing to follow up."}
+        )
+    model_update(follow_up, fields)
+    audit_write(actor, "follow_up.updated", follow_up, fields)
     recheck(Scope.pupil(follow_up.attendance.placement.pupil_id))
     return follow_up
 

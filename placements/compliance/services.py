@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apdash.checks import CheckResult
+from apdash.services import audit_write
 from placements.compliance.kinds import BY_CODE
 from placements.compliance.models import Flag
 
@@ -112,4 +113,5 @@ def flag_resolve(*, actor, flag: Flag, resolution: str) -> Flag:
         flag.resolved_by = actor
         flag.resolution = resolution
         flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+        audit_write(actor, "flag.resolved", flag, kind=flag.kind)
     return flag

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apdash import thresholds
 from apdash.checks import Scope, recheck
+from apdash.services import audit_write, model_update
 from placements.core import ctf, rules
 from placements.core.models import Placement, Pupil, TimetableSlot
 
@@ -59,16 +60,15 @@ def pupil_create(*, actor=None, **fields) -> Pupil:
     pupil.upn = rules.normalise_upn(pupil.upn)
     pupil.full_clean()
     pupil.save()
+    audit_write(actor, "pupil.created", pupil, fields)
     return pupil
 
 
 @transaction.atomic
 def pupil_update(*, actor=None, pupil: Pupil, **fields) -> Pupil:
-    for name, value in fields.items():
-        setattr(pupil, name, value)
-    pupil.upn = rules.normalise_upn(pupil.upn)
-    pupil.full_clean()
-    pupil.save()
+    fields["upn"] = rules.normalise_upn(fields.get("upn", pupil.upn))
+    model_update(pupil, fields)
+    audit_write(actor, "pupil.updated", pupil, fields)
     # Age, needs and looked-after status are in the registration test.
     recheck(Scope.pupil(pupil.pk))
     return pupil
@@ -86,6 +86,7 @@ def placement_create(*, actor=None, timetable: list[rules.Slot] = (), **fields) 
     TimetableSlot.objects.bulk_create(
         TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
     )
+    audit_write(actor, "placement.created", placement, fields, timetable_slots=len(timetable))
     recheck(Scope.pupil(placement.pupil_id))
     return placement
 
@@ -112,6 +113,13 @@ def placement_update(
         TimetableSlot.objects.bulk_create(
             TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in timetable
         )
+    audit_write(
+        actor,
+        "placement.updated",
+        placement,
+        fields,
+        **({"timetable_slots": len(timetable)} if timetable is not None else {}),
+    )
     # The pupil's rules and their providers' rules; a pupil or provider moved away from is
     # re-checked too (the flags it had may now clear).
     scopes = [Scope.pupil(placement.pupil_id)]
@@ -134,6 +142,7 @@ def placement_end(
     placement.status = Placement.Status.ENDED
     placement.full_clean()
     placement.save()
+    audit_write(actor, "placement.ended", placement, ["end_date", "end_reason", "end_notes", "status"])
     recheck(Scope.pupil(placement.pupil_id))
     return placement
 
@@ -158,6 +167,13 @@ def parental_notice_record(*, actor=None, placement: Placement, sent_on, how: st
         raise ValidationError({"parental_notice_how": "Say how the notice was sent"})
     placement.full_clean()
     placement.save(update_fields=["parental_notice_sent_on", "parental_notice_how", "updated_at"])
+    audit_write(
+        actor,
+        "placement.parental_notice_recorded",
+        placement,
+        ["parental_notice_sent_on", "parental_notice_how"],
+    )
+    recheck(Scope.placement(placement.pk))
     return placement
 
 
@@ -170,6 +186,8 @@ def la_notification_record(*, actor=None, placement: Placement, notified_on, how
         raise ValidationError({"la_notified_how": "Say how the local authority was told"})
     placement.full_clean()
     placement.save(update_fields=["la_notified_on", "la_notified_how", "updated_at"])
+    audit_write(actor, "placement.la_notification_recorded", placement, ["la_notified_on", "la_notified_how"])
+    recheck(Scope.placement(placement.pk))
     return placement
 
 

@@ -16,9 +16,10 @@ from apdash.demo import DemoWorld
 from apdash.selectors import half_terms_for, school_days_by_school
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
-from placements.attendance.services import register_link_create, register_link_token
+from placements.attendance.services import follow_up_record, register_link_create, register_link_token
 from placements.core.models import Placement, TimetableSlot
 from placements.visits.models import Visit
+from placements.visits.services import visit_record
 
 VISITORS = ["Sam Whitfield", "Jo Marsh", "Morgan Ellery", "Chris Dunmore"]
 
@@ -140,10 +141,12 @@ def _seed_marks(world, placements, start, end):
     _seed_follow_ups(world, [m for m in marks if attendance_rules.is_absence(m.code)], recent)
 
 
+CONTACTS = ["Parent by phone", "Carer by phone", "Pupil's social worker", "Home visit"]
+
+
 def _seed_follow_ups(world, absences, recent):
     rng = world.rng
     coordinator = world.users.get("school_coordinator")
-    follow_ups = []
     for mark in absences:
         if mark.date in recent and rng.random() < 0.5:
             continue  # still to chase
@@ -151,26 +154,24 @@ def _seed_follow_ups(world, absences, recent):
             [FollowUp.Outcome.SAFE_AND_WELL, FollowUp.Outcome.NOT_CONTACTED, FollowUp.Outcome.ESCALATED],
             weights=[85, 10, 5],
         )[0]
-        follow_ups.append(
-            FollowUp(
-                attendance=mark,
-                contacted=rng.choice(
-                    ["Parent by phone", "Carer by phone", "Pupil's social worker", "Home visit"]
-                ),
-                contacted_at=mark.recorded_at + timedelta(minutes=rng.choice([12, 25, 40, 55, 80, 150])),
-                outcome=outcome,
-                note="Left a voicemail; will try again at lunchtime."
-                if outcome == FollowUp.Outcome.NOT_CONTACTED
-                else "",
-                recorded_by=coordinator,
-            )
+        follow_up_record(
+            actor=coordinator,
+            placement=mark.placement,
+            date=mark.date,
+            session=mark.session,
+            contacted=rng.choice(
+                ["Parent by phone", "Carer by phone", "Pupil's social worker", "Home visit"]
+            ),
+            contacted_at=mark.recorded_at + timedelta(minutes=rng.choice([12, 25, 40, 55, 80, 150])),
+            outcome=outcome,
+            note="Left a voicemail; will try again at lunchtime."
+            if outcome == FollowUp.Outcome.NOT_CONTACTED
+            else "",
         )
-    FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
 
 
 def _seed_visits(world, placements, terms):
     today = world.today
-    visits = []
     for placement in placements:
         rng = random.Random(f"{world.seed}:visits:{placement.pk}")
         for term in terms:
@@ -184,19 +185,16 @@ def _seed_visits(world, placements, terms):
             day = first + timedelta(days=rng.randint(0, (last - first).days))
             while day.weekday() > 4 and day > first:
                 day -= timedelta(days=1)
-            visits.append(
-                Visit(
-                    placement=placement,
-                    date=day,
-                    visitor_name=rng.choice(VISITORS),
-                    pupil_seen=rng.random() > 0.05,
-                    wellbeing=rng.choice(WELLBEING),
-                    learning=rng.choice(LEARNING),
-                    behaviour=rng.choice(BEHAVIOUR),
-                    pupil_view=rng.choice(PUPIL_VIEWS),
-                )
+            visit_record(
+                placement=placement,
+                date=day,
+                visitor_name=rng.choice(VISITORS),
+                pupil_seen=rng.random() > 0.05,
+                wellbeing=rng.choice(WELLBEING),
+                learning=rng.choice(LEARNING),
+                behaviour=rng.choice(BEHAVIOUR),
+                pupil_view=rng.choice(PUPIL_VIEWS),
             )
-    Visit.objects.bulk_create(visits, batch_size=2000)
 
 
 def _seed_link(world):

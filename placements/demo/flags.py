@@ -14,6 +14,7 @@ from apdash.demo import DemoWorld
 from apdash.selectors import school_days
 from placements.attendance import rules as attendance_rules
 from placements.attendance.models import AttendanceMark
+from placements.attendance.services import attendance_record
 from placements.core import rules as core_rules
 from placements.core import services as core_services
 from placements.core.models import Placement, Pupil
@@ -96,7 +97,7 @@ def _seed_unexplained_absence(world: DemoWorld, now) -> None:
             if placement.start_date > day or (placement.id, day, "AM") in marked:
                 continue
             if any(s.weekday == day.weekday() and "AM" in s.sessions for s in placement.timetable.all()):
-                AttendanceMark.objects.create(
+                attendance_record(
                     placement=placement,
                     date=day,
                     session="AM",

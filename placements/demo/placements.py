@@ -8,7 +8,8 @@ from datetime import date, time, timedelta
 
 from apdash.demo import DemoWorld
 from placements.core import rules as core_rules
-from placements.core.models import Placement, Pupil, TimetableSlot
+from placements.core.models import Placement, Pupil
+from placements.core.services import placement_create, pupil_create
 
 FIRST_NAMES = [
     "Aiden",
@@ -113,27 +114,29 @@ def seed_placements(world: DemoWorld) -> None:
             year_group = rng.choice([9, 10, 10, 11, 11, 11])
             birth_year = today.year - year_group - 5 - (1 if today.month >= 9 else 0)
             sen = rng.choices(["none", "sen_support", "ehcp"], weights=[55, 35, 10])[0]
-            pupil, created = Pupil.objects.get_or_create(
-                upn=core_rules.upn_for(
-                    la_code=school.la_code or "931",
-                    establishment=f"4{school_index:03d}",
-                    year=birth_year + 4,
-                    serial=serial,
-                ),
-                defaults={
-                    "first_name": rng.choice(FIRST_NAMES),
-                    "last_name": rng.choice(LAST_NAMES),
-                    "date_of_birth": date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
-                    "year_group": year_group,
-                    "school": school,
-                    "sen_status": sen,
-                    "looked_after": rng.random() < 0.08,
-                    "pupil_premium": rng.random() < 0.45,
-                    "needs_summary": "Working memory difficulties; responds well to practical tasks."
-                    if sen != "none"
-                    else "",
-                },
+            upn = core_rules.upn_for(
+                la_code=school.la_code or "931",
+                establishment=f"4{school_index:03d}",
+                year=birth_year + 4,
+                serial=serial,
             )
+            details = {
+                "first_name": rng.choice(FIRST_NAMES),
+                "last_name": rng.choice(LAST_NAMES),
+                "date_of_birth": date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
+                "year_group": year_group,
+                "school": school,
+                "sen_status": sen,
+                "looked_after": rng.random() < 0.08,
+                "pupil_premium": rng.random() < 0.45,
+                "needs_summary": "Working memory difficulties; responds well to practical tasks."
+                if sen != "none"
+                else "",
+            }
+            pupil = Pupil.objects.filter(upn=upn).first()
+            created = pupil is None
+            if created:
+                pupil = pupil_create(upn=upn, **details)
             world.pupils.append(pupil)
             if not created:
                 continue
@@ -178,7 +181,7 @@ def _seed_pupil_placements(
     if rng.random() < 0.1:
         # A finished earlier placement, kept as history.
         earlier = rng.choice(unregistered)
-        placement = Placement.objects.create(
+        placement = placement_create(
             pupil=pupil,
             provider=earlier,
             start_date=year_start - timedelta(days=300),
@@ -189,11 +192,12 @@ def _seed_pupil_placements(
             rationale=rng.choice(RATIONALES),
             goal="reintegration",
             end_reason=Placement.EndReason.COMPLETED,
+            timetable=_slots([2], time(9, 0), time(12, 0)),
         )
-        TimetableSlot.objects.create(placement=placement, weekday=2, start=time(9, 0), end=time(12, 0))
         world.placements.append(placement)
     for provider, slots, begin in plans:
-        placement = Placement.objects.create(
+        placement = placement_create(
+            timetable=slots,
             pupil=pupil,
             provider=provider,
             start_date=begin,
@@ -217,9 +221,6 @@ def _seed_pupil_placements(
             # one pupil in ten shows what a missing notification looks like (no extra random draws,
             # so the rest of the demo is unchanged).
             **_notices(pupil, census, min(begin - timedelta(days=7), world.today)),
-        )
-        TimetableSlot.objects.bulk_create(
-            TimetableSlot(placement=placement, weekday=s.weekday, start=s.start, end=s.end) for s in slots
         )
         world.placements.append(placement)
 

@@ -10,7 +10,14 @@ from apdash.demo import DemoWorld
 from apdash.selectors import academic_year_for, half_terms_for
 from placements.core.models import Placement, Pupil
 from placements.plans import rules as plans_rules
-from placements.plans.models import LearningPlan, Milestone, MilestoneStatus, Outcome, Qualification, Review
+from placements.plans.models import LearningPlan, MilestoneStatus
+from placements.plans.services import (
+    learning_plan_save,
+    milestone_save,
+    outcome_record,
+    qualification_save,
+    review_record,
+)
 
 MILESTONES = [
     ("Attend 90% of sessions at the setting", "Attendance at the setting over a half term"),
@@ -69,7 +76,9 @@ def _seed_pupil(world, pupil, rng, terms, *, overdue):
     goal = (
         "post_16" if pupil.year_group >= 11 else rng.choice(["reintegration", "reintegration", "specialist"])
     )
-    plan = LearningPlan.objects.create(
+    actor = world.users.get("school_coordinator")
+    plan = learning_plan_save(
+        actor=actor,
         pupil=pupil,
         needs_summary=pupil.needs_summary or "Low confidence in class; gaps in literacy after long absence.",
         rationale="Agreed at the inclusion panel with the family: a smaller practical setting keeps "
@@ -80,7 +89,8 @@ def _seed_pupil(world, pupil, rng, terms, *, overdue):
     )
     chosen = rng.sample(MILESTONES, 3)
     milestones = [
-        Milestone.objects.create(
+        milestone_save(
+            actor=actor,
             plan=plan,
             description=description,
             measure=measure,
@@ -94,8 +104,21 @@ def _seed_pupil(world, pupil, rng, terms, *, overdue):
         ended = ended[:-1]
     for term in ended:
         day = max(term.end_date - timedelta(days=rng.randint(5, 12)), term.start_date, first_start)
-        review = Review.objects.create(
+        progress = {}
+        for milestone in milestones:
+            if milestone.status == MilestoneStatus.MET:
+                continue
+            if milestone.target_date <= day:
+                status = rng.choices([MilestoneStatus.MET, MilestoneStatus.MISSED], weights=[75, 25])[0]
+            else:
+                status = rng.choice(
+                    [MilestoneStatus.ON_TRACK, MilestoneStatus.ON_TRACK, MilestoneStatus.AT_RISK]
+                )
+            progress[milestone.id] = (status, "")
+        review_record(
+            actor=actor,
             plan=plan,
+            progress=progress,
             date=day,
             attended_school=True,
             attended_provider=True,
@@ -109,25 +132,14 @@ def _seed_pupil(world, pupil, rng, terms, *, overdue):
             next_review_on=day + timedelta(days=42),
         )
         for milestone in milestones:
-            if milestone.status == MilestoneStatus.MET:
-                continue
-            if milestone.target_date <= day:
-                status = rng.choices([MilestoneStatus.MET, MilestoneStatus.MISSED], weights=[75, 25])[0]
-            else:
-                status = rng.choice(
-                    [MilestoneStatus.ON_TRACK, MilestoneStatus.ON_TRACK, MilestoneStatus.AT_RISK]
-                )
-            milestone.status = status
-            milestone.met_on = day if status == MilestoneStatus.MET else None
-            milestone.save(update_fields=["status", "met_on"])
-            review.progress.create(milestone=milestone, status=status)
+            milestone.refresh_from_db(fields=["status", "met_on"])
     _seed_qualifications(pupil, rng, placements)
 
 
 def _seed_qualifications(pupil, rng, placements):
     provider = placements[0].provider
     if pupil.year_group in plans_rules.KEY_STAGE_4 and rng.random() < 0.85:
-        Qualification.objects.create(
+        qualification_save(
             pupil=pupil,
             area="english",
             subject="Functional Skills English",
@@ -136,7 +148,7 @@ def _seed_qualifications(pupil, rng, placements):
             provider=provider if provider.is_registered else None,
         )
     if pupil.year_group in plans_rules.KEY_STAGE_4 and rng.random() < 0.8:
-        Qualification.objects.create(
+        qualification_save(
             pupil=pupil,
             area="maths",
             subject="GCSE Mathematics",
@@ -145,7 +157,7 @@ def _seed_qualifications(pupil, rng, placements):
             entered=pupil.year_group == 11,
         )
     if not provider.is_registered:
-        Qualification.objects.create(
+        qualification_save(
             pupil=pupil,
             area="other",
             subject="Vocational Studies",
@@ -162,7 +174,7 @@ def _seed_outcomes(world: DemoWorld) -> None:
         rng = random.Random(f"{world.seed}:outcome:{placement.pk}")
         if placement.pupil.year_group >= 11 and rng.random() < 0.5:
             destination = rng.choice(["fe", "fe", "apprenticeship", "employment_training", "neet"])
-            Outcome.objects.create(
+            outcome_record(
                 pupil=placement.pupil,
                 placement=placement,
                 recorded_on=placement.end_date,
@@ -171,7 +183,7 @@ def _seed_outcomes(world: DemoWorld) -> None:
                 sustained=None if destination == "neet" else rng.random() < 0.85,
             )
         else:
-            Outcome.objects.create(
+            outcome_record(
                 pupil=placement.pupil,
                 placement=placement,
                 recorded_on=placement.end_date,

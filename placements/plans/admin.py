@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from apdash.admin import ReadOnlyAdmin, ReadOnlyInline
 from placements.plans.models import LearningPlan, Milestone, MilestoneProgress, Outcome, Qualification, Review
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
     extra = 0
     fields = ["description", "measure", "target_date", "status", "met_on"]
 
 
 @admin.register(LearningPlan)
-class LearningPlanAdmin(admin.ModelAdmin):
+class LearningPlanAdmin(ReadOnlyAdmin):
     list_display = ["pupil", "goal", "goal_target_date", "updated_at"]
     list_filter = ["goal"]
     list_select_related = ["pupil"]
@@ -23,14 +24,14 @@ class LearningPlanAdmin(admin.ModelAdmin):
     inlines = [MilestoneInline]
 
 
-class MilestoneProgressInline(admin.TabularInline):
+class MilestoneProgressInline(ReadOnlyInline):
     model = MilestoneProgress
     extra = 0
     autocomplete_fields = ["milestone"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ReadOnlyAdmin):
     list_display = ["description", "plan", "target_date", "status"]
     list_filter = ["status"]
     list_select_related = ["plan__pupil"]
@@ -38,7 +39,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["plan", "date", "next_review_on"]
     list_select_related = ["plan__pupil"]
     search_fields = ["plan__pupil__first_name", "plan__pupil__last_name"]
@@ -47,7 +48,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(ReadOnlyAdmin):
     list_display = ["pupil", "area", "subject", "level", "provider", "entered", "result"]
     list_filter = ["area", "entered"]
     list_select_related = ["pupil", "provider"]
@@ -56,7 +57,7 @@ class QualificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ReadOnlyAdmin):
     list_display = ["pupil", "recorded_on", "reintegrated_on", "destination", "sustained"]
     list_filter = ["destination", "sustained"]
     list_select_related = ["pupil"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apdash.checks import Scope, recheck
+from apdash.services import audit_write, model_update
 from placements.plans.models import (
     LearningPlan,
     Milestone,
@@ -27,12 +28,10 @@ def learning_plan_save(*, actor=None, pupil, plan: LearningPlan | None = None, *
     """Create the pupil's plan, or change it. An empty `document` keeps the one already uploaded."""
     plan = plan or LearningPlan(pupil=pupil, created_by=_user(actor))
     document = fields.pop("document", None)
-    for name, value in fields.items():
-        setattr(plan, name, value)
     if document:
-        plan.document = document
-    plan.full_clean()
-    plan.save()
+        fields["document"] = document
+    model_update(plan, fields)
+    audit_write(actor, "learning_plan.saved", plan, fields)
     return plan
 
 
@@ -41,12 +40,10 @@ def milestone_save(
     *, actor=None, plan: LearningPlan, milestone: Milestone | None = None, **fields
 ) -> Milestone:
     milestone = milestone or Milestone(plan=plan)
-    for name, value in fields.items():
-        setattr(milestone, name, value)
-    if milestone.status != MilestoneStatus.MET:
-        milestone.met_on = None
-    milestone.full_clean()
-    milestone.save()
+    if fields.get("status", milestone.status) != MilestoneStatus.MET:
+        fields["met_on"] = None
+    model_update(milestone, fields)
+    audit_write(actor, "milestone.saved", milestone, fields)
     return milestone
 
 
@@ -77,6 +74,7 @@ def review_record(
             milestone.met_on = None
     MilestoneProgress.objects.bulk_create(rows)
     Milestone.objects.bulk_update([milestones[i] for i in progress], ["status", "met_on"])
+    audit_write(actor, "review.recorded", review, fields, milestones=sorted(progress))
     recheck(Scope.pupil(plan.pupil_id))
     return review
 
@@ -85,21 +83,16 @@ def review_record(
 def qualification_save(
     *, actor=None, pupil, qualification: Qualification | None = None, **fields
 ) -> Qualification:
-    qualification = qualification or Qualification(pupil=pupil)
-    for name, value in fields.items():
-        setattr(qualification, name, value)
-    qualification.full_clean()
-    qualification.save()
+    qualification = model_update(qualification or Qualification(pupil=pupil), fields)
+    audit_write(actor, "qualification.saved", qualification, fields)
     return qualification
 
 
 @transaction.atomic
 def outcome_record(*, actor=None, pupil, outcome: Outcome | None = None, **fields) -> Outcome:
-    outcome = outcome or Outcome(pupil=pupil)
-    for name, value in fields.items():
-        setattr(outcome, name, value)
-    if outcome.placement_id and outcome.placement.pupil_id != pupil.id:
+    placement = fields.get("placement", outcome.placement if outcome else None)
+    if placement is not None and placement.pupil_id != pupil.id:
         raise ValidationError({"placement": "Choose one of this pupil's placements."})
-    outcome.full_clean()
-    outcome.save()
+    outcome = model_update(outcome or Outcome(pupil=pupil), fields)
+    audit_write(actor, "outcome.recorded", outcome, fields)
     return outcome

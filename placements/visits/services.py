@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apdash.checks import Scope, recheck
+from apdash.services import audit_write, model_update
 from placements.visits.models import Visit
 
 
@@ -16,15 +17,14 @@ def visit_record(*, actor=None, placement, **fields) -> Visit:
         visit.visitor = actor
     visit.full_clean()
     visit.save()
+    audit_write(actor, "visit.recorded", visit, fields)
     recheck(Scope.pupil(placement.pupil_id))
     return visit
 
 
 @transaction.atomic
 def visit_update(*, actor=None, visit: Visit, **fields) -> Visit:
-    for name, value in fields.items():
-        setattr(visit, name, value)
-    visit.full_clean()
-    visit.save()
+    model_update(visit, fields)
+    audit_write(actor, "visit.updated", visit, fields)
     recheck(Scope.pupil(visit.placement.pupil_id))
     return visit

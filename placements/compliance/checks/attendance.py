@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
 
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
@@ -21,60 +23,92 @@ from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
 
+KINDS = (Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED)
 
-def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
-    within = pupils_q(scope)
-    if within is None:
-        return []
+
+def flagged_attendance_days(flags) -> dict[int, set]:
+    """Each placement's days with an open attendance flag, from (placement_id, kind, day) rows.
+    Days already flagged stay under watch after they leave the look-back: an old gap resolves
+    when its mark or follow-up arrives, not by ageing."""
+    flagged_days = defaultdict(set)
+    for placement_id, kind, day in flags:
+        if kind in KINDS and placement_id is not None and day is not None:
+            flagged_days[placement_id].add(day)
+    return flagged_days
+
+
+def _window_start(today):
+    # Calendar days enough to hold `lookback` school days across a half-term holiday.
+    return today - timedelta(days=7 * thresholds.attendance_lookback_school_days() + 21)
+
+
+def attendance_earliest(now: datetime, flagged_days) -> date:
+    window_start = _window_start(local_time(now).date())
+    return min([window_start, *(d for days in flagged_days.values() for d in days)])
+
+
+def attendance_gaps_for(placements, *, now: datetime, flagged_days, marks_within: Q) -> dict:
+    """The registers missing and the absences not followed up, for each placement (pupil, school,
+    provider and timetable loaded): over the last `lookback` school days and the days already
+    flagged. The one answer the check, the readiness grid (c) and the pack read. Two queries."""
     local = local_time(now)
     today = local.date()
     lookback = thresholds.attendance_lookback_school_days()
-    # Calendar days enough to hold `lookback` school days across a half-term holiday.
-    window_start = today - timedelta(days=7 * lookback + 21)
-    kinds = [Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED]
-    # Days already flagged stay under watch after they leave the look-back: an old gap resolves
-    # when its mark or follow-up arrives, not by ageing.
-    flagged_days = defaultdict(set)
-    for placement_id, day in Flag.objects.filter(
-        within, kind__in=kinds, resolved_at__isnull=True, placement__isnull=False, subject_date__isnull=False
-    ).values_list("placement_id", "subject_date"):
-        flagged_days[placement_id].add(day)
-    earliest = min([window_start, *(d for days in flagged_days.values() for d in days)])
-
-    placements = list(
-        Placement.objects.active_between(earliest, today)
-        .filter(within)
-        .select_related("pupil__school", "provider")
-        .prefetch_related("timetable")
-    )
+    window_start = _window_start(today)
+    earliest = attendance_earliest(now, flagged_days)
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    if not schools:
+        return {}
     recent_days = {
         school_id: days[-lookback:] if lookback > 0 else []
         for school_id, days in school_days_by_school(schools.values(), window_start, today).items()
     }
     marks = defaultdict(dict)
     for placement_id, day, session, code, followed_up in (
-        AttendanceMark.objects.filter(
-            pupils_q(scope, "placement__pupil"), date__gte=earliest, date__lte=today
-        )
+        AttendanceMark.objects.filter(marks_within)
+        .filter(date__gte=earliest, date__lte=today)
         .with_followed_up()
         .values_list("placement_id", "date", "session", "code", "followed_up")
     ):
         marks[placement_id][(day, session)] = (code, followed_up)
-
     cutoffs = thresholds.attendance_cutoffs()
-    found = {kind: [] for kind in kinds}
-    for placement in placements:
-        pupil = placement.pupil
-        gaps = attendance_rules.attendance_gaps(
+    return {
+        placement.id: attendance_rules.attendance_gaps(
             slots=rule_slots(placement),
             start=placement.start_date,
             end=placement.end_date,
-            days=set(recent_days[pupil.school_id]) | flagged_days[placement.id],
+            days=set(recent_days.get(placement.pupil.school_id, [])) | flagged_days.get(placement.id, set()),
             marks=marks[placement.id],
             now=local.replace(tzinfo=None),
             **cutoffs,
         )
+        for placement in placements
+    }
+
+
+def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
+    within = pupils_q(scope)
+    if within is None:
+        return []
+    today = local_time(now).date()
+    flagged_days = flagged_attendance_days(
+        Flag.objects.filter(within, kind__in=KINDS, resolved_at__isnull=True).values_list(
+            "placement_id", "kind", "subject_date"
+        )
+    )
+    placements = list(
+        Placement.objects.active_between(attendance_earliest(now, flagged_days), today)
+        .filter(within)
+        .select_related("pupil__school", "provider")
+        .prefetch_related("timetable")
+    )
+    gaps_by_placement = attendance_gaps_for(
+        placements, now=now, flagged_days=flagged_days, marks_within=pupils_q(scope, "placement__pupil")
+    )
+    found = {kind: [] for kind in KINDS}
+    for placement in placements:
+        pupil = placement.pupil
+        gaps = gaps_by_placement[placement.id]
         for gap in gaps:
             when = f"{SESSION_WORDS[gap.session]} of {long_date(gap.day)}"
             if gap.kind == attendance_rules.MISSING_MARK:
@@ -98,7 +132,7 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
                     details={"session": gap.session, **({"code": gap.code} if gap.code else {})},
                 )
             )
-    return [flags_sync(kind, found[kind], now=now, within=within) for kind in kinds] + [
+    return [flags_sync(kind, found[kind], now=now, within=within) for kind in KINDS] + [
         _n_codes_unresolved(now, today, within)
     ]
 
