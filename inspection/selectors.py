@@ -378,6 +378,9 @@ class PackScope:
     date_from: date
     date_to: date
     pupil: object = None
+    # Per-pupil concern counts only in a pack built by a DSL or the head signed in with their second
+    # factor; anyone else's pack carries school-level safeguarding totals only.
+    per_pupil_concerns: bool = False
 
 
 def _weeks(first: date, last: date) -> float:
@@ -404,7 +407,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         [p for p in placements if p.is_active_on(day)],
         today=day,
         now=now,
-        dsl_pupil_ids=pupil_ids,
+        dsl_pupil_ids=pupil_ids if scope.per_pupil_concerns else set(),
         flags=flags,
         plans=plans,
     )
@@ -437,6 +440,19 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     ).order_by("date"):
         visits[visit.placement_id].append(visit)
     concerns = concern_summary_for_pupils(pupil_ids)
+    concern_totals = {
+        school.pk: {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0} for school in scope.schools
+    }
+    pupil_school = {p.pupil_id: p.pupil.school_id for p in placements}
+    for pupil_id, summary in concerns.items():
+        totals = concern_totals.setdefault(
+            pupil_school[pupil_id], {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0}
+        )
+        for key in ("total", "open", "acknowledged"):
+            totals[key] += summary[key]
+        totals["pupils"] += 1
+    if not scope.per_pupil_concerns:
+        concerns = {}
     qualifications = defaultdict(list)
     for qualification in Qualification.objects.filter(pupil_id__in=pupil_ids).select_related("provider"):
         qualifications[qualification.pupil_id].append(qualification)
@@ -544,7 +560,13 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             "red_flags": sum(1 for f in flags if f.severity == Flag.Severity.RED),
             "amber_flags": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
             "this_half_term": this_half_term,
+            "concern_totals": [
+                (school, concern_totals[school.pk])
+                for school in sorted(schools.values(), key=lambda s: s.name)
+                if school.pk in concern_totals
+            ],
         },
+        "per_pupil_concerns": scope.per_pupil_concerns,
         "readiness": readiness,
         "rollup": rollup_table(readiness),
         "providers": providers,

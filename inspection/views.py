@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apdash.models import Partnership, Role
+from apdash.models import Membership, Partnership, Role
 from apdash.selectors import user_scope, visible_schools
 from placements.core.selectors import visible_placements, visible_pupils
 
@@ -89,6 +89,30 @@ def readiness(request):
     )
 
 
+def _pack_schools(data) -> list:
+    if data["scope"] == EvidencePack.Scope.PARTNERSHIP:
+        return list(data["partnership"].schools.all())
+    if data["scope"] == EvidencePack.Scope.PUPIL:
+        return [data["pupil"].school]
+    return [data["school"]]
+
+
+def _may_see_pupil_concerns(request, schools) -> bool:
+    """A pack carries per-pupil concern counts only when a DSL (of every school in it) or the head
+    builds it, signed in with their second factor (KCSIE: access limited to those with
+    safeguarding responsibility)."""
+    if not getattr(request.user, "is_verified", lambda: False)():
+        return False
+    ids = {s.pk for s in schools}
+    scope = user_scope(request.user)
+    heads = set(
+        Membership.objects.filter(user=request.user, role=Role.HEAD, school_id__in=ids).values_list(
+            "school_id", flat=True
+        )
+    )
+    return bool(ids) and ids <= (scope.dsl_school_ids | heads)
+
+
 def _visible_packs(user):
     scope = user_scope(user)
     packs = EvidencePack.objects.select_related("school", "partnership", "pupil__school", "generated_by")
@@ -124,14 +148,16 @@ def pack_list(request):
     form = _pack_form(request, today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        school = data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None
         pack = services.evidence_pack_request(
             actor=request.user,
             scope=data["scope"],
-            school=data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None,
+            school=school,
             partnership=data.get("partnership"),
             pupil=data.get("pupil"),
             date_from=data["date_from"],
             date_to=data["date_to"],
+            options={"per_pupil_concerns": _may_see_pupil_concerns(request, _pack_schools(data))},
         )
         return redirect("inspection:pack_detail", pk=pack.pk)
     return render(
@@ -220,6 +246,7 @@ def pack_retry(request, pk):
         pupil=old.pupil,
         date_from=old.date_from,
         date_to=old.date_to,
+        options={"per_pupil_concerns": _may_see_pupil_concerns(request, services.pack_scope(old).schools)},
     )
     return redirect("inspection:pack_detail", pk=pack.pk)
 

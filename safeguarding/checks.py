@@ -22,10 +22,10 @@ from .models import Concern, Induction, RiskAssessment
 def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
     hours = thresholds.concern_ack_hours()
     rows = Concern.objects.filter(status=Concern.Status.NEW).values_list(
-        "id", "urgency", "raised_at", "pupil__school_id"
+        "id", "urgency", "raised_at", "pupil__school_id", "placement_id"
     )
     conditions = []
-    for concern_id, urgency, raised_at, school_id in rows:
+    for concern_id, urgency, raised_at, school_id, placement_id in rows:
         if not rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
             continue
         # The flag names no pupil and carries no text: school staff who are not DSLs can see flags.
@@ -37,6 +37,8 @@ def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
                     f"{timezone.localtime(raised_at):%H:%M on %d %B %Y} has not been acknowledged by the DSL."
                 ),
                 school_id=school_id,
+                # Only DSLs see these flags; the placement decides whether the partnership's DSL does.
+                placement_id=placement_id,
                 subject_date=timezone.localtime(raised_at).date(),
                 details={"concern_id": concern_id, "urgency": urgency},
             )

@@ -100,3 +100,28 @@ def test_checks_are_registered_for_run_checks():
 
     names = {c.name for c in registered_checks()}
     assert {"concern_unacknowledged", "risk_assessment_missing", "induction_missing"} <= names
+
+
+def test_a_partnership_dsl_sees_concern_flags_only_for_partnership_commissioned_placements(county):
+    from placements.compliance.selectors import visible_flags
+
+    ConcernFactory(
+        pupil=county.pupil, placement=county.placement, raised_at=RAISED, raised_by=county.people["raiser"]
+    )
+    ConcernFactory(
+        pupil=county.partnership_placement.pupil,
+        placement=county.partnership_placement,
+        raised_at=RAISED,
+        raised_by=county.people["raiser"],
+    )
+    run_concern_unacknowledged(RAISED + timedelta(days=2))
+    assert len(_open("concern_unacknowledged")) == 2
+
+    def seen_by(person):
+        flags = visible_flags(county.people[person]).filter(kind="concern_unacknowledged")
+        return {f.placement_id for f in flags}
+
+    assert seen_by("DSL") == {county.placement.id, county.partnership_placement.id}
+    assert seen_by("partnership DSL") == {county.partnership_placement.id}
+    assert seen_by("other-school DSL") == set()
+    assert seen_by("school coordinator") == seen_by("head") == set()
