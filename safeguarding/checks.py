@@ -3,7 +3,7 @@ each a few set-based queries and then `flags_sync`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -13,10 +13,10 @@ from apdash import checks, thresholds
 from apdash.selectors import school_days_by_school
 from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
-from placements.models import Flag, Placement
+from placements.models import Flag, Placement, Pupil
 
 from . import rules
-from .models import Concern, Induction, RiskAssessment
+from .models import Concern, Induction, RiskAssessment, SafeguardingTransfer
 
 
 def run_concern_unacknowledged(now: datetime) -> list[checks.CheckResult]:
@@ -109,10 +109,49 @@ def run_induction_missing(now: datetime) -> list[checks.CheckResult]:
     return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now)]
 
 
+def run_safeguarding_transfer(now: datetime) -> list[checks.CheckResult]:
+    """A pupil with concerns on record who has left the school's roll: their safeguarding file goes
+    to the new school within 5 school days (KCSIE); open until a DSL records it as sent."""
+    today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+    allowed = thresholds.safeguarding_transfer_school_days()
+    pupils = list(
+        Pupil.objects.filter(left_on__isnull=False, left_on__lte=today)
+        .filter(Exists(Concern.objects.filter(pupil=OuterRef("pk"))))
+        .exclude(Exists(SafeguardingTransfer.objects.filter(pupil=OuterRef("pk"))))
+        .select_related("school")
+    )
+    conditions = []
+    if pupils:
+        first = min(p.left_on for p in pupils)
+        schools = {p.school_id: p.school for p in pupils}
+        # Enough calendar days to hold the allowed school days across a holiday.
+        days = school_days_by_school(
+            schools.values(), first, max(today, first) + timedelta(days=7 * allowed + 21)
+        )
+        for pupil in pupils:
+            due = rules.transfer_due_by(pupil.left_on, days[pupil.school_id], allowed=allowed)
+            where = f" to {pupil.moved_to}" if pupil.moved_to else " to the new school"
+            conditions.append(
+                FlagCondition(
+                    key=f"safeguarding_transfer_due:pupil={pupil.pk}",
+                    message=(
+                        f"{pupil.full_name} left on {pupil.left_on.day} {pupil.left_on:%B %Y}: send the "
+                        f"safeguarding file{where} by {due.day} {due:%B %Y} and record it as sent."
+                    ),
+                    school_id=pupil.school_id,
+                    pupil_id=pupil.pk,
+                    subject_date=due,
+                    details={"left_on": pupil.left_on.isoformat(), "due_by": due.isoformat()},
+                )
+            )
+    return [flags_sync(Flag.Kind.SAFEGUARDING_TRANSFER_DUE, conditions, now=now)]
+
+
 def register_checks() -> None:
     checks.register("concern_unacknowledged", run_concern_unacknowledged, schedule="frequent")
     checks.register("risk_assessment_missing", run_risk_assessment_missing)
     checks.register("induction_missing", run_induction_missing)
+    checks.register("safeguarding_transfer", run_safeguarding_transfer)
 
 
 def _placement_page(name):
@@ -131,4 +170,9 @@ def register_fix_pages() -> None:
     )
     register_fix_page(
         "induction_missing", "Record the induction", _placement_page("safeguarding:induction_create")
+    )
+    register_fix_page(
+        "safeguarding_transfer_due",
+        "Send the safeguarding file",
+        lambda flag: reverse("safeguarding:transfer", args=[flag.pupil_id]) if flag.pupil_id else None,
     )

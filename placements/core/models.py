@@ -36,6 +36,9 @@ class Pupil(models.Model):
     looked_after = models.BooleanField(default=False)
     pupil_premium = models.BooleanField(default=False)
     needs_summary = models.TextField(blank=True)
+    # When the pupil left the school's roll, and for where: their safeguarding file follows them.
+    left_on = models.DateField("left the school on", null=True, blank=True)
+    moved_to = models.CharField("moved to (school or setting)", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
