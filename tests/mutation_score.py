@@ -19,7 +19,9 @@ def main(module: str) -> int:
         print(f"{module}: no mutants checked")
         return 1
     killed = sum(1 for code in codes if code in KILLED)
-    survivors = sorted(key for key, code in data["exit_code_by_key"].items() if code not in KILLED)
+    survivors = sorted(
+        key for key, code in data["exit_code_by_key"].items() if code is not None and code not in KILLED
+    )
     score = 100 * killed / len(codes)
     print(f"{module}: {killed} of {len(codes)} mutants killed ({score:.1f} %)")
     for key in survivors:
