@@ -259,7 +259,8 @@ def provider_pupils_section(user, provider, today: date) -> dict:
         "template": "placements/placement_provider_section.html",
         "rows": rows,
         "limits": thresholds.hours_limits(),
-        "registered": provider.is_registered,
+        "registered": not provider.limits_apply,
+        "exempt": provider.is_exempt,
         "today": today,
         "open_flags": list(visible_flags(user).filter(provider=provider, resolved_at__isnull=True)),
     }
