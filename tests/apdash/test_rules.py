@@ -100,3 +100,12 @@ def test_half_term_dates_are_plain_values():
     term = rules.HalfTermDates(id=1, start=date(2026, 9, 2), end=date(2026, 10, 23))
     assert term == rules.HalfTermDates(1, date(2026, 9, 2), date(2026, 10, 23))
     assert rules.HALF_TERM_NAMES[0] == "Autumn 1" and rules.HALF_TERM_NAMES[-1] == "Summer 2"
+
+
+def test_edge_years_of_the_pattern():
+    # 2022: the first Monday is 5 September, so term starts Wednesday 7 September (not in August).
+    assert rules.usual_half_terms(2022)[0][1] == date(2022, 9, 7)
+    # 2018/19: 4 January 2019 is a Friday, and spring starts that day.
+    assert rules.usual_half_terms(2018)[2][1] == date(2019, 1, 4)
+    # 2023/24: 12 February 2024 is a Monday: the February break starts that day.
+    assert rules.usual_half_terms(2023)[2][2] == date(2024, 2, 9)
