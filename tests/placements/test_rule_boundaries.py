@@ -291,3 +291,102 @@ def test_a_risk_assessment_is_current_only_when_approved_and_not_past_review():
     assert sg.risk_assessment_current(approved=True, review_date=today, today=today)
     assert not sg.risk_assessment_current(approved=True, review_date=date(2026, 11, 22), today=today)
     assert not sg.risk_assessment_current(approved=False, review_date=date(2027, 1, 1), today=today)
+
+
+def test_a_half_term_starting_today_is_already_due_when_not_seen():
+    assert (
+        visits.visit_coverage(
+            seen=False,
+            term_start=TERM[0],
+            term_end=TERM[1],
+            placement_start=date(2026, 9, 1),
+            placement_end=None,
+            today=TERM[0],
+        )
+        == visits.DUE
+    )
+    assert _gaps([], TERM[0], warning=100) == [visits.VisitGap(1, overdue=False, school_days_left=38)]
+
+
+@pytest.mark.parametrize(
+    "day", [date(2026, 9, 7), date(2026, 9, 8), date(2026, 9, 9), date(2026, 9, 10), date(2026, 9, 11)]
+)
+def test_a_one_day_placement_with_no_timetable_needs_its_visit_whatever_the_weekday(day):
+    from apdash.rules import HalfTermDates
+
+    gaps = visits.visit_gaps(
+        start=day,
+        end=day,
+        weekdays=(),
+        school_days=[day],
+        half_terms=[HalfTermDates(1, *TERM)],
+        visit_dates=[],
+        today=date(2026, 11, 2),
+        warning_school_days=10,
+    )
+    assert gaps == [visits.VisitGap(1, overdue=True, school_days_left=0)]
+
+
+def test_a_placement_only_on_the_first_day_of_a_half_term_needs_its_visit():
+    from apdash.rules import HalfTermDates
+
+    gaps = visits.visit_gaps(
+        start=TERM[0],
+        end=TERM[0],
+        weekdays=(TERM[0].weekday(),),
+        school_days=[TERM[0]],
+        half_terms=[HalfTermDates(1, *TERM)],
+        visit_dates=[],
+        today=date(2026, 11, 2),
+        warning_school_days=10,
+    )
+    assert [g.half_term_id for g in gaps] == [1]
+
+
+def test_a_visited_half_term_does_not_hide_the_next_missed_one():
+    from apdash.rules import HalfTermDates
+
+    autumn2 = (date(2026, 11, 2), date(2026, 12, 18))
+    school_days = [
+        date.fromordinal(n)
+        for n in range(TERM[0].toordinal(), autumn2[1].toordinal() + 1)
+        if date.fromordinal(n).weekday() < 5
+    ]
+    gaps = visits.visit_gaps(
+        start=date(2026, 9, 7),
+        end=None,
+        weekdays=(0,),
+        school_days=school_days,
+        half_terms=[HalfTermDates(1, *TERM), HalfTermDates(2, *autumn2)],
+        visit_dates=[date(2026, 10, 5)],
+        today=date(2027, 1, 5),
+        warning_school_days=10,
+    )
+    assert gaps == [visits.VisitGap(2, overdue=True, school_days_left=0)]
+
+
+def test_a_concern_is_overdue_only_once_its_time_has_fully_passed():
+    from datetime import timedelta
+
+    raised = datetime(2026, 11, 9, 10, 0)
+    hours = {"urgent": 1, "other": 24}
+    assert not sg.acknowledgement_overdue(raised, "urgent", now=raised + timedelta(hours=1), hours=hours)
+    assert sg.acknowledgement_overdue(
+        raised, "urgent", now=raised + timedelta(hours=1, seconds=1), hours=hours
+    )
+    assert not sg.acknowledgement_overdue(raised, "routine", now=raised + timedelta(hours=24), hours=hours)
+
+
+def test_a_concern_drafted_from_a_follow_up_carries_its_note():
+    draft = sg.concern_draft_from_follow_up(
+        provider="Forge",
+        absence_date=date(2026, 11, 9),
+        session="AM",
+        code="O",
+        code_meaning="Absent in other or unknown circumstances",
+        contacted="Mum by phone",
+        contacted_at=datetime(2026, 11, 9, 9, 40),
+        outcome="Escalated",
+        note="Said he had not been home last night.",
+    )
+    assert draft.splitlines()[-1] == "Follow-up note: Said he had not been home last night."

@@ -116,3 +116,23 @@ def test_due_within_30_days_of_the_audit_or_the_insurance_running_out():
 def test_only_due_and_current_are_current():
     assert rules.is_current(rules.CURRENT) and rules.is_current(rules.DUE)
     assert not rules.is_current(rules.EXPIRED) and not rules.is_current(rules.UNSATISFACTORY)
+
+
+def test_the_words_a_head_reads_for_each_problem():
+    assert rules.audit_problems(
+        audited_on=None, insurance_expires_on=None, today=TODAY, max_age_days=365
+    ) == [("audit_missing", "No annual audit is recorded.")]
+    assert rules.audit_problems(
+        audited_on=TODAY, insurance_expires_on=None, today=TODAY, max_age_days=365
+    ) == [("insurance_unknown", "The latest audit records no insurance expiry date.")]
+    assert rules.audit_shortfalls(
+        outcome="unsatisfactory",
+        single_central_record_checked=False,
+        dsl_confirmed=False,
+        safeguarding_checks_confirmed_in_writing=False,
+    ) == [
+        ("outcome_unsatisfactory", "The latest audit's outcome is Unsatisfactory."),
+        ("scr_not_checked", "The single central record was not checked."),
+        ("dsl_not_confirmed", "No designated safeguarding lead was confirmed."),
+        ("checks_not_in_writing", "The provider has not confirmed its safeguarding checks in writing."),
+    ]
