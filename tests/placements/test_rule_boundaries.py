@@ -390,3 +390,21 @@ def test_a_concern_drafted_from_a_follow_up_carries_its_note():
         note="Said he had not been home last night.",
     )
     assert draft.splitlines()[-1] == "Follow-up note: Said he had not been home last night."
+
+
+def test_the_attendance_summary_a_review_starts_from():
+    codes = ["B", "B", "I", "O", "D"]
+    assert att.attendance_summary(codes, since=date(2026, 9, 7), until=date(2026, 11, 23)) == (
+        "50% of 4 possible sessions since 7 September 2026; 2 absences, 1 unauthorised."
+    )
+    assert att.attendance_summary(["B", "I"], since=None, until=date(2026, 11, 23)) == (
+        "50% of 2 possible sessions up to 23 November 2026; 1 absence, 0 unauthorised."
+    )
+    assert att.attendance_summary(["Q"], since=None, until=date(2026, 11, 23)) == (
+        "No attendance recorded up to 23 November 2026."
+    )
+
+
+def test_a_trend_line_of_one_value_and_a_scaled_top():
+    assert att.trend_polyline([80.0], width=100, height=20) == "0.0,4.0"
+    assert att.trend_polyline([50.0, 25.0], width=60, height=10, top=50.0) == "0.0,0.0 60.0,5.0"
