@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CELERY_BROKER_URL=memory:// CELERY_TASK_ALWAYS_EAGER=true
 
-.PHONY: demo test install assets lint benchmark clean
+.PHONY: demo test install assets lint benchmark clean mutation
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,15 @@ BENCH_SCALE ?= county
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/apdash_bench
 benchmark: install assets
 	$(PY) benchmarks/run.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL)
+
+## Mutation testing of the rule modules against their unit tests (mutmut, pinned in pyproject).
+## One module at a time, niced: `make mutation` (all) or `make mutation MODULE=providers.rules`.
+RULE_MODULES := apdash.rules providers.rules safeguarding.rules placements.core.rules \
+	placements.attendance.rules placements.visits.rules placements.plans.rules inspection.rules
+MODULE ?=
+mutation: install
+	@for module in $(if $(MODULE),$(MODULE),$(RULE_MODULES)); do \
+		echo "== $$module"; \
+		nice -n 10 $(VENV)/bin/mutmut run --max-children 1 "$$module.*" >/dev/null 2>&1 || exit 1; \
+		$(PY) tests/mutation_score.py "$$module" || exit 1; \
+	done

@@ -27,8 +27,11 @@ class Scope:
     partnership_ids: frozenset[int] = frozenset()
     provider_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = field(default_factory=frozenset)
-    # Schools where the user is a DSL (school DSL, or partnership DSL for the partnership's schools).
+    # Schools where the user is the school's DSL.
     dsl_school_ids: frozenset[int] = frozenset()
+    # Schools of the partnerships where the user is the partnership's DSL: they see concerns there
+    # only about partnership-commissioned placements.
+    dsl_partnership_school_ids: frozenset[int] = frozenset()
 
     @property
     def is_provider_only(self):
@@ -54,14 +57,16 @@ def user_scope(user) -> Scope:
         )
     dsl_school_ids = {m[1] for m in memberships if m[0] == Role.DSL and m[1]}
     dsl_partnerships = {m[2] for m in memberships if m[0] == Role.DSL and m[2]}
-    if dsl_partnerships:
-        dsl_school_ids |= set(
-            School.objects.filter(partnership_id__in=dsl_partnerships).values_list("id", flat=True)
-        )
+    dsl_partnership_school_ids = (
+        set(School.objects.filter(partnership_id__in=dsl_partnerships).values_list("id", flat=True))
+        if dsl_partnerships
+        else set()
+    )
     scope = Scope(
         everything=everything,
         school_ids=frozenset(school_ids),
         dsl_school_ids=frozenset(dsl_school_ids),
+        dsl_partnership_school_ids=frozenset(dsl_partnership_school_ids),
         partnership_ids=partnership_ids,
         provider_ids=frozenset(m[3] for m in memberships if m[3]),
         roles=roles,

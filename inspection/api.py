@@ -178,7 +178,14 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         }
 
     def create(self, validated_data):
-        return services.evidence_pack_request(actor=request_user(self), **validated_data)
+        user = request_user(self)
+        # Per-pupil concern counts only for a DSL or the head past their second factor, as on the page.
+        options = {
+            "per_pupil_concerns": selectors.may_see_pupil_concerns(
+                user, selectors.pack_schools(validated_data)
+            )
+        }
+        return services.evidence_pack_request(actor=user, options=options, **validated_data)
 
 
 class EvidencePackViewSet(

@@ -9,7 +9,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 
 from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
-from placements.core.rules import upn_problem
+from placements.core.rules import normalise_upn, upn_problem
 
 from .models import EvidencePack
 
@@ -40,7 +40,7 @@ class EvidencePackForm(forms.Form):
         help_text="For a whole-school pack, and the school of a single pupil",
     )
     upn = forms.CharField(
-        label="Pupil's UPN", required=False, help_text="Only for a single pupil's pack", max_length=13
+        label="Pupil's UPN", required=False, help_text="Only for a single pupil's pack", max_length=40
     )
     date_from = _date_field("Evidence from", "Enter the date the evidence starts from")
     date_to = _date_field("Evidence up to", "Enter the date the evidence runs to")
@@ -77,7 +77,7 @@ class EvidencePackForm(forms.Form):
         if scope == EvidencePack.Scope.PARTNERSHIP:
             cleaned["partnership"] = self.partnerships[0]
         elif scope == EvidencePack.Scope.PUPIL:
-            upn = (cleaned.get("upn") or "").strip().upper()
+            upn = normalise_upn(cleaned.get("upn") or "")
             problem = upn_problem(upn) if upn else "Enter the UPN of the pupil"
             pupil = None if problem else self.pupils.filter(upn=upn).first()
             if problem:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from apdash import thresholds
-from apdash.models import Partnership
+from apdash.models import Membership, Partnership, Role
 from apdash.selectors import (
     academic_year_for,
     half_terms_for,
@@ -434,6 +434,9 @@ class PackScope:
     date_from: date
     date_to: date
     pupil: object = None
+    # Per-pupil concern counts only in a pack built by a DSL or the head signed in with their second
+    # factor; anyone else's pack carries school-level safeguarding totals only.
+    per_pupil_concerns: bool = False
 
 
 def _weeks(first: date, last: date) -> float:
@@ -460,7 +463,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         [p for p in placements if p.is_active_on(day)],
         today=day,
         now=now,
-        dsl_pupil_ids=pupil_ids,
+        dsl_pupil_ids=pupil_ids if scope.per_pupil_concerns else set(),
         flags=flags,
         plans=plans,
     )
@@ -493,6 +496,19 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     ).order_by("date"):
         visits[visit.placement_id].append(visit)
     concerns = concern_summary_for_pupils(pupil_ids)
+    concern_totals = {
+        school.pk: {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0} for school in scope.schools
+    }
+    pupil_school = {p.pupil_id: p.pupil.school_id for p in placements}
+    for pupil_id, summary in concerns.items():
+        totals = concern_totals.setdefault(
+            pupil_school[pupil_id], {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0}
+        )
+        for key in ("total", "open", "acknowledged"):
+            totals[key] += summary[key]
+        totals["pupils"] += 1
+    if not scope.per_pupil_concerns:
+        concerns = {}
     qualifications = defaultdict(list)
     for qualification in Qualification.objects.filter(pupil_id__in=pupil_ids).select_related("provider"):
         qualifications[qualification.pupil_id].append(qualification)
@@ -600,7 +616,13 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             "red_flags": sum(1 for f in flags if f.severity == Flag.Severity.RED),
             "amber_flags": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
             "this_half_term": this_half_term,
+            "concern_totals": [
+                (school, concern_totals[school.pk])
+                for school in sorted(schools.values(), key=lambda s: s.name)
+                if school.pk in concern_totals
+            ],
         },
+        "per_pupil_concerns": scope.per_pupil_concerns,
         "readiness": readiness,
         "rollup": rollup_table(readiness),
         "providers": providers,
@@ -789,3 +811,31 @@ def default_pack_range(today: date) -> tuple[date, date]:
     """This academic year so far (or the last 12 weeks outside one)."""
     year = academic_year_for(today)
     return (year.start_date if year else today - timedelta(weeks=12)), today
+
+
+# --- Who may read per-pupil concern counts in a pack ------------------------------------------
+
+
+def pack_schools(data) -> list:
+    """The schools a pack asked for (a form's or the API's cleaned data) covers."""
+    if data["scope"] == EvidencePack.Scope.PARTNERSHIP:
+        return list(data["partnership"].schools.all())
+    if data["scope"] == EvidencePack.Scope.PUPIL:
+        return [data["pupil"].school]
+    return [data["school"]]
+
+
+def may_see_pupil_concerns(user, schools) -> bool:
+    """A pack carries per-pupil concern counts only when a DSL (of every school in it) or the head
+    builds it, signed in with their second factor (KCSIE: access limited to those with
+    safeguarding responsibility)."""
+    if not getattr(user, "is_verified", lambda: False)():
+        return False
+    ids = {s.pk for s in schools}
+    scope = user_scope(user)
+    heads = set(
+        Membership.objects.filter(user=user, role=Role.HEAD, school_id__in=ids).values_list(
+            "school_id", flat=True
+        )
+    )
+    return bool(ids) and ids <= (scope.dsl_school_ids | heads)

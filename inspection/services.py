@@ -88,7 +88,12 @@ def pack_scope(pack: EvidencePack) -> selectors.PackScope:
         schools = [pack.school]
         title = pack.school.name
     return selectors.PackScope(
-        title=title, schools=schools, date_from=pack.date_from, date_to=pack.date_to, pupil=pack.pupil
+        title=title,
+        schools=schools,
+        date_from=pack.date_from,
+        date_to=pack.date_to,
+        pupil=pack.pupil,
+        per_pupil_concerns=bool(pack.options.get("per_pupil_concerns")),
     )
 
 

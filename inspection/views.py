@@ -111,14 +111,20 @@ def pack_list(request):
     form = _pack_form(request, today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        school = data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None
         pack = services.evidence_pack_request(
             actor=request.user,
             scope=data["scope"],
-            school=data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None,
+            school=school,
             partnership=data.get("partnership"),
             pupil=data.get("pupil"),
             date_from=data["date_from"],
             date_to=data["date_to"],
+            options={
+                "per_pupil_concerns": selectors.may_see_pupil_concerns(
+                    request.user, selectors.pack_schools(data)
+                )
+            },
         )
         return redirect("inspection:pack_detail", pk=pack.pk)
     return render(
@@ -234,6 +240,11 @@ def pack_retry(request, pk):
         pupil=old.pupil,
         date_from=old.date_from,
         date_to=old.date_to,
+        options={
+            "per_pupil_concerns": selectors.may_see_pupil_concerns(
+                request.user, services.pack_scope(old).schools
+            )
+        },
     )
     return redirect("inspection:pack_detail", pk=pack.pk)
 

@@ -3,7 +3,7 @@ each a few set-based queries and then `flags_sync`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -14,10 +14,10 @@ from apdash.selectors import school_days_by_school
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
-from placements.models import Flag, Placement
+from placements.models import Flag, Placement, Pupil
 
 from . import rules
-from .models import Concern, Induction, RiskAssessment
+from .models import Concern, Induction, RiskAssessment, SafeguardingTransfer
 
 
 def _concern_key(concern_id) -> str:
@@ -42,10 +42,10 @@ def run_concern_unacknowledged(now: datetime, scope: checks.Scope | None = None)
     else:
         flags_within = Q()
     rows = Concern.objects.filter(within, status=Concern.Status.NEW).values_list(
-        "id", "urgency", "raised_at", "pupil__school_id"
+        "id", "urgency", "raised_at", "pupil__school_id", "placement_id"
     )
     conditions = []
-    for concern_id, urgency, raised_at, school_id in rows:
+    for concern_id, urgency, raised_at, school_id, placement_id in rows:
         if not rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
             continue
         # The flag names no pupil and carries no text: school staff who are not DSLs can see flags.
@@ -57,6 +57,8 @@ def run_concern_unacknowledged(now: datetime, scope: checks.Scope | None = None)
                     f"{timezone.localtime(raised_at):%H:%M on %d %B %Y} has not been acknowledged by the DSL."
                 ),
                 school_id=school_id,
+                # Only DSLs see these flags; the placement decides whether the partnership's DSL does.
+                placement_id=placement_id,
                 subject_date=timezone.localtime(raised_at).date(),
                 details={"concern_id": concern_id, "urgency": urgency},
             )
@@ -133,10 +135,52 @@ def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> l
     return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now, within=within)]
 
 
+def run_safeguarding_transfer(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
+    """A pupil with concerns on record who has left the school's roll: their safeguarding file goes
+    to the new school within 5 school days (KCSIE); open until a DSL records it as sent."""
+    within = pupils_q(scope)
+    if within is None:
+        return []
+    today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+    allowed = thresholds.safeguarding_transfer_school_days()
+    pupils = list(
+        Pupil.objects.filter(left_on__isnull=False, left_on__lte=today)
+        .filter(Exists(Concern.objects.filter(within, pupil=OuterRef("pk"))))
+        .exclude(Exists(SafeguardingTransfer.objects.filter(pupil=OuterRef("pk"))))
+        .select_related("school")
+    )
+    conditions = []
+    if pupils:
+        first = min(p.left_on for p in pupils)
+        schools = {p.school_id: p.school for p in pupils}
+        # Enough calendar days to hold the allowed school days across a holiday.
+        days = school_days_by_school(
+            schools.values(), first, max(today, first) + timedelta(days=7 * allowed + 21)
+        )
+        for pupil in pupils:
+            due = rules.transfer_due_by(pupil.left_on, days[pupil.school_id], allowed=allowed)
+            where = f" to {pupil.moved_to}" if pupil.moved_to else " to the new school"
+            conditions.append(
+                FlagCondition(
+                    key=f"safeguarding_transfer_due:pupil={pupil.pk}",
+                    message=(
+                        f"{pupil.full_name} left on {pupil.left_on.day} {pupil.left_on:%B %Y}: send the "
+                        f"safeguarding file{where} by {due.day} {due:%B %Y} and record it as sent."
+                    ),
+                    school_id=pupil.school_id,
+                    pupil_id=pupil.pk,
+                    subject_date=due,
+                    details={"left_on": pupil.left_on.isoformat(), "due_by": due.isoformat()},
+                )
+            )
+    return [flags_sync(Flag.Kind.SAFEGUARDING_TRANSFER_DUE, conditions, now=now, within=within)]
+
+
 def register_checks() -> None:
     checks.register("concern_unacknowledged", run_concern_unacknowledged, schedule="frequent")
     checks.register("risk_assessment_missing", run_risk_assessment_missing)
     checks.register("induction_missing", run_induction_missing)
+    checks.register("safeguarding_transfer", run_safeguarding_transfer)
 
 
 def _placement_page(name):
@@ -155,4 +199,9 @@ def register_fix_pages() -> None:
     )
     register_fix_page(
         "induction_missing", "Record the induction", _placement_page("safeguarding:induction_create")
+    )
+    register_fix_page(
+        "safeguarding_transfer_due",
+        "Send the safeguarding file",
+        lambda flag: reverse("safeguarding:transfer", args=[flag.pupil_id]) if flag.pupil_id else None,
     )

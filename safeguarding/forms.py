@@ -276,3 +276,38 @@ class InductionForm(forms.Form):
             Field.text("provider_dsl_name", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Save induction"),
         )
+
+
+class TransferForm(forms.Form):
+    sent_on = forms.DateField(
+        label="Date sent",
+        help_text="For example, 23/11/2026",
+        widget=forms.TextInput,
+        error_messages={
+            "required": "Enter the date the file was sent",
+            "invalid": "Enter a real date, like 23/11/2026",
+        },
+    )
+    sent_to = forms.CharField(
+        label="Sent to",
+        help_text="The new school and its DSL",
+        max_length=200,
+        error_messages={"required": "Enter who the file was sent to"},
+    )
+    method = forms.CharField(
+        label="How it was sent",
+        help_text="For example, secure email, with receipt confirmed",
+        max_length=200,
+        error_messages={"required": "Enter how the file was sent"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("sent_on", field_width=Fixed.TEN),
+            Field.text("sent_to"),
+            Field.text("method"),
+            Submit("submit", "Record the file as sent"),
+        )

@@ -188,3 +188,23 @@ class Induction(models.Model):
 
     def __str__(self):
         return f"Induction of {self.placement.pupil} on {self.date:%d %B %Y}"
+
+
+class SafeguardingTransfer(models.Model):
+    """A pupil's safeguarding file sent to their new school (KCSIE: within 5 school days of the
+    move, separately from the main pupil file, with confirmation of receipt)."""
+
+    pupil = models.ForeignKey(
+        "placements.Pupil", on_delete=models.PROTECT, related_name="safeguarding_transfers"
+    )
+    sent_on = models.DateField()
+    sent_to = models.CharField("sent to (school and DSL)", max_length=200)
+    method = models.CharField("how it was sent", max_length=200, help_text="For example, secure email")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self):
+        return f"Safeguarding file of {self.pupil} sent to {self.sent_to} on {self.sent_on:%d %B %Y}"

@@ -50,3 +50,22 @@ def concern_draft_from_follow_up(
     if note:
         lines.append(f"Follow-up note: {note}")
     return "\n".join(lines)
+
+
+def keep_until(date_of_birth: date) -> date:
+    """KCSIE: keep a child's safeguarding records until their date of birth + 25 years (a 29
+    February birthday falls on 1 March)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + 25)
+    except ValueError:
+        return date(date_of_birth.year + 25, 3, 1)
+
+
+def transfer_due_by(left_on: date, school_days_after: list[date], *, allowed: int) -> date:
+    """KCSIE: the safeguarding file goes to the new school within `allowed` (5) school days of the
+    move: the `allowed`-th school day after the pupil left (`school_days_after`: the school days
+    after `left_on`, in order; the last one given when the calendar runs short)."""
+    later = sorted(d for d in school_days_after if d > left_on)
+    if not later:
+        return left_on
+    return later[min(allowed, len(later)) - 1] if allowed > 0 else left_on

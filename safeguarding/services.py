@@ -15,7 +15,7 @@ from apdash.models import Membership, Role
 from apdash.services import audit_record
 
 from . import selectors
-from .models import Concern, ConcernEntry, Induction, RiskAssessment
+from .models import Concern, ConcernEntry, Induction, RiskAssessment, SafeguardingTransfer
 
 # Entries a DSL writes by hand; acknowledgement and closure entries come from their own services.
 MANUAL_KINDS = (
@@ -343,3 +343,31 @@ def induction_record(
     )
     recheck(Scope.pupil(placement.pupil_id))
     return induction
+
+
+@transaction.atomic
+def safeguarding_transfer_record(
+    *, actor, pupil, sent_on, sent_to: str, method: str, ip=None
+) -> SafeguardingTransfer:
+    """A DSL records that the pupil's safeguarding file was sent to the new school (KCSIE): the
+    `safeguarding_transfer_due` flag clears at the next check. Only a DSL of the pupil may."""
+    if not selectors.dsl_concerns(actor).filter(pupil=pupil).exists():
+        raise PermissionDenied("Only the pupil's DSL can record the transfer of their safeguarding file.")
+    transfer = SafeguardingTransfer(
+        pupil=pupil,
+        sent_on=sent_on,
+        sent_to=(sent_to or "").strip(),
+        method=(method or "").strip(),
+        sent_by=actor,
+    )
+    transfer.full_clean()
+    transfer.save()
+    audit_record(
+        actor=actor,
+        action="safeguarding.file_transferred",
+        object_type="Pupil",
+        object_id=pupil.pk,
+        details={"sent_on": sent_on.isoformat(), "sent_to": transfer.sent_to, "method": transfer.method},
+        ip=ip,
+    )
+    return transfer

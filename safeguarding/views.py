@@ -3,8 +3,9 @@ user may not read is a 404; every read of a concern is written to the audit trai
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,15 @@ from placements.attendance.rules import ATTENDANCE_CODES
 from placements.models import FollowUp, Placement, Pupil
 
 from . import rules, selectors, services
-from .forms import ChoosePupilForm, CloseForm, ConcernForm, EntryForm, InductionForm, RiskAssessmentForm
+from .forms import (
+    ChoosePupilForm,
+    CloseForm,
+    ConcernForm,
+    EntryForm,
+    InductionForm,
+    RiskAssessmentForm,
+    TransferForm,
+)
 from .models import Concern, RiskAssessment
 
 
@@ -154,7 +163,12 @@ def concern_detail(request, pk):
     return render(
         request,
         "safeguarding/concern_detail.html",
-        {"concern": concern, "as_dsl": as_dsl, "entries": entries},
+        {
+            "concern": concern,
+            "as_dsl": as_dsl,
+            "entries": entries,
+            "keep_until": rules.keep_until(concern.pupil.date_of_birth),
+        },
     )
 
 
@@ -305,3 +319,58 @@ def induction_create(request, placement_id):
             messages.success(request, "Induction recorded.")
             return redirect("safeguarding:placement", placement_id=placement.pk)
     return render(request, "safeguarding/induction_form.html", {"form": form, "placement": placement})
+
+
+def _pupil_file_or_404(request, pupil_id):
+    try:
+        return selectors.pupil_chronology(request.user, pupil_id=pupil_id)
+    except Concern.DoesNotExist as exc:
+        raise Http404("No such pupil") from exc
+
+
+@two_factor_required
+def pupil_transfer(request, pupil_id):
+    """When a pupil leaves: their safeguarding file to download (PDF) and to record as sent."""
+    pupil, concerns, _ = _pupil_file_or_404(request, pupil_id)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.safeguarding_transfer_record(
+            actor=request.user, pupil=pupil, ip=client_ip(request), **form.cleaned_data
+        )
+        messages.success(request, f"The safeguarding file of {pupil.full_name} is recorded as sent.")
+        return redirect("safeguarding:transfer", pupil_id=pupil.pk)
+    return render(
+        request,
+        "safeguarding/transfer.html",
+        {
+            "pupil": pupil,
+            "form": form,
+            "keep_until": rules.keep_until(pupil.date_of_birth),
+            "transfers": list(pupil.safeguarding_transfers.select_related("sent_by")),
+            "concern_count": len(concerns),
+        },
+    )
+
+
+@two_factor_required
+def pupil_file_pdf(request, pupil_id):
+    """The pupil's safeguarding file as a PDF, for transfer to the new school (KCSIE)."""
+    from weasyprint import HTML
+
+    pupil, concerns, events = _pupil_file_or_404(request, pupil_id)
+    services.concern_reads_record(
+        actor=request.user, concerns=concerns, action="concern.file_exported", ip=client_ip(request)
+    )
+    html = render_to_string(
+        "safeguarding/pupil_file_pdf.html",
+        {
+            "pupil": pupil,
+            "concerns": concerns,
+            "events": events,
+            "keep_until": rules.keep_until(pupil.date_of_birth),
+            "generated_at": timezone.now(),
+        },
+    )
+    response = HttpResponse(HTML(string=html, base_url=".").write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="safeguarding-file-{pupil.upn}.pdf"'
+    return response

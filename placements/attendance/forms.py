@@ -99,13 +99,22 @@ def grid_entries(rows, data) -> tuple[list[dict], list[tuple[str, str]]]:
     return entries, errors
 
 
-def mark_all_attended_entries(rows, *, today: date) -> list[dict]:
-    """Every scheduled session up to today with no mark yet, as attended."""
+def mark_all_attended_entries(rows, *, now: datetime) -> list[dict]:
+    """Every scheduled session with no mark yet that has ended by `now` (local time, by the pupil's
+    school's session times), as attended."""
     return [
         {"placement": row.placement, "date": cell.day, "session": cell.session, "status": rules.ATTENDED}
         for row in rows
         for cell in row.cells
-        if cell.scheduled and cell.mark is None and cell.day <= today
+        if cell.scheduled
+        and cell.mark is None
+        and rules.session_ended(
+            cell.session,
+            cell.day,
+            now,
+            am_end=row.placement.pupil.school.am_session_end,
+            pm_end=row.placement.pupil.school.pm_session_end,
+        )
     ]
 
 

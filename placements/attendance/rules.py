@@ -141,6 +141,14 @@ def session_cutoff_passed(
     return now.time() >= cutoff
 
 
+def session_ended(session: str, day: date, now: datetime, *, am_end: time, pm_end: time) -> bool:
+    """Whether a session on `day` is over by `now` (local time), by the school's own session times:
+    only an ended session can be marked as attended."""
+    if day != now.date():
+        return day < now.date()
+    return now.time() >= (am_end if session == "AM" else pm_end)
+
+
 ATTENDED = "attended"
 
 

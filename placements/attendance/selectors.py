@@ -119,6 +119,7 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
         visible_placements(user, today=days[0])
         .active_between(days[0], days[-1])
         .filter(pupil__school=school)
+        .select_related("pupil__school", "provider")
         .prefetch_related("timetable")
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )

@@ -118,6 +118,22 @@ def _recheck_pupils_of(placements) -> None:
         recheck(*(Scope.provider(provider_id) for provider_id in sorted({p.provider_id for p in placements})))
 
 
+@transaction.atomic
+def attendance_mark_all_attended(*, actor, entries: list[dict]) -> list[AttendanceMark]:
+    """ "Mark all as attended" on the register grid: each entry's session becomes attended, entered
+    by the school (`actor`), but a session that has a mark by now is left alone — never
+    overwritten, even if the mark arrived since the grid was drawn."""
+    if not entries:
+        return []
+    taken = set(
+        AttendanceMark.objects.select_for_update()
+        .filter(placement_id__in={e["placement"].pk for e in entries}, date__in={e["date"] for e in entries})
+        .values_list("placement_id", "date", "session")
+    )
+    fresh = [e for e in entries if (e["placement"].pk, e["date"], e["session"]) not in taken]
+    return attendance_bulk_record(actor=actor, entries=fresh, source=AttendanceMark.Source.COORDINATOR)
+
+
 def attendance_record(*, actor=None, placement, date, session, source, **values) -> AttendanceMark:
     """Record one mark (create or update in place)."""
     return attendance_bulk_record(

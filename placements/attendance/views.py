@@ -76,15 +76,26 @@ def register_grid(request):
     rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
     errors = []
     if request.method == "POST":
-        if request.POST.get("action") == "mark_all":
-            entries = mark_all_attended_entries(rows, today=today)
+        action = request.POST.get("action")
+        if action in ("mark_all", "mark_all_confirmed"):
+            entries = mark_all_attended_entries(rows, now=timezone.localtime(now).replace(tzinfo=None))
+            if action == "mark_all":
+                # Ask first: say how many sessions will be marked, and that none is overwritten.
+                return render(
+                    request,
+                    "placements/register_mark_all_confirm.html",
+                    {"school": school, "week": monday, "entries": entries},
+                )
         else:
             entries, errors = grid_entries(rows, request.POST)
         if not errors:
             try:
-                marks = services.attendance_bulk_record(
-                    actor=request.user, entries=entries, source=AttendanceMark.Source.COORDINATOR
-                )
+                if action == "mark_all_confirmed":
+                    marks = services.attendance_mark_all_attended(actor=request.user, entries=entries)
+                else:
+                    marks = services.attendance_bulk_record(
+                        actor=request.user, entries=entries, source=AttendanceMark.Source.COORDINATOR
+                    )
             except ValidationError as exc:
                 errors = [("", message) for message in exc.messages]
             else:

@@ -116,6 +116,8 @@ KINDS: tuple[FlagKind, ...] = (
         "Safeguarding file not sent to the new school",
         RED,
         "Send the pupil's safeguarding file to the new school and record that it was sent.",
+        # It says that a pupil has concerns on record: for the DSL only.
+        dsl_only=True,
     ),
     FlagKind(
         "registration_lapsed",

@@ -20,10 +20,15 @@ from providers.models import Provider
 def visible_flags(user) -> QuerySet:
     """Flags about the user's schools, and provider-wide flags (no school) for providers where
     the user's schools have pupils placed. Concern flags only for the schools where the user is
-    a DSL — not even a superuser sees that a concern exists otherwise."""
+    the DSL, and for a partnership DSL only about partnership-commissioned placements (as with the
+    concerns themselves) — not even a superuser sees that a concern exists otherwise."""
     scope = user_scope(user)
+    may_see_concern = Q(school_id__in=scope.dsl_school_ids) | Q(
+        school_id__in=scope.dsl_partnership_school_ids,
+        placement__commissioned_by=Placement.Commissioner.PARTNERSHIP,
+    )
     qs = Flag.objects.select_related("school", "pupil", "placement", "provider").exclude(
-        Q(kind__in=DSL_ONLY_CODES) & ~Q(school_id__in=scope.dsl_school_ids)
+        Q(kind__in=DSL_ONLY_CODES) & ~may_see_concern
     )
     if scope.everything:
         return qs

@@ -55,6 +55,8 @@ class PupilSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             "looked_after",
             "pupil_premium",
             "needs_summary",
+            "left_on",
+            "moved_to",
         ]
         # The service checks uniqueness after normalising the UPN, with a plain message.
         extra_kwargs = {

@@ -28,13 +28,21 @@ class PupilForm(forms.ModelForm):
             "looked_after",
             "pupil_premium",
             "needs_summary",
+            "left_on",
+            "moved_to",
         ]
         labels = {"upn": "UPN (unique pupil number)"}
-        help_texts = {"date_of_birth": DATE_HINT}
+        help_texts = {
+            "date_of_birth": DATE_HINT,
+            "left_on": "Only when the pupil has left the school's roll: their safeguarding file must follow",
+        }
         widgets = {
             "date_of_birth": forms.DateInput(
                 format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
-            )
+            ),
+            "left_on": forms.DateInput(
+                format="%d/%m/%Y", attrs={"class": "govuk-input govuk-input--width-10"}
+            ),
         }
 
     def __init__(self, *args, schools=None, **kwargs):
@@ -69,6 +77,8 @@ class PupilForm(forms.ModelForm):
             Field.checkbox("looked_after"),
             Field.checkbox("pupil_premium"),
             Field.textarea("needs_summary", rows=4),
+            Field.text("left_on", field_width=Fluid.ONE_QUARTER),
+            Field.text("moved_to"),
             Submit("submit", "Save pupil"),
         )
 

@@ -37,6 +37,9 @@ class Pupil(models.Model):
     looked_after = models.BooleanField(default=False)
     pupil_premium = models.BooleanField(default=False)
     needs_summary = models.TextField(blank=True)
+    # When the pupil left the school's roll, and for where: their safeguarding file follows them.
+    left_on = models.DateField("left the school on", null=True, blank=True)
+    moved_to = models.CharField("moved to (school or setting)", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,8 +90,14 @@ class PlacementQuerySet(models.QuerySet):
 
     def at_a_setting_on(self, day: date):
         """Placements that take their pupil to the setting on `day`: active then and timetabled on
-        that weekday. What the today board shows as away, and every "placed today" counts."""
-        return self.active_on(day).filter(timetable__weekday=day.weekday()).distinct()
+        that weekday, or with no timetable at all (nobody can say the pupil is not there: the
+        `timetable_missing` flag asks for one). What the today board shows as away, and every
+        "placed today" counts."""
+        return (
+            self.active_on(day)
+            .filter(Q(timetable__weekday=day.weekday()) | Q(timetable__isnull=True))
+            .distinct()
+        )
 
     def running_on_or_after(self, day: date):
         """Placements active on `day` or later: running now, or yet to start."""

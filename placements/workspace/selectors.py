@@ -3,6 +3,7 @@ provider page's pupils section and the home-page summaries."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,6 +33,8 @@ from placements.visits.models import Visit
 class BoardEntry:
     placement: Placement
     slots: list[TimetableSlot]
+    # An active placement with no timetable at all: the pupil may be there, nobody has said when.
+    no_timetable: bool = False
 
     @property
     def sessions(self) -> tuple[str, ...]:
@@ -59,7 +62,7 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
         .select_related("provider")
         .prefetch_related(
             Prefetch(
-                "timetable", queryset=TimetableSlot.objects.filter(weekday=weekday), to_attr="slots_today"
+                "timetable", queryset=TimetableSlot.objects.order_by("weekday", "start"), to_attr="all_slots"
             )
         )
         .order_by("provider__name")
@@ -80,11 +83,18 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
     open_days = school_days_by_school(schools.values(), day, day) if schools else {}
     rows = []
     for pupil in pupils:
-        entries = [
-            BoardEntry(placement=p, slots=p.slots_today)
-            for p in pupil.active_placements
-            if p.slots_today and (not provider_id or p.provider_id == provider_id)
-        ]
+        # Every place the pupil is on the day: each placement timetabled that weekday (two
+        # placements, two rows, in time order), and any running placement with no timetable.
+        entries = []
+        for p in pupil.active_placements:
+            if provider_id and p.provider_id != provider_id:
+                continue
+            today_slots = [slot for slot in p.all_slots if slot.weekday == weekday]
+            if today_slots or not p.all_slots:
+                entries.append(BoardEntry(placement=p, slots=today_slots, no_timetable=not p.all_slots))
+        entries.sort(
+            key=lambda e: (e.no_timetable, e.slots[0].start if e.slots else None, e.placement.provider.name)
+        )
         rows.append(BoardRow(pupil=pupil, entries=entries, school_day=bool(open_days.get(pupil.school_id))))
     return rows
 
@@ -141,6 +151,9 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
     all_placements = list(pupil.placements.all())
     # Current: running today or yet to start; past: ended before today.
     current = [p for p in all_placements if p.is_active_on(today) or p.start_date > today]
+    for p in all_placements:
+        # The pupil page marks a placement that has not started: "starts on …".
+        p.not_started = p.start_date > today
     past = [p for p in all_placements if p not in current]
 
     colours = {}
@@ -174,6 +187,10 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
             )
             if t.start_date <= today
         ]
+    # A visit at a provider counts for every placement the pupil has there (G §1e: per setting).
+    seen_at = defaultdict(list)
+    for placement in all_placements:
+        seen_at[placement.provider_id] += [v.date for v in placement.visits.all()]
     visit_rows = []
     for placement in all_placements:
         cells = []
@@ -181,11 +198,7 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
             if not placement.is_active_between(term.start_date, term.end_date):
                 cells.append("")
                 continue
-            seen = [
-                v.date
-                for v in placement.visits.all()
-                if v.pupil_seen and term.start_date <= v.date <= term.end_date
-            ]
+            seen = sorted(d for d in seen_at[placement.provider_id] if term.start_date <= d <= term.end_date)
             if seen:
                 cells.append(f"Seen {seen[-1]:%-d %b}")
             else:
@@ -270,7 +283,8 @@ def provider_pupils_section(user, provider, today: date) -> dict:
         "registration": registration,
         "rows": rows,
         "limits": thresholds.hours_limits(),
-        "registered": provider.is_registered,
+        "registered": not provider.limits_apply,
+        "exempt": provider.is_exempt,
         "today": today,
         "open_flags": list(visible_flags(user).filter(provider=provider, resolved_at__isnull=True)),
     }

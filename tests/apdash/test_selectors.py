@@ -12,6 +12,7 @@ from tests.factories import (
     FlagFactory,
     HalfTermFactory,
     PartnershipFactory,
+    PlacementFactory,
     PupilFactory,
     SchoolFactory,
     UserFactory,
@@ -124,11 +125,14 @@ def test_an_unacknowledged_concern_flag_reaches_the_schools_dsl_and_nobody_else(
     FlagFactory(kind="visit_due", severity="amber", school=school)
     dsl = member(Role.DSL, school=school)
     partnership_dsl = member(Role.DSL, partnership=partnership)
-    for user in (dsl, partnership_dsl):
-        assert set(visible_flags(user).values_list("kind", flat=True)) == {
-            "concern_unacknowledged",
-            "visit_due",
-        }
+    assert set(visible_flags(dsl).values_list("kind", flat=True)) == {"concern_unacknowledged", "visit_due"}
+    # The partnership's DSL sees concern flags only about partnership-commissioned placements.
+    assert set(visible_flags(partnership_dsl).values_list("kind", flat=True)) == {"visit_due"}
+    commissioned = PlacementFactory(pupil=PupilFactory(school=school), commissioned_by="partnership")
+    FlagFactory(kind="concern_unacknowledged", severity="red", school=school, placement=commissioned)
+    assert (
+        visible_flags(partnership_dsl).filter(kind="concern_unacknowledged").get().placement == commissioned
+    )
     coordinator = member(Role.SCHOOL_COORDINATOR, school=school)
     assert list(visible_flags(coordinator).values_list("kind", flat=True)) == ["visit_due"]
     for user in (

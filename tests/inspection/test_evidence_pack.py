@@ -407,3 +407,37 @@ def test_the_census_export_rejects_a_bad_date_with_a_clear_message(client):
         reverse("inspection:census_export"), {"school": school.pk, "census_date": "31/02/2026"}
     )
     assert "Enter a real date, for example 27 3 2026" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role, two_factor, per_pupil",
+    [
+        (Role.DSL, True, True),
+        (Role.HEAD, True, True),
+        (Role.SCHOOL_COORDINATOR, False, False),
+    ],
+)
+def test_only_a_dsl_or_head_with_their_second_factor_gets_per_pupil_concern_counts(
+    client, role, two_factor, per_pupil
+):
+    from inspection.models import EvidencePack
+    from tests.factories import sign_in_with_two_factor
+
+    school, pupil, _ = _small_school()
+    user = member(role, school=school)
+    if two_factor:
+        sign_in_with_two_factor(client, user)
+    else:
+        client.force_login(user)
+    client.post(
+        reverse("inspection:pack_list"),
+        {"scope": "school", "school": school.pk, "date_from": "01/09/2026", "date_to": "20/11/2026"},
+    )
+    pack = EvidencePack.objects.get()
+    assert pack.options["per_pupil_concerns"] is per_pupil
+    data = selectors.pack_data(services.pack_scope(pack), today=date(2026, 11, 20))
+    (entry,) = data["pupils"]
+    assert (entry["concerns"] is not None) is per_pupil
+    # Everyone gets the school-level totals.
+    ((_, totals),) = data["summary"]["concern_totals"]
+    assert (totals["total"], totals["pupils"]) == (1, 1)

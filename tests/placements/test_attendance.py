@@ -20,6 +20,7 @@ from tests.factories import (
     ClosureFactory,
     PupilFactory,
     SchoolFactory,
+    UserFactory,
     member,
     placement_with_timetable,
     seed_calendar,
@@ -282,17 +283,62 @@ def test_a_code_that_is_not_a_dfe_code_is_refused_with_the_pupil_and_session(cli
     assert not AttendanceMark.objects.exists()
 
 
-def test_mark_all_attended_fills_only_unmarked_sessions_up_to_today(client, today):
+def test_mark_all_attended_asks_first_then_fills_only_unmarked_sessions_that_have_ended(
+    client, today, monkeypatch
+):
+    from datetime import datetime as real_datetime
+
+    evening = timezone.make_aware(real_datetime(today.year, today.month, today.day, 18))
+    monkeypatch.setattr(timezone, "now", lambda: evening)
     placement = placement_with_timetable(days=(0, 2, 4), start_date=date(2026, 9, 7))
     AttendanceMarkFactory(placement=placement, date=today, session="AM", code="I")
-    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
-    client.post(
-        f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={today}",
-        {"action": "mark_all"},
-    )
-    marks = dict(((m.date, m.session), m.code) for m in AttendanceMark.objects.all())
+    coordinator = member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school)
+    client.force_login(coordinator)
+    url = f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={today}"
+    asked = client.post(url, {"action": "mark_all"}).content.decode()
+    assert "Mark 3 sessions as attended?" in asked and "never changed" in asked
+    assert AttendanceMark.objects.count() == 1
+    client.post(url, {"action": "mark_all_confirmed"})
+    marks = {(m.date, m.session): m for m in AttendanceMark.objects.all()}
     monday = today - timedelta(days=2)
-    assert marks == {(monday, "AM"): "B", (monday, "PM"): "B", (today, "AM"): "I", (today, "PM"): "B"}
+    assert {key: m.code for key, m in marks.items()} == {
+        (monday, "AM"): "B",
+        (monday, "PM"): "B",
+        (today, "AM"): "I",
+        (today, "PM"): "B",
+    }
+    assert marks[(monday, "AM")].source == AttendanceMark.Source.COORDINATOR
+    assert marks[(monday, "AM")].recorded_by == coordinator
+
+
+def test_mark_all_attended_never_touches_a_session_that_has_not_ended(client, monkeypatch):
+    from datetime import datetime as real_datetime
+
+    seed_calendar(2026)
+    wednesday = date(2026, 11, 25)
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    # 12:30 on the Wednesday: the morning (ends 12:00) is over, the afternoon (ends 15:15) is not.
+    moment = timezone.make_aware(real_datetime(2026, 11, 25, 12, 30))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: wednesday)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    url = f"{reverse('placements:register_grid')}?school={placement.pupil.school_id}&week={wednesday}"
+    client.post(url, {"action": "mark_all_confirmed"})
+    assert list(AttendanceMark.objects.values_list("date", "session", "code")) == [(wednesday, "AM", "B")]
+
+
+def test_mark_all_attended_does_not_overwrite_a_mark_that_arrived_meanwhile(today):
+    from placements.attendance import services
+
+    placement = placement_with_timetable(days=(2,), start_date=date(2026, 9, 7))
+    AttendanceMarkFactory(placement=placement, date=today, session="AM", code="I")
+    services.attendance_mark_all_attended(
+        actor=UserFactory(),
+        entries=[
+            {"placement": placement, "date": today, "session": s, "status": "attended"} for s in ("AM", "PM")
+        ],
+    )
+    assert dict(AttendanceMark.objects.values_list("session", "code")) == {"AM": "I", "PM": "B"}
 
 
 def test_another_schools_coordinator_sees_none_of_the_pupils_on_their_grid(client, today):

@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -126,3 +126,60 @@ def test_the_board_runs_a_constant_number_of_queries(client, django_assert_max_n
         response = client.get(reverse("placements:today"), {"date": "23/11/2026"})
     assert response.status_code == 200
     assert f"{rows // 2} of {rows} pupils at a setting" in response.content.decode()
+
+
+def test_a_pupil_at_two_settings_on_one_day_has_both_rows_in_time_order(client):
+    school = SchoolFactory()
+    pupil = PupilFactory(school=school)
+    placement_with_timetable(
+        pupil=pupil,
+        provider=ProviderFactory(name="Zephyr Farm"),
+        days=(0,),
+        start=time(9),
+        end=time(12),
+        start_date=date(2026, 9, 7),
+    )
+    placement_with_timetable(
+        pupil=pupil,
+        provider=ProviderFactory(name="Anvil Motors"),
+        days=(0,),
+        start=time(13),
+        end=time(15),
+        start_date=date(2026, 11, 23),
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY)
+    assert "Zephyr Farm" in page and "Anvil Motors" in page
+    assert page.index("AM: 09:00–12:00") < page.index("PM: 13:00–15:00")
+    assert 'rowspan="2"' in page and "In school" not in page
+
+
+def test_a_running_placement_with_no_timetable_shows_on_the_board_not_as_in_school(client):
+    from tests.factories import PlacementFactory
+
+    school = SchoolFactory()
+    PlacementFactory(
+        pupil=PupilFactory(school=school),
+        provider=ProviderFactory(name="Loose Ends"),
+        start_date=date(2026, 9, 7),
+    )
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = board(client, MONDAY)
+    assert "Loose Ends" in page and "No timetable" in page and "In school" not in page
+
+
+def test_the_pupil_page_marks_a_placement_that_has_not_started(client):
+    from django.utils import timezone
+
+    school = SchoolFactory()
+    pupil = PupilFactory(school=school)
+    today = timezone.localdate()
+    placement_with_timetable(
+        pupil=pupil, provider=ProviderFactory(name="Later Ltd"), start_date=today + timedelta(days=1)
+    )
+    placement_with_timetable(pupil=pupil, provider=ProviderFactory(name="Now Ltd"), start_date=today)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = client.get(reverse("placements:pupil_detail", args=[pupil.pk])).content.decode()
+    tomorrow = today + timedelta(days=1)
+    assert f"Starts on {tomorrow.day} {tomorrow:%B %Y}" in page
+    assert page.count("Starts on") == 1

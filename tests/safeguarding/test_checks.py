@@ -100,3 +100,79 @@ def test_checks_are_registered_for_run_checks():
 
     names = {c.name for c in registered_checks()}
     assert {"concern_unacknowledged", "risk_assessment_missing", "induction_missing"} <= names
+
+
+def test_a_partnership_dsl_sees_concern_flags_only_for_partnership_commissioned_placements(county):
+    from placements.compliance.selectors import visible_flags
+
+    ConcernFactory(
+        pupil=county.pupil, placement=county.placement, raised_at=RAISED, raised_by=county.people["raiser"]
+    )
+    ConcernFactory(
+        pupil=county.partnership_placement.pupil,
+        placement=county.partnership_placement,
+        raised_at=RAISED,
+        raised_by=county.people["raiser"],
+    )
+    run_concern_unacknowledged(RAISED + timedelta(days=2))
+    assert len(_open("concern_unacknowledged")) == 2
+
+    def seen_by(person):
+        flags = visible_flags(county.people[person]).filter(kind="concern_unacknowledged")
+        return {f.placement_id for f in flags}
+
+    assert seen_by("DSL") == {county.placement.id, county.partnership_placement.id}
+    assert seen_by("partnership DSL") == {county.partnership_placement.id}
+    assert seen_by("other-school DSL") == set()
+    assert seen_by("school coordinator") == seen_by("head") == set()
+
+
+def test_a_pupil_who_leaves_with_concerns_opens_safeguarding_transfer_due_until_it_is_recorded_as_sent(
+    county, client
+):
+    from django.urls import reverse
+
+    from placements.compliance.selectors import visible_flags
+    from safeguarding.checks import run_safeguarding_transfer
+    from tests.safeguarding.conftest import sign_in_with_two_factor
+
+    seed_calendar(2026)
+    pupil = county.pupil
+    ConcernFactory(pupil=pupil, raised_at=RAISED, raised_by=county.people["raiser"])
+    run_safeguarding_transfer(RAISED + timedelta(days=10))
+    assert _open("safeguarding_transfer_due") == []
+    pupil.left_on, pupil.moved_to = date(2026, 11, 20), "Hillside Academy"
+    pupil.save()
+    run_safeguarding_transfer(RAISED + timedelta(days=12))
+    [flag] = _open("safeguarding_transfer_due")
+    assert flag.severity == "red" and flag.subject_date == date(2026, 11, 27)
+    assert "Hillside Academy by 27 November 2026" in flag.message
+    # The flag says that a pupil has concerns on record: only the DSL sees it.
+    assert list(visible_flags(county.people["DSL"]).filter(kind="safeguarding_transfer_due")) == [flag]
+    assert not visible_flags(county.people["school coordinator"]).filter(kind="safeguarding_transfer_due")
+
+    sign_in_with_two_factor(client, county.people["DSL"])
+    page = client.get(reverse("safeguarding:transfer", args=[pupil.pk])).content.decode()
+    assert (
+        "Keep until" in page
+        and f"{pupil.date_of_birth.day} {pupil.date_of_birth:%B} {pupil.date_of_birth.year + 25}" in page
+    )
+    pdf = client.get(reverse("safeguarding:pupil_file_pdf", args=[pupil.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.post(
+        reverse("safeguarding:transfer", args=[pupil.pk]),
+        {"sent_on": "24/11/2026", "sent_to": "Hillside Academy, DSL Sam Lee", "method": "Secure email"},
+    )
+    run_safeguarding_transfer(RAISED + timedelta(days=16))
+    assert _open("safeguarding_transfer_due") == []
+
+
+def test_only_the_pupils_dsl_can_open_or_record_the_safeguarding_file(county, client):
+    from django.urls import reverse
+
+    from tests.safeguarding.conftest import sign_in_with_two_factor
+
+    ConcernFactory(pupil=county.pupil, raised_at=RAISED, raised_by=county.people["raiser"])
+    sign_in_with_two_factor(client, county.people["other-school DSL"])
+    assert client.get(reverse("safeguarding:transfer", args=[county.pupil.pk])).status_code == 404
+    assert client.get(reverse("safeguarding:pupil_file_pdf", args=[county.pupil.pk])).status_code == 404

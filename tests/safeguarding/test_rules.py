@@ -50,3 +50,29 @@ def test_a_concern_draft_states_the_absence_and_the_follow_up():
         "Absence: morning session on 18 November 2026 at Riverside Skills (code N: No reason yet provided).\n"
         "Follow-up: contacted Mother by phone at 10:15 on 18 November 2026. Outcome: Escalated to the DSL."
     )
+
+
+def test_records_are_kept_until_date_of_birth_plus_25_years():
+    from datetime import date
+
+    from safeguarding.rules import keep_until
+
+    assert keep_until(date(2011, 3, 27)) == date(2036, 3, 27)
+    assert keep_until(date(2012, 2, 29)) == date(2037, 3, 1)
+    assert keep_until(date(2008, 2, 29)) == date(2033, 3, 1)
+    assert keep_until(date(2000, 2, 29)) == date(2025, 3, 1)
+
+
+def test_the_file_is_due_on_the_fifth_school_day_after_the_pupil_left():
+    from datetime import date, timedelta
+
+    from safeguarding.rules import transfer_due_by
+
+    left = date(2026, 11, 20)  # a Friday
+    weekdays = [left + timedelta(days=n) for n in range(1, 20) if (left + timedelta(days=n)).weekday() < 5]
+    assert transfer_due_by(left, weekdays, allowed=5) == date(2026, 11, 27)
+    assert transfer_due_by(left, weekdays, allowed=1) == date(2026, 11, 23)
+    assert transfer_due_by(left, [left, *weekdays], allowed=1) == date(2026, 11, 23)
+    assert transfer_due_by(left, weekdays[:2], allowed=5) == date(2026, 11, 24)
+    assert transfer_due_by(left, [], allowed=5) == left
+    assert transfer_due_by(left, weekdays, allowed=0) == left

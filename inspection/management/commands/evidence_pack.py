@@ -44,8 +44,14 @@ class Command(BaseCommand):
         last = _day(date_to) if date_to else default_to
         if last < first:
             raise CommandError("The end date must be on or after the start date.")
+        # Run by an operator at the server, as the DSL would: per-pupil concern counts included.
         scope = selectors.PackScope(
-            title=found.name, schools=[found], date_from=first, date_to=last, pupil=chosen
+            title=found.name,
+            schools=[found],
+            date_from=first,
+            date_to=last,
+            pupil=chosen,
+            per_pupil_concerns=True,
         )
         pdf, pages = services.render_pack_pdf(
             scope,

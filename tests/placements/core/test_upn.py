@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from stdnum.gb import upn as stdnum_upn
 
 from placements.core import rules
-from tests.factories import SchoolFactory
 
 DFE_EXAMPLE = "B801200005001"
 
@@ -63,30 +62,3 @@ def test_changing_any_one_digit_of_a_valid_upn_is_caught(position, delta):
 def test_the_check_letter_agrees_with_an_independent_implementation(la, rest, last, check):
     upn = f"{check}{la:03d}{rest}{last}"
     assert (rules.upn_problem(upn) is None) == stdnum_upn.is_valid(upn)
-
-
-@pytest.mark.django_db
-def test_a_pupil_added_over_the_api_with_a_spaced_upn_is_stored_without_spaces(client):
-    from apdash.models import Role
-    from placements.core.models import Pupil
-    from tests.factories import member
-
-    school = SchoolFactory()
-    from rest_framework.test import APIClient
-
-    api = APIClient()
-    api.force_authenticate(member(Role.SCHOOL_COORDINATOR, school=school))
-    response = api.post(
-        "/api/v1/pupils/",
-        {
-            "upn": "B801 2000 0500 1",
-            "first_name": "Ada",
-            "last_name": "Price",
-            "date_of_birth": "2011-03-04",
-            "year_group": 10,
-            "school": school.pk,
-        },
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    assert Pupil.objects.get().upn == DFE_EXAMPLE
