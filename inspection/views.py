@@ -207,6 +207,12 @@ def census_export(request):
 @login_required
 def pack_retry(request, pk):
     _school_staff_only(request)
+    waiting = _visible_packs(request.user).filter(
+        pk=pk, status=EvidencePack.Status.QUEUED, stage=EvidencePack.QUEUE_DOWN_STAGE
+    )
+    if waiting.exists():
+        services.evidence_pack_resend(pack=waiting.get())
+        return redirect("inspection:pack_detail", pk=pk)
     old = get_object_or_404(_visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
     pack = services.evidence_pack_request(
         actor=request.user,

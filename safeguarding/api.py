@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apdash.accounts import needs_two_factor
+from apdash.api import IdFilter
 from placements.core.selectors import visible_placements
 from placements.models import Placement, Pupil
 
@@ -91,6 +93,15 @@ class ConcernSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"pupil": "No such pupil."}) from exc
 
 
+class ConcernFilter(filters.FilterSet):
+    # An id you may not see answers as an id that does not exist: an empty list, never a 400.
+    pupil = IdFilter(field_name="pupil_id")
+
+    class Meta:
+        model = Concern
+        fields = ["status", "urgency", "pupil"]
+
+
 class ConcernViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -98,7 +109,7 @@ class ConcernViewSet(
     permission_classes = [permissions.IsAuthenticated, TwoFactorForSafeguardingRoles]
     # Provider staff raise concerns about pupils placed with them and read back what they wrote.
     provider_staff_allowed = True
-    filterset_fields = ["status", "urgency", "pupil"]
+    filterset_class = ConcernFilter
 
     def get_queryset(self):
         return selectors.visible_concerns(self.request.user).order_by("-raised_at", "-id")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from apdash import thresholds
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
-from placements.core.models import Placement
+from placements.core.models import Placement, TimetableSlot
 
 REGISTER_LINK_SALT = "placements.register-link"
 
@@ -30,6 +30,23 @@ def _mark_code(placement, *, code=None, status=None, absence_reason="") -> str:
     return code
 
 
+def _refuse_weekend_marks(entries: list[dict]) -> None:
+    weekend = [e for e in entries if e["date"].weekday() >= 5]
+    if not weekend:
+        return
+    session_days = {}
+    for placement_id, weekday in TimetableSlot.objects.filter(
+        placement_id__in={e["placement"].pk for e in weekend}, weekday__gte=5
+    ).values_list("placement_id", "weekday"):
+        session_days.setdefault(placement_id, set()).add(weekday)
+    for entry in weekend:
+        problem = rules.weekend_mark_problem(
+            entry["date"], session_weekdays=session_days.get(entry["placement"].pk, ())
+        )
+        if problem:
+            raise ValidationError({"date": problem})
+
+
 @transaction.atomic
 def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> list[AttendanceMark]:
     """Record many marks at once, all or nothing. Each entry names `placement`, `date`, `session`
@@ -38,6 +55,7 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
     an unchanged mark keeps its time, so the time to follow-up stays true."""
     if not entries:
         return []
+    _refuse_weekend_marks(entries)
     keys = {(e["placement"].pk, e["date"], e["session"]) for e in entries}
     existing = {
         (m.placement_id, m.date, m.session): m
@@ -170,6 +188,11 @@ def register_link_from_token(token: str, *, today) -> RegisterLink | None:
 
 @transaction.atomic
 def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, str]:
+    problem = rules.register_link_date_problem(
+        date, timezone.localdate(), grace_days=thresholds.register_link_grace_days()
+    )
+    if problem:
+        raise ValidationError({"date": problem})
     link = RegisterLink(
         provider=provider,
         date=date,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from placements.core import rules
 
@@ -54,6 +55,12 @@ class Pupil(models.Model):
     def save(self, *args, **kwargs):
         self.upn = (self.upn or "").strip().upper()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.date_of_birth:
+            problem = rules.date_of_birth_problem(self.date_of_birth, timezone.localdate())
+            if problem:
+                raise ValidationError({"date_of_birth": problem})
 
     @property
     def full_name(self):
@@ -164,6 +171,15 @@ class Placement(models.Model):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        today = timezone.localdate()
+        problems = {
+            name: rules.placement_date_problem(getattr(self, name), today, label=label)
+            for name, label in (("start_date", "Start date"), ("end_date", "End date"))
+            if getattr(self, name)
+        }
+        problems = {name: problem for name, problem in problems.items() if problem}
+        if problems:
+            raise ValidationError(problems)
 
     def is_active_on(self, day: date) -> bool:
         return rules.is_active_on(self.start_date, self.end_date, day)

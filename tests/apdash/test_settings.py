@@ -13,3 +13,39 @@ def test_the_suite_runs_on_postgresql_where_services_are_required():
         return
     assert connection.vendor == "postgresql", "CI must run the suite on PostgreSQL (DATABASE_URL)"
     assert os.environ["CELERY_BROKER_URL"].startswith("redis://")
+
+
+def test_with_the_broker_down_sending_a_task_fails_within_seconds_not_after_retries():
+    """Issue 13 §14: the pack request waited 19 s on the result store's and publisher's retries."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "from apdash.celery import app\n"
+        "try:\n"
+        "    app.send_task('apdash.ping', args=[1])\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__)\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "apdash.settings",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "CELERY_RESULT_BACKEND": "",
+    }
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    elapsed = time.monotonic() - started
+    assert "OperationalError" in result.stdout, result.stderr[-2000:]
+    # Python and Django start-up included; the send itself gives up at once.
+    assert elapsed < 8, elapsed

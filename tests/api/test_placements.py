@@ -315,3 +315,17 @@ def test_a_slot_after_the_other_placement_has_ended_is_accepted(api, world):
     placement_with_timetable(pupil=pupil, days=(0,), start=time(9), end=time(12), end_date=ended)
     fields = new_placement(world, pupil, start_date=timezone.localdate().isoformat())
     assert api(world.coordinator).post("/api/v1/placements/", fields, format="json").status_code == 201
+
+
+def test_placement_dates_far_in_the_past_or_future_are_field_errors(api, world):
+    pupil = PupilFactory(school=world.school)
+    client = api(world.coordinator)
+    old = client.post(
+        "/api/v1/placements/", new_placement(world, pupil, start_date="1926-11-02"), format="json"
+    )
+    assert old.status_code == 400 and "start_date" in old.json()
+    far = client.post(
+        "/api/v1/placements/", new_placement(world, pupil, end_date="2206-11-02"), format="json"
+    )
+    assert far.status_code == 400 and "end_date" in far.json()
+    assert not Placement.objects.exists()

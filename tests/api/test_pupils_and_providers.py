@@ -197,3 +197,13 @@ def test_a_coordinator_records_a_registration_check_and_filters_the_register(api
 def test_provider_staff_of_another_provider_see_nothing_of_this_one(api, world):
     stranger = member(Role.PROVIDER_STAFF, provider=placement_with_timetable().provider)
     assert api(stranger).get(f"/api/v1/providers/{world.provider.id}/").status_code == 403
+
+
+def test_a_date_of_birth_outside_ages_9_to_20_is_a_field_error(api, world):
+    client = api(world.coordinator)
+    for typo in ("1911-03-14", "2021-03-14"):
+        response = client.post(
+            "/api/v1/pupils/", {**NEW_PUPIL, "date_of_birth": typo, "school": world.school.id}, format="json"
+        )
+        assert response.status_code == 400 and "date_of_birth" in response.json(), typo
+    assert not Pupil.objects.exists()

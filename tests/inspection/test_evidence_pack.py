@@ -406,3 +406,30 @@ def test_the_census_export_rejects_a_bad_date_with_a_clear_message(client):
         reverse("inspection:census_export"), {"school": school.pk, "census_date": "31/02/2026"}
     )
     assert "Enter a real date, like 23/11/2026" in response.content.decode()
+
+
+def test_with_the_broker_down_the_pack_page_says_so_and_offers_to_try_again(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    school, _, _ = _small_school()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.evidence_pack_generate, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("inspection:pack_list"),
+                {"scope": "school", "school": school.pk, "date_from": "01/09/2026", "date_to": "20/11/2026"},
+            )
+    pack = EvidencePack.objects.get()
+    page = client.get(reverse("inspection:pack_detail", args=[pack.pk])).content.decode()
+    assert "The job queue did not answer" in page and "Try again" in page
+    assert pack.status == "queued"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inspection:pack_retry", args=[pack.pk]))
+    pack.refresh_from_db()
+    assert pack.status == "done" and EvidencePack.objects.count() == 1
