@@ -279,3 +279,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- auth (issue 17 §16): error pages, and a lockout that says when it ends and who can help ----
+AXES_LOCKOUT_CALLABLE = "apdash.errors.lockout_response"
+# Who a locked-out user asks: whoever runs apdash for the school or partnership.
+APDASH_HELP_CONTACT = env(
+    "APDASH_HELP_CONTACT", default="your school's or partnership's apdash administrator"
+)
