@@ -19,16 +19,17 @@ def test_with_the_broker_down_sending_a_task_fails_within_seconds_not_after_retr
     """Issue 13 §14: the pack request waited 19 s on the result store's and publisher's retries."""
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     script = (
         "import django; django.setup()\n"
+        "import time\n"
         "from apdash.celery import app\n"
+        "started = time.monotonic()\n"
         "try:\n"
         "    app.send_task('apdash.ping', args=[1])\n"
         "except Exception as exc:\n"
-        "    print(type(exc).__name__)\n"
+        "    print(type(exc).__name__, time.monotonic() - started)\n"
     )
     env = {
         **os.environ,
@@ -36,7 +37,6 @@ def test_with_the_broker_down_sending_a_task_fails_within_seconds_not_after_retr
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
         "CELERY_RESULT_BACKEND": "",
     }
-    started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", script],
         env=env,
@@ -45,7 +45,6 @@ def test_with_the_broker_down_sending_a_task_fails_within_seconds_not_after_retr
         timeout=60,
         cwd=Path(__file__).resolve().parents[2],
     )
-    elapsed = time.monotonic() - started
     assert "OperationalError" in result.stdout, result.stderr[-2000:]
-    # Python and Django start-up included; the send itself gives up at once.
-    assert elapsed < 8, elapsed
+    elapsed = float(result.stdout.split()[-1])
+    assert elapsed < 5, elapsed
