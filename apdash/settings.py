@@ -121,7 +121,7 @@ STATIC_URL = "static/"
 # WhiteNoise serves the static files with DEBUG off; from the source folders unless collected
 # (production collects them and turns this off).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -286,3 +286,26 @@ AXES_LOCKOUT_CALLABLE = "apdash.errors.lockout_response"
 APDASH_HELP_CONTACT = env(
     "APDASH_HELP_CONTACT", default="your school's or partnership's apdash administrator"
 )
+
+# --- auth (issue 16 §5): the demo runs jobs the way production does, on an embedded broker -------
+# `make demo` starts a real worker and beat beside the web server on kombu's filesystem transport:
+# messages are files in a folder, so no broker server is needed; results are files too.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_folder = Path(env("APDASH_BROKER_FOLDER", default=str(BASE_DIR / ".demo" / "broker")))
+    for _part in ("queue", "processed", "control", "results"):
+        (_broker_folder / _part).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_folder / "queue"),
+        "data_folder_out": str(_broker_folder / "queue"),
+        "processed_folder": str(_broker_folder / "processed"),
+        "control_folder": str(_broker_folder / "control"),
+        "store_processed": False,
+    }
+    if not env("CELERY_RESULT_BACKEND", default=None):
+        CELERY_RESULT_BACKEND = f"file://{_broker_folder / 'results'}"
+# Web, worker and beat share the demo's SQLite file: wait for a lock rather than fail at once,
+# take the write lock at the start of a transaction, and let readers run beside the writer (WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
