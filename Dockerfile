@@ -16,4 +16,5 @@ COPY --from=assets /app/static/build ./static/build
 ENV DJANGO_SETTINGS_MODULE=apdash.settings_production
 RUN SECRET_KEY=build ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "apdash.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The web process by default; the worker and beat run bin/worker and bin/beat (see the Procfile).
+CMD ["bin/web"]

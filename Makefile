@@ -2,7 +2,17 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CELERY_BROKER_URL=memory:// CELERY_TASK_ALWAYS_EAGER=true
+# The demo serves here; every address it prints (the banner, register links in the seed output
+# and in emails) is built from these, so `make demo DEMO_PORT=8080` stays consistent.
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+DEMO_URL := http://$(DEMO_HOST):$(DEMO_PORT)
+# SQLite file, kombu's filesystem broker (no server), DEBUG off: a real worker and beat run beside
+# the web server, started from the same bin/ scripts as production (Procfile).
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 CELERY_BROKER_URL=filesystem:// \
+	APDASH_BROKER_FOLDER=$(CURDIR)/.demo/broker DEBUG=false APDASH_SITE_URL=$(DEMO_URL) \
+	ALLOWED_HOSTS=$(DEMO_HOST),127.0.0.1,localhost BIND=$(DEMO_HOST):$(DEMO_PORT) \
+	WEB_CONCURRENCY=2 WORKER_CONCURRENCY=2 PATH="$(CURDIR)/$(VENV)/bin:$$PATH"
 
 .PHONY: demo test install assets lint benchmark clean mutation
 
@@ -22,12 +32,13 @@ static/build/apdash.css: node_modules/.installed static/scss/apdash.scss build-a
 install: $(VENV)/.installed
 assets: static/build/apdash.css
 
-## The seeded demo on http://127.0.0.1:8000 (SQLite, eager Celery, console email).
+## The seeded demo on $(DEMO_URL): web (gunicorn), Celery worker and beat under honcho.
 demo: install assets
+	mkdir -p staticfiles .demo/broker
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	@echo "Serving the demo on http://127.0.0.1:8000 — press Ctrl+C to stop."
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving the demo on $(DEMO_URL) (web, Celery worker and beat) — press Ctrl+C to stop."
+	$(DEMO_ENV) $(VENV)/bin/honcho start web worker beat
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL say so).
 test: install assets
@@ -41,7 +52,7 @@ lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm .demo
 
 ## Benchmarks at county (default) or England scale: BENCH_SCALE=england make benchmark
 BENCH_SCALE ?= county

@@ -25,3 +25,12 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.pdf`: the test renders a PDF with WeasyPrint, so it needs Pango (skipped
+    with a one-line reason where it is missing; a failure under APDASH_REQUIRE_SERVICES=1)."""
+    if item.get_closest_marker("pdf"):
+        from tests.services import need, pango_available
+
+        need(pango_available(), "WeasyPrint's system libraries (Pango)")

@@ -10,7 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="apdash-demo-secret-key-not-for-production-use-0123456789")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: the demo too never shows Django's debug page (issue 13 §13).
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "drf_spectacular_sidecar",
+    "csp",
     "template_partials",
     "django_htmx",
     "apdash",
@@ -119,7 +121,10 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 FORMAT_MODULE_PATH = ["apdash.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the static files with DEBUG off; from the source folders unless collected
+# (production collects them and turns this off).
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -305,3 +310,71 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- auth (issue 13 §14): the broker being down fails a request fast, never a 19-second wait ---
+# One try to publish, a short connect timeout to the broker and to the result store; the caller
+# then says so (the pack page offers "try again") and the scheduled re-send picks the work up.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0}}
+
+# --- auth (issue 13 §13–14): what every response carries -----------------------------------------
+# A Content-Security-Policy (django-csp 4) the pages and the API docs satisfy: scripts only from
+# here or inline with the page's nonce; inline style attributes are still used by a few pages.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "apdash.headers.NoStoreMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- auth (issue 17 §16): error pages, and a lockout that says when it ends and who can help ----
+AXES_LOCKOUT_CALLABLE = "apdash.errors.lockout_response"
+# Who a locked-out user asks: whoever runs apdash for the school or partnership.
+APDASH_HELP_CONTACT = env(
+    "APDASH_HELP_CONTACT", default="your school's or partnership's apdash administrator"
+)
+
+# --- auth (issue 16 §5): the demo runs jobs the way production does, on an embedded broker -------
+# `make demo` starts a real worker and beat beside the web server on kombu's filesystem transport:
+# messages are files in a folder, so no broker server is needed; results are files too.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_folder = Path(env("APDASH_BROKER_FOLDER", default=str(BASE_DIR / ".demo" / "broker")))
+    for _part in ("queue", "processed", "control", "results"):
+        (_broker_folder / _part).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_folder / "queue"),
+        "data_folder_out": str(_broker_folder / "queue"),
+        "processed_folder": str(_broker_folder / "processed"),
+        "control_folder": str(_broker_folder / "control"),
+        "store_processed": False,
+    }
+    if not env("CELERY_RESULT_BACKEND", default=None):
+        CELERY_RESULT_BACKEND = f"file://{_broker_folder / 'results'}"
+# Web, worker and beat share the demo's SQLite file: wait for a lock rather than fail at once,
+# take the write lock at the start of a transaction, and let readers run beside the writer (WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )

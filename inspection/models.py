@@ -71,3 +71,10 @@ class EvidencePack(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    # The stage a queued pack shows while the job queue is not answering (issue 13 §14).
+    QUEUE_DOWN_STAGE = "The job queue did not answer, so the pack has not started"
+
+    @property
+    def queue_down(self):
+        return self.status == self.Status.QUEUED and self.stage == self.QUEUE_DOWN_STAGE

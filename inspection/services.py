@@ -24,14 +24,26 @@ GATHERED_AT = 60
 LAID_OUT_AT = 90
 
 
-def _enqueue(pack_id: int) -> None:
+def _enqueue(pack_id: int) -> bool:
+    """Send the pack to a worker. With the broker down this fails within a couple of seconds
+    (settings: no publish retry, short connect timeouts); the pack stays queued, its page offers
+    "try again", and the scheduled re-send picks it up once the broker is back."""
     from .tasks import evidence_pack_generate
 
+    queued = EvidencePack.objects.filter(pk=pack_id, status=EvidencePack.Status.QUEUED)
     try:
         evidence_pack_generate.delay(pack_id)
     except Exception:  # noqa: BLE001 — a broker outage must not fail the request
-        # The pack stays queued and its page says so; asking again queues a fresh one.
         log.exception("Could not enqueue evidence pack %s", pack_id)
+        queued.update(stage=EvidencePack.QUEUE_DOWN_STAGE)
+        return False
+    queued.filter(stage=EvidencePack.QUEUE_DOWN_STAGE).update(stage="Waiting to start")
+    return True
+
+
+def evidence_pack_resend(*, pack: EvidencePack) -> bool:
+    """Try again to start a pack the job queue did not take."""
+    return _enqueue(pack.pk)
 
 
 @transaction.atomic

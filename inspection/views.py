@@ -231,6 +231,12 @@ def la_return(request):
 @login_required
 def pack_retry(request, pk):
     _school_staff_only(request)
+    waiting = selectors.visible_packs(request.user).filter(
+        pk=pk, status=EvidencePack.Status.QUEUED, stage=EvidencePack.QUEUE_DOWN_STAGE
+    )
+    if waiting.exists():
+        services.evidence_pack_resend(pack=waiting.get())
+        return redirect("inspection:pack_detail", pk=pk)
     old = get_object_or_404(selectors.visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
     pack = services.evidence_pack_request(
         actor=request.user,

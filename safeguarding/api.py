@@ -102,6 +102,15 @@ class ConcernSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"pupil": "No such pupil."}) from exc
 
 
+class ConcernFilter(filters.FilterSet):
+    # An id you may not see answers as an id that does not exist: an empty list, never a 400.
+    pupil = IdFilter(field_name="pupil_id")
+
+    class Meta:
+        model = Concern
+        fields = ["status", "urgency", "pupil"]
+
+
 class ConcernViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -113,7 +122,7 @@ class ConcernViewSet(
     ]
     # Provider staff raise concerns about pupils placed with them and read back what they wrote.
     provider_staff_allowed = True
-    filterset_fields = ["status", "urgency", "pupil"]
+    filterset_class = ConcernFilter
 
     def get_queryset(self):
         return selectors.visible_concerns(self.request.user).order_by("-raised_at", "-id")

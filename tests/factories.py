@@ -335,3 +335,16 @@ def sign_in_with_two_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def recent_weekday(offset: int = 0) -> date:
+    """The latest Monday-to-Friday on or before today, then `offset` weekdays further back: marks
+    on a Saturday or Sunday are refused, so date-relative tests count back in weekdays."""
+    day = timezone.localdate()
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    for _ in range(offset):
+        day -= timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+    return day

@@ -32,3 +32,12 @@ def port_open(url: str, default_port: int) -> bool:
 def redis_url() -> str:
     url = os.environ.get("CELERY_BROKER_URL", "")
     return url if url.startswith("redis") else "redis://127.0.0.1:6379/15"
+
+
+def pango_available() -> bool:
+    """WeasyPrint loads Pango when imported: without the system libraries it raises OSError."""
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError):
+        return False
+    return True

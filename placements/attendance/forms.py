@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from apdash import thresholds
 from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
 from placements.attendance import rules
 from placements.attendance.models import FollowUp
@@ -203,12 +204,22 @@ class RegisterLinkForm(forms.Form):
         self.fields["provider"].queryset = providers
         self.fields["date"].initial = today.strftime("%d/%m/%Y")
         govuk_choices(self)
+        self.today = today
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("provider"),
             Field.text("date", field_width=Fixed.TEN),
             Submit("submit", "Create link"),
         )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = rules.register_link_date_problem(
+            day, self.today, grace_days=thresholds.register_link_grace_days()
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 IMPORT_COLUMNS = ("upn", "date", "session", "status")

@@ -199,6 +199,22 @@ def future_mark_problem(day: date, *, today: date) -> str | None:
     return None
 
 
+def weekend_mark_problem(day: date, *, session_weekdays: Iterable[int]) -> str | None:
+    """A mark on a Saturday or Sunday is refused unless the school records a session that day
+    (a timetabled slot on that weekday): a weekend date is nearly always a mistyped one."""
+    if day.weekday() < 5 or day.weekday() in set(session_weekdays):
+        return None
+    return f"{day:%A %-d %B %Y} is a {day:%A}: the school records no session that day"
+
+
+def register_link_date_problem(link_date: date, today: date, *, grace_days: int) -> str | None:
+    """Why a register link cannot be made for this date, or None. A link is a key to the register:
+    one for a day further ahead than the grace period would lie live and unused (issue 13 §14)."""
+    if (link_date - today).days > grace_days:
+        return f"A register link can be made at most {grace_days} day{'s' if grace_days != 1 else ''} ahead"
+    return None
+
+
 def register_link_usable(link_date: date, today: date, *, grace_days: int) -> bool:
     """A day's register link opens from that morning until `grace_days` days after, so a late
     register can still come in the next morning; never before the day."""

@@ -17,6 +17,7 @@ from apdash.selectors import user_scope
 from apdash.services import audit_write, model_update
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
+from placements.core.models import TimetableSlot
 
 REGISTER_LINK_SALT = "placements.register-link"
 
@@ -31,6 +32,23 @@ def _mark_code(placement, *, code=None, status=None, absence_reason="") -> str:
     if code not in rules.ATTENDANCE_CODES:
         raise ValidationError({"code": f"“{code}” is not a DfE attendance code."})
     return code
+
+
+def _refuse_weekend_marks(entries: list[dict]) -> None:
+    weekend = [e for e in entries if e["date"].weekday() >= 5]
+    if not weekend:
+        return
+    session_days = {}
+    for placement_id, weekday in TimetableSlot.objects.filter(
+        placement_id__in={e["placement"].pk for e in weekend}, weekday__gte=5
+    ).values_list("placement_id", "weekday"):
+        session_days.setdefault(placement_id, set()).add(weekday)
+    for entry in weekend:
+        problem = rules.weekend_mark_problem(
+            entry["date"], session_weekdays=session_days.get(entry["placement"].pk, ())
+        )
+        if problem:
+            raise ValidationError({"date": problem})
 
 
 @transaction.atomic
@@ -48,6 +66,7 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
         future = rules.future_mark_problem(entry["date"], today=today)
         if future:
             raise ValidationError({"date": future})
+    _refuse_weekend_marks(entries)
     keys = {(e["placement"].pk, e["date"], e["session"]) for e in entries}
     existing = {
         (m.placement_id, m.date, m.session): m
@@ -235,6 +254,11 @@ def register_link_schools(*, actor, provider):
 
 @transaction.atomic
 def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, str]:
+    problem = rules.register_link_date_problem(
+        date, timezone.localdate(), grace_days=thresholds.register_link_grace_days()
+    )
+    if problem:
+        raise ValidationError({"date": problem})
     schools = list(register_link_schools(actor=actor, provider=provider))
     if getattr(actor, "pk", None) is not None and not schools:
         raise ValidationError({"provider": "None of your schools has a pupil placed with this provider."})

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from apdash.db import active_between_q
 from placements.core import rules
@@ -58,6 +59,12 @@ class Pupil(models.Model):
     def save(self, *args, **kwargs):
         self.upn = rules.normalise_upn(self.upn)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.date_of_birth:
+            problem = rules.date_of_birth_problem(self.date_of_birth, timezone.localdate())
+            if problem:
+                raise ValidationError({"date_of_birth": problem})
 
     @property
     def full_name(self):
@@ -225,6 +232,15 @@ class Placement(models.Model):
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        today = timezone.localdate()
+        problems = {
+            name: rules.placement_date_problem(getattr(self, name), today, label=label)
+            for name, label in (("start_date", "Start date"), ("end_date", "End date"))
+            if getattr(self, name)
+        }
+        problems = {name: problem for name, problem in problems.items() if problem}
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def la_arranged(self) -> bool:

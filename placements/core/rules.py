@@ -487,6 +487,32 @@ def is_compulsory_school_age(date_of_birth: date, day: date) -> bool:
     return day <= compulsory_school_age_ends(date_of_birth)
 
 
+# Sane ranges for dates typed in (issue 13 §14): AP serves pupils of secondary age and a little
+# either side; a placement is recorded from a few years back to a couple of years ahead.
+PUPIL_AGE_MIN, PUPIL_AGE_MAX = 9, 20
+PLACEMENT_YEARS_BACK, PLACEMENT_YEARS_AHEAD = 5, 2
+
+
+def date_of_birth_problem(date_of_birth: date, today: date) -> str | None:
+    """Why a date of birth cannot be right for a pupil (aged 9 to 20 today), or None."""
+    latest = _add_years(today, -PUPIL_AGE_MIN)
+    earliest = _add_years(today, -(PUPIL_AGE_MAX + 1)) + timedelta(days=1)
+    if earliest <= date_of_birth <= latest:
+        return None
+    return (
+        f"Date of birth must be between {earliest:%-d %B %Y} and {latest:%-d %B %Y} "
+        f"(a pupil aged {PUPIL_AGE_MIN} to {PUPIL_AGE_MAX})"
+    )
+
+
+def placement_date_problem(day: date, today: date, *, label: str) -> str | None:
+    """Why a placement's start or end date cannot be right (5 years back to 2 ahead), or None."""
+    earliest, latest = _add_years(today, -PLACEMENT_YEARS_BACK), _add_years(today, PLACEMENT_YEARS_AHEAD)
+    if earliest <= day <= latest:
+        return None
+    return f"{label} must be between {earliest:%-d %B %Y} and {latest:%-d %B %Y}"
+
+
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)

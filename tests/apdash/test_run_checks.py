@@ -64,7 +64,10 @@ def test_a_full_run_makes_the_same_number_of_queries_for_10_and_200_pupils():
     add_pupils(190, schools=schools, providers=providers, offset=10)
     large = run_checks_queries()
     assert Flag.objects.count() > 10 * small_flags
-    assert abs(large - small) <= 2, (small, large)
+    # SQLite caps the parameters of one statement, so Django splits bulk writes and long IN lists
+    # into batches there: a few more queries, still nowhere near one per pupil (190 more here).
+    slack = {"postgresql": 2}.get(connection.vendor, 25)
+    assert abs(large - small) <= slack, (connection.vendor, small, large)
 
 
 def test_run_checks_prints_opened_resolved_and_open_counts_per_kind(capsys):

@@ -51,3 +51,38 @@ def test_one_address_trying_many_usernames_is_stopped(client, settings):
         reverse("login"), {"username": users[3].email, "password": PASSWORD}, REMOTE_ADDR="10.6.6.6"
     )
     assert response.status_code == 429
+
+
+def test_with_the_broker_down_sending_a_task_fails_within_seconds_not_after_retries():
+    """Issue 13 §14: the pack request waited 19 s on the result store's and publisher's retries."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "import time\n"
+        "from apdash.celery import app\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    app.send_task('apdash.ping', args=[1])\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__, time.monotonic() - started)\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "apdash.settings",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "CELERY_RESULT_BACKEND": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert "OperationalError" in result.stdout, result.stderr[-2000:]
+    elapsed = float(result.stdout.split()[-1])
+    assert elapsed < 5, elapsed

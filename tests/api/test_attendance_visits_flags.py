@@ -12,6 +12,7 @@ from tests.factories import (
     PlacementFactory,
     PupilFactory,
     VisitFactory,
+    recent_weekday,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,10 @@ def placed(world):
 
 
 def day(offset=0):
-    return (timezone.localdate() - timedelta(days=offset)).isoformat()
+    """A weekday `offset` weekdays back (marks are refused on weekends); negative: days ahead."""
+    if offset < 0:
+        return (timezone.localdate() - timedelta(days=offset)).isoformat()
+    return recent_weekday(offset).isoformat()
 
 
 # --- Attendance --------------------------------------------------------------------------------
@@ -60,9 +64,7 @@ def test_a_single_mark_can_be_posted_on_its_own(api, world, placed):
 
 
 def test_posting_a_mark_for_a_session_already_marked_updates_it(api, world, placed):
-    AttendanceMarkFactory(
-        placement=placed, date=timezone.localdate() - timedelta(days=1), session="AM", code="N"
-    )
+    AttendanceMarkFactory(placement=placed, date=recent_weekday(1), session="AM", code="N")
     response = api(world.coordinator).post(
         "/api/v1/attendance/",
         [{"placement": placed.id, "date": day(1), "session": "AM", "code": "I"}],
@@ -156,8 +158,8 @@ def test_marks_cannot_be_posted_for_a_placement_you_cannot_see(api, world, place
 
 
 def test_marks_are_listed_per_role_and_filtered(api, world, placed):
-    am = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), session="AM")
-    pm = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), session="PM")
+    am = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), session="AM")
+    pm = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), session="PM")
     other = AttendanceMarkFactory(placement=PlacementFactory(pupil=PupilFactory(school=world.other)))
     assert ids(api(world.coordinator).get("/api/v1/attendance/")) == {am.id, pm.id}
     assert api(world.provider_staff).get("/api/v1/attendance/").status_code == 403
@@ -169,7 +171,7 @@ def test_marks_are_listed_per_role_and_filtered(api, world, placed):
 
 
 def test_a_mark_is_corrected_with_patch(api, world, placed):
-    mark = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    mark = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), code="N")
     response = api(world.coordinator).patch(f"/api/v1/attendance/{mark.id}/", {"code": "M"}, format="json")
     assert response.status_code == 200
     mark.refresh_from_db()
@@ -179,7 +181,7 @@ def test_a_mark_is_corrected_with_patch(api, world, placed):
 
 
 def test_moving_a_mark_onto_an_already_marked_session_is_a_400(api, world, placed):
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = recent_weekday(1)
     AttendanceMarkFactory(placement=placed, date=yesterday, session="AM")
     pm = AttendanceMarkFactory(placement=placed, date=yesterday, session="PM")
     response = api(world.coordinator).patch(f"/api/v1/attendance/{pm.id}/", {"session": "AM"}, format="json")
@@ -187,7 +189,7 @@ def test_moving_a_mark_onto_an_already_marked_session_is_a_400(api, world, place
 
 
 def test_a_mark_cannot_be_moved_to_another_session_and_stays_as_it_was(api, world, placed):
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = recent_weekday(1)
     mark = AttendanceMarkFactory(placement=placed, date=yesterday, session="PM", code="N")
     response = api(world.coordinator).patch(
         f"/api/v1/attendance/{mark.id}/", {"session": "AM"}, format="json"
@@ -199,7 +201,7 @@ def test_a_mark_cannot_be_moved_to_another_session_and_stays_as_it_was(api, worl
 
 
 def test_a_corrected_mark_is_recorded_as_from_the_api_by_the_caller(api, world, placed):
-    mark = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    mark = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), code="N")
     api(world.coordinator).patch(f"/api/v1/attendance/{mark.id}/", {"code": "I"}, format="json")
     mark.refresh_from_db()
     assert (mark.code, mark.source, mark.recorded_by) == ("I", "api", world.coordinator)
@@ -272,7 +274,7 @@ def test_another_schools_visit_is_404_and_visits_filter_by_pupil(api, world, pla
 
 
 def test_a_coordinator_records_a_follow_up_on_an_absence(api, world, placed):
-    mark = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    mark = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), code="N")
     body = {
         "attendance": mark.id,
         "contacted": "Mother by phone",
@@ -412,7 +414,7 @@ def test_flags_cannot_be_created_or_edited_through_the_api(api, world):
 
 def test_a_follow_up_on_a_mark_that_is_not_an_absence_is_refused_as_on_the_pages(api, world, placed):
     present = AttendanceMarkFactory(placement=placed, code="B")
-    absent = AttendanceMarkFactory(placement=placed, date=timezone.localdate() - timedelta(days=1), code="N")
+    absent = AttendanceMarkFactory(placement=placed, date=recent_weekday(1), code="N")
     body = {"contacted": "Mother", "contacted_at": timezone.now().isoformat(), "outcome": "safe_and_well"}
     client = api(world.coordinator)
     response = client.post("/api/v1/follow-ups/", {**body, "attendance": present.id}, format="json")

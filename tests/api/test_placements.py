@@ -348,3 +348,17 @@ def test_each_overlapping_slot_is_reported_once(api, world):
         "/api/v1/placements/", new_placement(world, pupil, timetable=same), format="json"
     )
     assert response.json() == {"timetable": ["Tuesday: 09:00–12:00 overlaps 09:00–12:00."] * 3}
+
+
+def test_placement_dates_far_in_the_past_or_future_are_field_errors(api, world):
+    pupil = PupilFactory(school=world.school)
+    client = api(world.coordinator)
+    old = client.post(
+        "/api/v1/placements/", new_placement(world, pupil, start_date="1926-11-02"), format="json"
+    )
+    assert old.status_code == 400 and "start_date" in old.json()
+    far = client.post(
+        "/api/v1/placements/", new_placement(world, pupil, end_date="2206-11-02"), format="json"
+    )
+    assert far.status_code == 400 and "end_date" in far.json()
+    assert not Placement.objects.exists()

@@ -244,3 +244,13 @@ def test_the_partnership_that_added_a_provider_may_change_it_and_the_change_is_a
         .status_code
         == 403
     )
+
+
+def test_a_date_of_birth_outside_ages_9_to_20_is_a_field_error(api, world):
+    client = api(world.coordinator)
+    for typo in ("1911-03-14", "2021-03-14"):
+        response = client.post(
+            "/api/v1/pupils/", {**NEW_PUPIL, "date_of_birth": typo, "school": world.school.id}, format="json"
+        )
+        assert response.status_code == 400 and "date_of_birth" in response.json(), typo
+    assert not Pupil.objects.exists()

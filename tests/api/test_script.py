@@ -8,6 +8,7 @@ import requests
 from django.utils import timezone
 
 from apdash.models import User
+from tests.factories import recent_weekday
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +119,7 @@ def test_a_script_sets_up_a_school_and_its_placements_through_the_api_alone(live
         },
     )
 
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    yesterday = recent_weekday(1).isoformat()
     marks = api.post(
         "attendance/",
         [

@@ -45,7 +45,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+    # axe is injected as an inline script, which the pages' Content-Security-Policy would refuse;
+    # tests/e2e/test_sign_in.py checks the policy itself in a context that keeps it.
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London", bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -60,6 +60,7 @@ def demo_pack(settings):
     return school, pdf, pages
 
 
+@pytest.mark.pdf
 def test_the_demo_schools_pack_reads_back_with_contents_pupils_providers_and_no_concern_text(demo_pack):
     school, pdf, page_count = demo_pack
     pages = page_texts(pdf)
@@ -150,6 +151,7 @@ def _small_school():
     return school, pupil, placement
 
 
+@pytest.mark.pdf
 def test_a_single_pupils_pack_from_the_command_line(tmp_path):
     school, pupil, _ = _small_school()
     out = tmp_path / "pupil.pdf"
@@ -174,6 +176,7 @@ def test_a_single_pupils_pack_from_the_command_line(tmp_path):
     assert "Evidence from 1 September 2026 to 20 November 2026" in text
 
 
+@pytest.mark.pdf
 def test_a_pupils_pack_shows_qualifications_plan_milestones_reviews_and_outcomes_without_concern_text():
     school, pupil, placement = _small_school()
     pupil.year_group = 11
@@ -243,6 +246,7 @@ def _queued_pack(school, *, minutes_ago):
     return pack
 
 
+@pytest.mark.pdf
 def test_a_pack_asked_for_while_the_broker_was_down_is_sent_again_once_it_has_waited(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -283,6 +287,7 @@ def test_the_command_refuses_an_unknown_school(tmp_path):
         call_command("evidence_pack", "--school", "999999", "--out", str(tmp_path / "x.pdf"))
 
 
+@pytest.mark.pdf
 def test_asking_for_a_pack_generates_it_and_the_download_is_audited(
     client, django_capture_on_commit_callbacks
 ):
@@ -441,3 +446,31 @@ def test_only_a_dsl_or_head_with_their_second_factor_gets_per_pupil_concern_coun
     # Everyone gets the school-level totals.
     ((_, totals),) = data["summary"]["concern_totals"]
     assert (totals["total"], totals["pupils"]) == (1, 1)
+
+
+@pytest.mark.pdf
+def test_with_the_broker_down_the_pack_page_says_so_and_offers_to_try_again(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    school, _, _ = _small_school()
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.evidence_pack_generate, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("inspection:pack_list"),
+                {"scope": "school", "school": school.pk, "date_from": "01/09/2026", "date_to": "20/11/2026"},
+            )
+    pack = EvidencePack.objects.get()
+    page = client.get(reverse("inspection:pack_detail", args=[pack.pk])).content.decode()
+    assert "The job queue did not answer" in page and "Try again" in page
+    assert pack.status == "queued"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inspection:pack_retry", args=[pack.pk]))
+    pack.refresh_from_db()
+    assert pack.status == "done" and EvidencePack.objects.count() == 1

@@ -10,7 +10,7 @@ from inspection.models import EvidencePack
 from inspection.tasks import evidence_pack_generate
 from tests.inspection.pdf import page_texts, save_pngs
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.pdf]
 
 
 @pytest.fixture

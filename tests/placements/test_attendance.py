@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -751,3 +752,30 @@ def test_no_way_in_records_a_mark_for_a_day_not_yet_here(today):
             source=AttendanceMark.Source.COORDINATOR,
         )
     assert not AttendanceMark.objects.exists()
+
+
+def test_a_link_more_than_the_grace_period_ahead_is_refused_at_creation(client, today, settings):
+    settings.APDASH_REGISTER_LINK_GRACE_DAYS = 1
+    placement = placement_with_timetable(days=(2, 3, 4), start_date=date(2026, 9, 7))
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    url = reverse("placements:register_links")
+    far = client.post(url, {"provider": placement.provider_id, "date": "20/11/2026"})
+    assert "A register link can be made at most 1 day ahead" in far.content.decode()
+    assert not RegisterLink.objects.exists()
+    with pytest.raises(ValidationError):
+        _link(placement.provider, today + timedelta(days=2))
+    client.post(url, {"provider": placement.provider_id, "date": "19/11/2026"})
+    assert RegisterLink.objects.get().date == today + timedelta(days=1)
+
+
+def test_a_weekend_mark_is_refused_when_the_school_records_no_session_that_day(today):
+    placement = placement_with_timetable(days=(0, 1, 2, 3, 4), start_date=date(2026, 9, 7))
+    saturday = date(2026, 11, 14)
+    with pytest.raises(ValidationError, match="Saturday 14 November 2026 is a Saturday"):
+        attendance_services.attendance_record(
+            placement=placement, date=saturday, session="AM", code="/", source="api"
+        )
+    friday = attendance_services.attendance_record(
+        placement=placement, date=saturday - timedelta(days=1), session="AM", code="/", source="api"
+    )
+    assert AttendanceMark.objects.get() == friday

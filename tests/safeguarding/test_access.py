@@ -180,3 +180,12 @@ def test_provider_staff_may_raise_only_about_pupils_placed_with_them(county, sig
         {"pupil": stranger.pk, "category": "other", "description": "x", "urgency": "routine"},
     )
     assert response.status_code == 400 and not Concern.objects.exists()
+
+
+def test_filtering_concerns_by_a_pupil_you_cannot_see_answers_as_for_a_missing_id(county, sign_in):
+    hidden = _raise(county, county.people["raiser"], county.placement)
+    client = sign_in(county.people["other-school DSL"])
+    unseen = client.get("/api/v1/concerns/", {"pupil": hidden.pupil_id})
+    missing = client.get("/api/v1/concerns/", {"pupil": 987654321})
+    assert (unseen.status_code, unseen.json()) == (missing.status_code, missing.json())
+    assert unseen.status_code == 200 and unseen.json()["results"] == []

@@ -166,3 +166,27 @@ def test_a_clash_is_described_with_the_other_setting_and_its_placement():
         "Wednesday 09:00–12:00 clashes with 11:30–15:00 at Forge Ahead (the placement from 1 October 2026): "
         "a pupil cannot be in two places at once."
     )
+
+
+def test_a_date_of_birth_is_sane_for_a_pupil_aged_9_to_20():
+    from placements.core.rules import date_of_birth_problem
+
+    today = date(2026, 11, 30)
+    assert date_of_birth_problem(date(2011, 5, 17), today) is None
+    assert date_of_birth_problem(date(2017, 11, 30), today) is None  # nine today
+    assert "between 1 December 2005 and 30 November 2017" in date_of_birth_problem(date(2017, 12, 1), today)
+    assert date_of_birth_problem(date(2005, 12, 1), today) is None  # twenty until tomorrow
+    assert date_of_birth_problem(date(2005, 11, 30), today) is not None
+    assert date_of_birth_problem(date(1911, 5, 17), today) is not None
+
+
+def test_a_placement_date_is_within_five_years_back_and_two_ahead():
+    from placements.core.rules import placement_date_problem
+
+    today = date(2026, 11, 30)
+    assert placement_date_problem(date(2021, 11, 30), today, label="Start date") is None
+    assert placement_date_problem(date(2028, 11, 30), today, label="Start date") is None
+    assert placement_date_problem(date(2021, 11, 29), today, label="Start date") == (
+        "Start date must be between 30 November 2021 and 30 November 2028"
+    )
+    assert placement_date_problem(date(2202, 1, 1), today, label="End date") is not None
