@@ -73,6 +73,8 @@ def test_the_risk_assessment_and_induction_are_one_click_from_the_pupil_page_and
     assert reverse("safeguarding:induction_create", args=[placement.pk]) in page
     flags = client.get(reverse("placements:flag_list")).content.decode()
     assert f'href="{risk}">Record the risk assessment' in flags
+    form = client.get(reverse("placements:placement_edit", args=[placement.pk])).content.decode()
+    assert f'href="{risk}">Record the risk assessment' in form
 
 
 def test_sessions_without_a_register_are_counted_not_hidden_behind_a_clean_figure():
