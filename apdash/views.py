@@ -23,9 +23,10 @@ HOME_ORDER = (
 HOME_SECTIONS: list[Callable] = []
 
 
-def register_home_section(section: Callable) -> None:
+def register_home_section(section: Callable, *, first: bool = False) -> None:
+    """`first`: the section leads the page (the DSL's concerns come before everything else)."""
     if section not in HOME_SECTIONS:
-        HOME_SECTIONS.append(section)
+        HOME_SECTIONS.insert(0, section) if first else HOME_SECTIONS.append(section)
 
 
 HEADINGS = {

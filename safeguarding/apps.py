@@ -9,9 +9,10 @@ class SafeguardingConfig(AppConfig):
     def ready(self):
         from apdash.access import allow_provider_staff
         from apdash.navigation import register_navigation
+        from apdash.views import register_home_section
         from placements.core.links import register_placement_links
 
-        from . import checks, navigation
+        from . import checks, navigation, views
 
         checks.register_checks()
         checks.register_fix_pages()
@@ -28,3 +29,4 @@ class SafeguardingConfig(AppConfig):
             "concern-entries",
         )
         register_placement_links(navigation.placement_links)
+        register_home_section(views.home_sections, first=True)

@@ -1,7 +1,16 @@
 from datetime import datetime
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Size, Submit
+from crispy_forms_gds.layout import (
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fixed,
+    Fluid,
+    Layout,
+    Size,
+    Submit,
+)
 from django import forms
 from django.utils import timezone
 
@@ -125,18 +134,18 @@ class EntryForm(forms.Form):
         error_messages={"required": "Choose what you are recording"},
     )
     referral_to = forms.ChoiceField(
-        label="Referred to (for a referral)",
+        label="Referred to",
         choices=[("", "Choose who")] + ConcernEntry.ReferralTo.choices,
         required=False,
     )
     decision = forms.ChoiceField(
-        label="Decision (for a decision)",
+        label="Decision",
         choices=[("", "Choose the decision")] + ConcernEntry.Decision.choices,
         required=False,
     )
     corrects = forms.ModelChoiceField(
         queryset=ConcernEntry.objects.none(),
-        label="Entry being corrected (for a correction)",
+        label="Entry being corrected",
         empty_label="Choose the entry",
         required=False,
     )
@@ -156,11 +165,16 @@ class EntryForm(forms.Form):
         govuk_choices(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The fields for the kind of entry chosen appear under it (GOV.UK conditional reveal).
         self.helper.layout = Layout(
-            Field.radios("kind", legend_size=Size.SMALL),
-            Field.select("referral_to"),
-            Field.select("decision"),
-            Field.select("corrects"),
+            ConditionalRadios(
+                "kind",
+                "A note or discussion",
+                "An action taken",
+                ConditionalQuestion("A referral", Field.select("referral_to")),
+                ConditionalQuestion("A decision, with the reason", Field.select("decision")),
+                ConditionalQuestion("A correction to an earlier entry", Field.select("corrects")),
+            ),
             Field.textarea("text", rows=6),
             Submit("submit", "Add to the chronology"),
         )

@@ -69,3 +69,49 @@ def transfer_due_by(left_on: date, school_days_after: list[date], *, allowed: in
     if not later:
         return left_on
     return later[min(allowed, len(later)) - 1] if allowed > 0 else left_on
+
+
+def waiting_order(status: str, urgency: str, raised_at: datetime) -> tuple:
+    """The DSL's order of work (G §1d): unacknowledged before acknowledged, urgent before
+    routine, then the longest waiting first."""
+    return (status != "new", urgency != "urgent", raised_at)
+
+
+# What each recorded action on a concern means, as the end of a sentence about who did it (KCSIE:
+# access limited to those with safeguarding responsibility, so the DSL reads who has looked).
+ACCESS_WORDS = {
+    "concern.raised": "raised the concern",
+    "concern.viewed": "viewed the concern",
+    "concern.list_viewed": "saw the concern listed (no details)",
+    "concern.access_log_viewed": "viewed who has read the concern",
+    "concern.chronology_viewed": "viewed the pupil's chronology",
+    "concern.note": "added a note",
+    "concern.action": "recorded an action taken",
+    "concern.referral": "recorded a referral",
+    "concern.decision": "recorded a decision",
+    "concern.correction": "recorded a correction",
+    "concern.acknowledgement": "acknowledged the concern",
+    "concern.closure": "closed the concern",
+}
+
+
+def access_sentence(*, who: str, action: str, at: datetime) -> str:
+    """One line of a concern's access log: "Sam Patel viewed the concern, 3 Dec 2026 10:04"."""
+    words = ACCESS_WORDS.get(action, action.split(".")[-1].replace("_", " "))
+    return f"{who} {words}, {at.day} {at:%b %Y %H:%M}"
+
+
+def chronology_sentence(*, who: str, kind: str, heading: str, at: datetime) -> str:
+    """A chronology line as a sentence (KCSIE: a chronology per child): "Priya Shah recorded a
+    decision not to refer, 3 Dec 2026 10:04"; `kind` "raised" for the concern itself."""
+    what = {
+        "raised": f"raised a concern ({heading.lower()})",
+        "note": "added a note",
+        "action": "recorded an action taken",
+        "referral": f"recorded a {heading[0].lower() + heading[1:]}",
+        "decision": f"recorded a {heading[0].lower() + heading[1:]}",
+        "correction": "recorded a correction",
+        "acknowledgement": "acknowledged the concern",
+        "closure": "closed the concern",
+    }.get(kind, heading.lower())
+    return f"{who} {what}, {at.day} {at:%b %Y %H:%M}"

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apdash import thresholds
 from apdash.models import AuditEvent, Membership, Role
 from apdash.selectors import user_scope
+from placements.attendance.rules import describe_elapsed
 from placements.core.selectors import visible_placements, visible_pupils
 from placements.models import FollowUp
 
@@ -122,6 +124,14 @@ def pupil_chronology(user, *, pupil_id: int):
         events.append({"at": concern.raised_at, "concern": concern, "entry": None})
         events += [{"at": e.created_at, "concern": concern, "entry": e} for e in concern.entries.all()]
     events.sort(key=lambda e: e["at"])
+    for event in events:
+        entry, concern = event["entry"], event["concern"]
+        event["sentence"] = rules.chronology_sentence(
+            who=(entry.author if entry else concern.raised_by).get_full_name(),
+            kind=entry.kind if entry else "raised",
+            heading=entry.heading if entry else concern.get_category_display(),
+            at=timezone.localtime(event["at"]),
+        )
     return concerns[0].pupil, concerns, events
 
 
@@ -213,3 +223,35 @@ def acknowledgements_overdue(pupil_ids, *, now) -> dict[int, int]:
         if rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
             overdue[pupil_id] = overdue.get(pupil_id, 0) + 1
     return overdue
+
+
+@dataclass
+class WaitingConcern:
+    concern: Concern
+    waited: str  # "2 hours 15 minutes" since it was raised
+    overdue: bool  # unacknowledged past the time allowed
+
+
+def dsl_waiting(user, *, now) -> list[WaitingConcern]:
+    """The DSL's open concerns in their order of work (unacknowledged first, then urgent, then the
+    longest waiting), each with how long it has waited: what the DSL's home page leads with.
+    Nothing of what was written, so listing them is not a read of any concern."""
+    concerns = sorted(
+        dsl_concerns(user).filter(status__in=OPEN_STATUSES).select_related("pupil__school"),
+        key=lambda c: rules.waiting_order(c.status, c.urgency, c.raised_at),
+    )
+    return waiting_for(concerns, now=now)
+
+
+def waiting_for(concerns, *, now) -> list[WaitingConcern]:
+    """How long each of these concerns has waited, and whether past the time allowed. No query."""
+    hours = thresholds.concern_ack_hours()
+    return [
+        WaitingConcern(
+            concern=c,
+            waited=describe_elapsed((now - c.raised_at).total_seconds()),
+            overdue=c.status == Concern.Status.NEW
+            and rules.acknowledgement_overdue(c.raised_at, c.urgency, now=now, hours=hours),
+        )
+        for c in concerns
+    ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apdash.accounts import two_factor_required
+from apdash.models import Role
 from placements.attendance.rules import ATTENDANCE_CODES
 from placements.models import FollowUp, Placement, Pupil
 
@@ -48,8 +49,25 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
+def home_sections(user, role, today):
+    """The DSL's home page leads with their concerns (registered first with `apdash.views`)."""
+    if role != Role.DSL and not selectors.is_dsl(user):
+        return []
+    waiting = selectors.dsl_waiting(user, now=timezone.now())
+    return [
+        {
+            "template": "safeguarding/home_concerns.html",
+            "waiting": waiting,
+            "unacknowledged": sum(1 for w in waiting if w.concern.status == Concern.Status.NEW),
+        }
+    ]
+
+
 @two_factor_required
 def index(request):
+    """Concerns the user raised. A DSL's safeguarding section opens on their inbox instead."""
+    if selectors.is_dsl(request.user) and "raised" not in request.GET:
+        return redirect("safeguarding:inbox")
     raised = list(selectors.raised_by_me(request.user)[:200])
     services.concern_reads_record(
         actor=request.user, concerns=raised, action="concern.list_viewed", ip=client_ip(request)
@@ -69,6 +87,8 @@ def inbox(request):
     services.concern_reads_record(
         actor=request.user, concerns=concerns, action="concern.list_viewed", ip=client_ip(request)
     )
+    for wait in selectors.waiting_for(concerns, now=timezone.now()):
+        wait.concern.wait = wait
     return render(request, "safeguarding/inbox.html", {"concerns": concerns})
 
 
@@ -232,7 +252,17 @@ def concern_access_log(request, pk):
     services.concern_reads_record(
         actor=request.user, concerns=[concern], action="concern.access_log_viewed", ip=client_ip(request)
     )
-    events = selectors.concern_access_log(concern)
+    events = [
+        {
+            "event": event,
+            "sentence": rules.access_sentence(
+                who=event.actor.get_full_name() if event.actor else "The system",
+                action=event.action,
+                at=timezone.localtime(event.created_at),
+            ),
+        }
+        for event in selectors.concern_access_log(concern)
+    ]
     return render(request, "safeguarding/access_log.html", {"concern": concern, "events": events})
 
 

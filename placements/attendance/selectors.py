@@ -160,6 +160,7 @@ class PupilFigures:
     trend: list[float | None]
     placements: list[tuple[Placement, float | None]]
     persistent_absence: bool
+    without_register: str = ""  # "5 sessions without a register": left out of the percentage
 
     def trend_points(self, width=120, height=30):
         return rules.trend_polyline(self.trend, width=width, height=height)
@@ -181,7 +182,11 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
         for p in visible_placements(user, today=today)
         .active_between(year.start_date, today)
         .filter(pupil__school=school)
+        .prefetch_related("timetable")
     }
+    missing = sessions_without_register(
+        placements.values(), since=year.start_date, today=today, now=timezone.now()
+    )
     marks = list(
         AttendanceMark.objects.filter(
             placement_id__in=list(placements), date__gte=year.start_date, date__lte=today
@@ -223,6 +228,10 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
             )
         pupils[pupil.pk].placements.append(
             (placement, rules.attendance_percentage(by_placement[placement.pk]))
+        )
+    for figures in pupils.values():
+        figures.without_register = rules.without_register_phrase(
+            sum(missing.get(p.pk, 0) for p, _ in figures.placements)
         )
     providers = {}
     for placement in placements.values():
@@ -269,16 +278,16 @@ def providers_with_register(*, day: date) -> list[tuple[object, int]]:
     return [(providers[pid], counts[pid]) for pid in sorted(providers, key=lambda pid: providers[pid].name)]
 
 
-def sessions_without_register(placements, *, since: date, now: datetime) -> dict[int, int]:
+def sessions_without_register(placements, *, since: date, today: date, now: datetime) -> dict[int, int]:
     """For each placement (with its `timetable` and `pupil__school` loaded), how many of its
-    timetabled sessions on school days from `since` have passed their cut-off with no mark: the
+    timetabled sessions on school days from `since` to `today` have passed their cut-off (at
+    `now`) with no mark: the
     registers an attendance figure is missing (G §1c). The same rule as the attendance_missing
     check, over a longer window. Two queries for the calendar and one for the marks."""
     placements = list(placements)
     if not placements:
         return {}
     local = timezone.localtime(now) if timezone.is_aware(now) else now
-    today = local.date()
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
     days = school_days_by_school(schools.values(), since, today)
     marks = defaultdict(dict)

@@ -252,6 +252,28 @@ def register_link_schools(*, actor, provider):
     return schools.filter(id__in=scope.school_ids)
 
 
+def register_link_school_to_ask(token: str) -> str | None:
+    """For a refused link: the school to ask for a new one, when the token (however old) names a
+    provider that only one school places pupils with, or a link a school coordinator made.
+    None when it names nothing we can trust."""
+    try:
+        payload = signing.loads(token, salt=REGISTER_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    link = RegisterLink.objects.filter(nonce=payload.get("n"), provider_id=payload.get("p")).first()
+    creator = link.created_by if link else None
+    if creator is not None:
+        school = creator.memberships.filter(school__isnull=False).select_related("school").first()
+        if school is not None:
+            return school.school.name
+    schools = set(
+        Placement.objects.filter(provider_id=payload.get("p"))
+        .running_on_or_after(timezone.localdate() - timedelta(days=31))
+        .values_list("pupil__school__name", flat=True)
+    )
+    return schools.pop() if len(schools) == 1 else None
+
+
 @transaction.atomic
 def register_link_create(*, actor=None, provider, date) -> tuple[RegisterLink, str]:
     problem = rules.register_link_date_problem(

@@ -297,7 +297,13 @@ ABSENCE_REASONS = [(value, label) for value, label in AttendanceMark.AbsenceReas
 def register_by_link(request, token):
     link = services.register_link_from_token(token, today=timezone.localdate())
     if link is None:
-        raise Http404("This register link is not valid")
+        # Forged, expired or revoked: say so, and who to ask, on a page of its own (still a 404).
+        return render(
+            request,
+            "placements/register_link_refused.html",
+            {"school": services.register_link_school_to_ask(token)},
+            status=404,
+        )
     return _register(
         request,
         provider=link.provider,

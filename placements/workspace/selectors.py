@@ -207,7 +207,10 @@ def pupil_page(user, *, pupil_id: int, today: date) -> PupilPage:
             visit_rows.append((placement, cells))
 
     missing = attendance_selectors.sessions_without_register(
-        all_placements, since=year.start_date if year else today - timedelta(days=365), now=timezone.now()
+        all_placements,
+        since=year.start_date if year else today - timedelta(days=365),
+        today=today,
+        now=timezone.now(),
     )
     attendance_rows = []
     codes = []

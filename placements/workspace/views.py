@@ -90,8 +90,10 @@ def home_sections(user, role, today):
 def _role_sections(user, role, today):
     if role == Role.PROVIDER_STAFF:
         providers = visible_providers(user).order_by("name")
+        # Only the pupils timetabled with them today (the today board's "at a setting").
         rows = (
             core_selectors.placements_active_on(user, today)
+            .at_a_setting_on(today)
             .select_related("pupil__school")
             .order_by("pupil__last_name", "pupil__first_name")
         )

@@ -68,7 +68,7 @@ def test_a_concern_reaches_the_dsl_who_records_a_decision_not_to_refer(page):
 
     page.get_by_role("link", name="Add to the chronology").click()
     page.get_by_label("A decision, with the reason").check()
-    page.get_by_label("Decision (for a decision)").select_option(label="Decision not to refer")
+    page.get_by_label("Decision", exact=True).select_option(label="Decision not to refer")
     page.get_by_label("Details").fill(REASON)
     page.get_by_role("button", name="Add to the chronology").click()
     assert page.locator("#chronology").get_by_text("Decision not to refer").is_visible()

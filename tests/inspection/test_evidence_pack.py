@@ -88,7 +88,7 @@ def test_the_demo_schools_pack_reads_back_with_contents_pupils_providers_and_no_
     # Each pupil's own section names them and each of their providers.
     text = " ".join(pages)
     for placement in placements:
-        pupil_pages = [t for t in pages if f"{placement.pupil.full_name} Evidences: G §1a–e" in t]
+        pupil_pages = [t for t in pages if f"{placement.pupil.listed_name} Evidences: G §1a–e" in t]
         assert pupil_pages, placement.pupil.full_name
         assert placement.provider.name in " ".join(pupil_pages)
         assert placement.pupil.upn in text

@@ -779,3 +779,12 @@ def test_a_weekend_mark_is_refused_when_the_school_records_no_session_that_day(t
         placement=placement, date=saturday - timedelta(days=1), session="AM", code="/", source="api"
     )
     assert AttendanceMark.objects.get() == friday
+
+
+def test_the_figures_page_owns_up_to_sessions_without_a_register(client, today):
+    placement = placement_with_timetable(days=(0, 1, 2, 3, 4), start_date=date(2026, 11, 16))
+    AttendanceMarkFactory(placement=placement, date=date(2026, 11, 16), session="AM", code="B")
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=placement.pupil.school))
+    page = client.get(reverse("placements:attendance_figures")).content.decode()
+    # 100% of the one register received, and the rest owned up to: Mon PM, Tue and Wed AM and PM.
+    assert "100.0%" in page and "5 sessions without a register" in page

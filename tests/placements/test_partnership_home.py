@@ -74,3 +74,31 @@ def test_the_provider_page_shows_the_registration_test_as_it_stands_and_marks_wh
     row_of = lambda p: page[page.index(p.pupil.full_name) :].split("</tr>")[0]  # noqa: E731
     assert "Counts" in row_of(counted) and "Does not count" in row_of(part_time)
     assert "Not a registered school" in page and "Not on the county directory" in page
+
+
+def test_the_provider_page_and_the_hours_check_count_the_same_pupils(client, monkeypatch):
+    """Five full-time pupils across schools: the check flags the provider, and the page, from the
+    same rows and rule, says 5 of 5 and marks all five."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from placements.compliance.checks import hours as hours_checks
+    from placements.workspace.selectors import registration_test_standing
+
+    monday = date(2026, 11, 23)
+    provider = ProviderFactory()
+    born = date(2012, 1, 5)
+    for _ in range(5):
+        placement_with_timetable(
+            pupil=PupilFactory(date_of_birth=born),
+            provider=provider,
+            days=(0, 1, 2, 3),
+            start=time(9, 0),
+            end=time(14, 0),
+            start_date=date(2026, 11, 2),
+        )
+    hours_checks.run_hours(datetime(2026, 11, 23, 18, tzinfo=ZoneInfo("Europe/London")))
+    flag = Flag.objects.get(kind=Flag.Kind.HOURS_BREACH_PROVIDER, resolved_at__isnull=True)
+    standing = registration_test_standing(provider, today=monday)
+    assert standing["breach"] and len(standing["counted"]) == flag.details["full_time_pupils"] == 5
+    assert standing["standing"].startswith("5 of 5 full-time pupils")

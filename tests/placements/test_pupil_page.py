@@ -73,6 +73,8 @@ def test_the_risk_assessment_and_induction_are_one_click_from_the_pupil_page_and
     assert reverse("safeguarding:induction_create", args=[placement.pk]) in page
     flags = client.get(reverse("placements:flag_list")).content.decode()
     assert f'href="{risk}">Record the risk assessment' in flags
+    form = client.get(reverse("placements:placement_edit", args=[placement.pk])).content.decode()
+    assert f'href="{risk}">Record the risk assessment' in form
 
 
 def test_sessions_without_a_register_are_counted_not_hidden_behind_a_clean_figure():
@@ -82,7 +84,7 @@ def test_sessions_without_a_register_are_counted_not_hidden_behind_a_clean_figur
     placement = placement_with_timetable(days=(0,), start_date=monday)  # mornings and afternoons
     AttendanceMarkFactory(placement=placement, date=monday, session="AM", code="B")
     now = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time(18, 0)))
-    counts = sessions_without_register([placement], since=monday, now=now)
+    counts = sessions_without_register([placement], since=monday, today=now.date(), now=now)
     # Two Mondays have passed: four sessions timetabled, one register received.
     school_days = 2 - sum(1 for d in (monday, monday + timedelta(days=7)) if not _open(placement, d))
     assert counts == {placement.pk: 2 * school_days - 1}
