@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
-from placements.core.models import Placement, TimetableSlot, active_on_q
+from placements.core.models import Placement, Pupil, TimetableSlot
 from placements.core.selectors import (
     placements_manageable_by,
     pupils_manageable_by,
@@ -248,12 +248,17 @@ def provider_pupils_section(user, provider, today: date) -> dict:
 
 
 def school_overview(user, *, today: date):
-    """The user's schools, each with its AP pupils, pupils placed today and open flags."""
-    active = active_on_q(today, through="pupils__placements__")
+    """The user's schools, each with its AP pupils, pupils placed today and open flags: counted per
+    listed school, where joining pupils to placements and flags multiplies the rows."""
+    placed = Pupil.objects.filter(
+        school_id=OuterRef("pk"), id__in=Placement.objects.active_on(today).values("pupil_id")
+    )
     return visible_schools(user).annotate(
-        pupil_count=Count("pupils", distinct=True),
-        placed_count=Count("pupils", filter=active, distinct=True),
-        open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+        pupil_count=_count_per(Pupil.objects.filter(school_id=OuterRef("pk")), "school_id"),
+        placed_count=_count_per(placed, "school_id"),
+        open_flag_count=_count_per(
+            Flag.objects.filter(school_id=OuterRef("pk"), resolved_at__isnull=True), "school_id"
+        ),
     )
 
 
@@ -271,11 +276,15 @@ def at_a_glance(user, *, today: date) -> dict:
     }
 
 
-def _count_per_pupil(queryset):
-    """A correlated count for each listed pupil: only the rows shown are counted, where a join
+def _count_per(queryset, field: str):
+    """A correlated count for each listed row: only the rows shown are counted, where a join
     and GROUP BY over the whole placements and flags tables grows with the country."""
-    counted = queryset.order_by().values("pupil_id").annotate(n=Count("pk")).values("n")
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _count_per_pupil(queryset):
+    return _count_per(queryset, "pupil_id")
 
 
 def pupil_list(user, *, today: date | None = None):
