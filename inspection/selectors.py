@@ -125,8 +125,9 @@ def _qa_visible_to_school(visit, school) -> bool:
     return visit.school_id == school.id
 
 
-def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules.ProviderFacts]:
-    """Facts per (school, provider): the latest QA visit is the one that school can show."""
+def _provider_facts(providers, *, flags, schools, pairs) -> dict[tuple[int, int], rules.ProviderFacts]:
+    """Facts per (school, provider) in `pairs` (the schools that use each provider, not every
+    school with every provider): the latest QA visit is the one that school can show."""
     ids = [p.id for p in providers]
     audits = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by(
@@ -137,7 +138,9 @@ def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules
     for visit in _qa_visits_for(ids, schools):
         qa[visit.provider_id].append(visit)
     must_register = {f.provider_id for f in flags if f.kind == Flag.Kind.HOURS_BREACH_PROVIDER}
-    facts = {}
+    facts, by_id, users = {}, {s.id: s for s in schools}, defaultdict(list)
+    for school_id, provider_id in pairs:
+        users[provider_id].append(by_id[school_id])
     for p in providers:
         audit = audits.get(p.id)
         base = rules.ProviderFacts(
@@ -151,7 +154,7 @@ def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules
             insurance_expires_on=audit.insurance_expires_on if audit else None,
             must_register=p.id in must_register,
         )
-        for school in schools:
+        for school in users[p.id]:
             visit = next((v for v in qa[p.id] if _qa_visible_to_school(v, school)), None)
             facts[(school.id, p.id)] = replace(
                 base,
@@ -218,7 +221,10 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
     calendar = _Calendar(schools.values(), start=year_start, end=year.end_date if year else today)
     flags = _open_flags(placements) if flags is None else flags
     providers = _provider_facts(
-        {p.provider_id: p.provider for p in placements}.values(), flags=flags, schools=list(schools.values())
+        {p.provider_id: p.provider for p in placements}.values(),
+        flags=flags,
+        schools=list(schools.values()),
+        pairs={(p.pupil.school_id, p.provider_id) for p in placements},
     )
     plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
     placement_ids = [p.pk for p in placements]
@@ -315,8 +321,11 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
                 cells=rules.pupil_readiness(pupil_facts, today=today, limits=limits),
             )
         )
+    rows_of = defaultdict(list)
+    for r in rows:
+        rows_of[r.pupil.school_id].append(r)
     by_school = [
-        (school, rules.percent_green(r.cells for r in rows if r.pupil.school_id == school.id))
+        (school, rules.percent_green(r.cells for r in rows_of[school.id]))
         for school in sorted(schools.values(), key=lambda s: s.name)
     ]
     return Readiness(
