@@ -104,6 +104,11 @@ def drop_database(url: str) -> None:
 
 
 def row(scale, scenario, ours, floor, target, passed, **extra) -> dict:
+    if ours is not None:
+        print(
+            f"  {scenario}: {ours * 1000:.1f} ms" + (f" (floor {floor * 1000:.1f} ms)" if floor else ""),
+            flush=True,
+        )
     return {
         "scale": scale,
         "scenario": scenario,
