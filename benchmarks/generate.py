@@ -424,19 +424,65 @@ def _register_import(scale: Scale, *, today: date, start: date) -> dict:
         for placement in placements
         for weekday in range(5)
     )
-    statuses = ["attended,,,"] * 8 + ["late,12,,"] + ["absent,,ill,"]
-    lines = ["upn,date,session,status,minutes_late,reason,note"]
-    for pupil in pupils:
-        for day in days:
-            for session in ("AM", "PM"):
-                if len(lines) > scale.import_rows:
-                    break
-                lines.append(f"{pupil.upn},{day:%d/%m/%Y},{session},{statuses[len(lines) % len(statuses)]}")
     user = User.objects.create_user(email="importer@bench.example", password="bench-password")
     Membership.objects.create(user=user, role=Role.SCHOOL_COORDINATOR, school=school)
     return {
         "user": user,
         "provider": provider,
-        "csv": "\n".join(lines) + "\n",
+        "csv": register_file(pupils, days, rows=scale.import_rows),
         "placement_ids": [p.pk for p in placements],
+    }
+
+
+def register_file(pupils, days, *, rows: int) -> str:
+    """A provider's register as CSV: `rows` sessions of the pupils on the days, mostly attended."""
+    statuses = ["attended,,,"] * 8 + ["late,12,,"] + ["absent,,ill,"]
+    lines = ["upn,date,session,status,minutes_late,reason,note"]
+    for pupil in pupils:
+        for day in days:
+            for session in ("AM", "PM"):
+                if len(lines) > rows:
+                    break
+                lines.append(f"{pupil.upn},{day:%d/%m/%Y},{session},{statuses[len(lines) % len(statuses)]}")
+    return "\n".join(lines) + "\n"
+
+
+def existing_world(scale: Scale, *, today: date) -> dict:
+    """The logins, schools and register file of a database `generate` filled earlier (kept with
+    --keep), so a run can measure it again without generating it."""
+    models = {
+        "partnerships": Partnership,
+        "schools": School,
+        "providers": Provider,
+        "pupils": Pupil,
+        "placements": Placement,
+        "timetable_slots": TimetableSlot,
+        "attendance_marks": AttendanceMark,
+        "follow_ups": FollowUp,
+        "visits": Visit,
+        "learning_plans": LearningPlan,
+        "reviews": Review,
+        "concerns": Concern,
+        "provider_audits": ProviderAudit,
+    }
+    roles = [Role.SCHOOL_COORDINATOR, Role.PARTNERSHIP_COORDINATOR, Role.DSL, Role.HEAD]
+    roles += [Role.PROVIDER_STAFF, Role.SUPERUSER]
+    provider = Provider.objects.get(name="Bench import setting")
+    placements = list(
+        Placement.objects.filter(provider=provider).select_related("pupil__school").order_by("pk")
+    )
+    school = placements[0].pupil.school
+    start = today - timedelta(days=PLACEMENTS_BEGAN_DAYS_AGO)
+    days = school_days_by_school([school], start, today - timedelta(days=1))[school.pk]
+    return {
+        "counts": {name: model.objects.count() for name, model in models.items()},
+        "logins": {role: User.objects.get(email=f"{role}@bench.example") for role in roles},
+        "small_logins": {role: User.objects.get(email=f"{role}-small@bench.example") for role in roles},
+        "schools": list(School.objects.filter(name__startswith="Bench school ").order_by("pk")),
+        "register_import": {
+            "user": User.objects.get(email="importer@bench.example"),
+            "provider": provider,
+            "csv": register_file([p.pupil for p in placements], days, rows=scale.import_rows),
+            "placement_ids": [p.pk for p in placements],
+        },
     }

@@ -135,8 +135,9 @@ def _qa_visible_to_school(visit, school) -> bool:
     return visit.school_id == school.id
 
 
-def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules.ProviderFacts]:
-    """Facts per (school, provider): the latest QA visit is the one that school can show."""
+def _provider_facts(providers, *, flags, schools, pairs) -> dict[tuple[int, int], rules.ProviderFacts]:
+    """Facts per (school, provider) in `pairs` (the schools that use each provider, not every
+    school with every provider): the latest QA visit is the one that school can show."""
     ids = [p.id for p in providers]
     audits = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by(
@@ -147,7 +148,9 @@ def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules
     for visit in _qa_visits_for(ids, schools):
         qa[visit.provider_id].append(visit)
     must_register = {f.provider_id for f in flags if f.kind == Flag.Kind.HOURS_BREACH_PROVIDER}
-    facts = {}
+    facts, by_id, users = {}, {s.id: s for s in schools}, defaultdict(list)
+    for school_id, provider_id in pairs:
+        users[provider_id].append(by_id[school_id])
     for p in providers:
         audit = audits.get(p.id)
         base = rules.ProviderFacts(
@@ -172,7 +175,7 @@ def _provider_facts(providers, *, flags, schools) -> dict[tuple[int, int], rules
             else (),
             must_register=p.id in must_register,
         )
-        for school in schools:
+        for school in users[p.id]:
             visit = next((v for v in qa[p.id] if _qa_visible_to_school(v, school)), None)
             facts[(school.id, p.id)] = replace(
                 base,
@@ -254,12 +257,15 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
     calendar = _Calendar(schools.values(), start=year_start, end=year.end_date if year else today)
     flags = _open_flags(placements) if flags is None else flags
     upcoming = _upcoming_at_unregistered({p.pupil_id for p in placements}, today=today)
+    school_of = {p.pupil_id: p.pupil.school_id for p in placements}
     providers = _provider_facts(
         {
             p.provider_id: p.provider for p in [*placements, *(u for us in upcoming.values() for u in us)]
         }.values(),
         flags=flags,
         schools=list(schools.values()),
+        pairs={(p.pupil.school_id, p.provider_id) for p in placements}
+        | {(school_of[pupil_id], u.provider_id) for pupil_id, us in upcoming.items() for u in us},
     )
     plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
     placement_ids = [p.pk for p in placements]
@@ -353,8 +359,11 @@ def _readiness(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None)
                 cells=rules.pupil_readiness(pupil_facts, today=today, limits=limits),
             )
         )
+    rows_of = defaultdict(list)
+    for r in rows:
+        rows_of[r.pupil.school_id].append(r)
     by_school = [
-        (school, rules.percent_green(r.cells for r in rows if r.pupil.school_id == school.id))
+        (school, rules.percent_green(r.cells for r in rows_of[school.id]))
         for school in sorted(schools.values(), key=lambda s: s.name)
     ]
     return Readiness(

@@ -17,7 +17,7 @@ from apdash.selectors import user_scope
 from apdash.services import audit_write, model_update
 from placements.attendance import rules
 from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
-from placements.core.models import TimetableSlot
+from placements.core.models import Placement, TimetableSlot
 
 REGISTER_LINK_SALT = "placements.register-link"
 

@@ -55,6 +55,9 @@ class Flag(models.Model):
             models.Index(fields=["kind", "resolved_at"]),
             models.Index(fields=["school", "resolved_at"]),
             models.Index(fields=["key"]),
+            # Open flags per pupil, counted on every row of the pupil list: without it PostgreSQL
+            # may AND the pupil index with the open-key index (every open flag in England) per row.
+            models.Index(fields=["pupil"], condition=Q(resolved_at__isnull=True), name="open_flags_by_pupil"),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from placements.compliance.models import Flag
 from placements.compliance.selectors import visible_flags
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
-from placements.core.models import Placement, TimetableSlot
+from placements.core.models import Placement, Pupil, TimetableSlot
 from placements.core.selectors import (
     placements_manageable_by,
     pupils_manageable_by,
@@ -341,12 +341,19 @@ def registration_test_standing(provider, *, today: date) -> dict:
 
 def school_overview(user, *, today: date):
     """The user's schools, each with its AP pupils, the pupils at a setting today (the today
-    board's count, from the same queryset) and open flags."""
-    placed = Placement.objects.at_a_setting_on(today).values("pupil_id")
+    board's count, from the same queryset) and open flags: counted per listed school, where
+    joining pupils to placements and flags multiplies the rows."""
+    placed = Pupil.objects.filter(
+        school_id=OuterRef("pk"), id__in=Placement.objects.at_a_setting_on(today).values("pupil_id")
+    )
     return visible_schools(user).annotate(
-        pupil_count=Count("pupils", filter=Q(pupils__id__in=ap_pupil_ids(today)), distinct=True),
-        placed_count=Count("pupils", filter=Q(pupils__id__in=placed), distinct=True),
-        open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True),
+        pupil_count=_count_per(
+            Pupil.objects.filter(school_id=OuterRef("pk"), id__in=ap_pupil_ids(today)), "school_id"
+        ),
+        placed_count=_count_per(placed, "school_id"),
+        open_flag_count=_count_per(
+            Flag.objects.filter(school_id=OuterRef("pk"), resolved_at__isnull=True), "school_id"
+        ),
     )
 
 
@@ -366,11 +373,15 @@ def at_a_glance(user, *, today: date) -> dict:
     }
 
 
-def _count_per_pupil(queryset):
-    """A correlated count for each listed pupil: only the rows shown are counted, where a join
+def _count_per(queryset, field: str):
+    """A correlated count for each listed row: only the rows shown are counted, where a join
     and GROUP BY over the whole placements and flags tables grows with the country."""
-    counted = queryset.order_by().values("pupil_id").annotate(n=Count("pk")).values("n")
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _count_per_pupil(queryset):
+    return _count_per(queryset, "pupil_id")
 
 
 def pupil_list(user, *, today: date | None = None):

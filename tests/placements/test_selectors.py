@@ -32,3 +32,31 @@ def test_filters_offer_only_the_providers_where_the_users_pupils_are_placed():
     placement_with_timetable()  # another school's pupil at another provider
     coordinator = member(Role.SCHOOL_COORDINATOR, school=mine.pupil.school)
     assert list(core_selectors.providers_in_use(coordinator)) == [mine.provider]
+
+
+def test_the_school_overview_counts_pupils_pupils_placed_today_and_open_flags_per_school(
+    django_assert_num_queries,
+):
+    today = timezone.localdate()
+    busy = placement_with_timetable(start_date=today - timedelta(days=10))
+    school = busy.pupil.school
+    placement_with_timetable(pupil=busy.pupil, start_date=today - timedelta(days=10))  # a second setting
+    placement_with_timetable(pupil=PupilFactory(school=school), start_date=today + timedelta(days=5))
+    PupilFactory(school=school)
+    FlagFactory(school=school, pupil=busy.pupil)
+    FlagFactory(school=school, pupil=busy.pupil)
+    FlagFactory(school=school, resolved_at=timezone.now())
+    other = PupilFactory().school
+    coordinator = member(Role.SUPERUSER)
+    with django_assert_num_queries(2):  # the user's scope, then one row per school
+        rows = {s.pk: s for s in workspace_selectors.school_overview(coordinator, today=today)}
+    assert (rows[school.pk].pupil_count, rows[school.pk].placed_count, rows[school.pk].open_flag_count) == (
+        3,
+        1,
+        2,
+    )
+    assert (rows[other.pk].pupil_count, rows[other.pk].placed_count, rows[other.pk].open_flag_count) == (
+        1,
+        0,
+        0,
+    )

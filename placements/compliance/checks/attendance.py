@@ -63,10 +63,12 @@ def attendance_gaps_for(placements, *, now: datetime, flagged_days, marks_within
         school_id: days[-lookback:] if lookback > 0 else []
         for school_id, days in school_days_by_school(schools.values(), window_start, today).items()
     }
+    # Only the days the rule looks at: a half term of registers is ~2M marks at England scale.
+    watched_days = set().union(*recent_days.values(), *flagged_days.values())
     marks = defaultdict(dict)
     for placement_id, day, session, code, followed_up in (
         AttendanceMark.objects.filter(marks_within)
-        .filter(date__gte=earliest, date__lte=today)
+        .filter(date__gte=earliest, date__lte=today, date__in=sorted(watched_days))
         .with_followed_up()
         .values_list("placement_id", "date", "session", "code", "followed_up")
     ):
