@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placements', '0005_attendance_mark_first_recorded_at'),
+        ('placements', '0008_placement_notices_and_la_notification'),
     ]
 
     operations = [
