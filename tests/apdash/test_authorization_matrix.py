@@ -49,8 +49,8 @@ from tests.factories import (
     member,
     placement_with_timetable,
     seed_calendar,
+    sign_in_with_two_factor,
 )
-from tests.safeguarding.conftest import sign_in_with_two_factor
 
 pytestmark = pytest.mark.django_db
 

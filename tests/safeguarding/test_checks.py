@@ -134,7 +134,7 @@ def test_a_pupil_who_leaves_with_concerns_opens_safeguarding_transfer_due_until_
 
     from placements.compliance.selectors import visible_flags
     from safeguarding.checks import run_safeguarding_transfer
-    from tests.safeguarding.conftest import sign_in_with_two_factor
+    from tests.factories import sign_in_with_two_factor
 
     seed_calendar(2026)
     pupil = county.pupil
@@ -170,7 +170,7 @@ def test_a_pupil_who_leaves_with_concerns_opens_safeguarding_transfer_due_until_
 def test_only_the_pupils_dsl_can_open_or_record_the_safeguarding_file(county, client):
     from django.urls import reverse
 
-    from tests.safeguarding.conftest import sign_in_with_two_factor
+    from tests.factories import sign_in_with_two_factor
 
     ConcernFactory(pupil=county.pupil, raised_at=RAISED, raised_by=county.people["raiser"])
     sign_in_with_two_factor(client, county.people["other-school DSL"])
