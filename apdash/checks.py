@@ -271,11 +271,10 @@ class _Enqueue:
         try:
             recheck_task.delay(self.scope.key)
         except Exception:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                raise
-            # The broker is down: the write stands and the next sweep reconciles its flags.
+            # The broker is down (or, run eagerly, a check failed): the committed write stands and
+            # the next sweep reconciles its flags.
             cache.delete(key)
-            logger.warning("Could not enqueue the re-check of %s", self.scope.key, exc_info=True)
+            logger.exception("Could not re-check %s", self.scope.key)
 
 
 _paused = threading.local()

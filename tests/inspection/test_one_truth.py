@@ -1,6 +1,6 @@
 """One truth: a fact that is red in the flags is red in the readiness grid (web and API read the
-same selector) and in the evidence pack, at the same moment; and green in all three once the
-record that fixes it is written."""
+same selector), on the pupil page and in the evidence pack, at the same moment; and green in all
+of them once the record that fixes it is written."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +14,7 @@ from placements.attendance.services import attendance_bulk_record, attendance_re
 from placements.core.rules import Slot
 from placements.core.services import placement_create, placement_update
 from placements.models import Flag
+from placements.workspace.selectors import pupil_page
 from safeguarding.services import concern_acknowledge
 from tests.factories import (
     ConcernFactory,
@@ -69,7 +70,8 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
 
 
 def everywhere(world, kind, column):
-    """(flag open?, readiness cell, pack cell, readiness % green, pack % green) for the pupil."""
+    """(flag open?, readiness cell, pack cell, readiness % green, pack % green, pack row) for the
+    pupil, checking that the pupil page shows the flag exactly when it is open."""
     pupil, school = world["pupil"], world["school"]
     flag = Flag.objects.filter(kind=kind, resolved_at__isnull=True, school=school).exists()
     grid = readiness_for_user(world["coordinator"], school_ids=[school.id], today=MONDAY, now=NOW)
@@ -80,6 +82,10 @@ def everywhere(world, kind, column):
         now=NOW,
     )
     pack_row = next(p for p in pack["pupils"] if p["pupil"] == pupil)
+    # The pupil page lists the same open flags (concern flags name no pupil, so not there).
+    page = pupil_page(world["coordinator"], pupil_id=pupil.pk, today=MONDAY)
+    if kind != "concern_unacknowledged":
+        assert any(f.kind == kind for f in page.open_flags) == flag
     return (
         flag,
         row.cells[column].status,
