@@ -282,15 +282,27 @@ def parse_register_csv(
     return entries, errors
 
 
-def _import_row(row, placements_by_upn, scheduled, today):
-    upn = row.get("upn", "").upper()
-    day = None
+def _register_day(text: str):
+    """23/11/2026 or 2026-11-23 as a date, else None. The common shapes are read directly (a
+    register file runs to 10,000 rows); anything else goes through strptime."""
+    parts = text.split("/")
+    try:
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            day = datetime.strptime(row.get("date", ""), fmt).date()
-            break
+            return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+    return None
+
+
+def _import_row(row, placements_by_upn, scheduled, today):
+    upn = row.get("upn", "").upper()
+    day = _register_day(row.get("date", ""))
     if day is None:
         return f"“{row.get('date', '')}” is not a date (use 23/11/2026 or 2026-11-23)", None
     future = rules.future_mark_problem(day, today=today)
