@@ -408,3 +408,61 @@ def test_the_attendance_summary_a_review_starts_from():
 def test_a_trend_line_of_one_value_and_a_scaled_top():
     assert att.trend_polyline([80.0], width=100, height=20) == "0.0,4.0"
     assert att.trend_polyline([50.0, 25.0], width=60, height=10, top=50.0) == "0.0,0.0 60.0,5.0"
+
+
+def test_a_half_term_before_the_placement_started_does_not_hide_a_later_missed_one():
+    from apdash.rules import HalfTermDates
+
+    autumn2 = (date(2026, 11, 2), date(2026, 12, 18))
+    school_days = [
+        date.fromordinal(n)
+        for n in range(TERM[0].toordinal(), autumn2[1].toordinal() + 1)
+        if date.fromordinal(n).weekday() < 5
+    ]
+    gaps = visits.visit_gaps(
+        start=date(2026, 11, 2),
+        end=None,
+        weekdays=(0,),
+        school_days=school_days,
+        half_terms=[HalfTermDates(1, *TERM), HalfTermDates(2, *autumn2)],
+        visit_dates=[],
+        today=date(2027, 1, 5),
+        warning_school_days=10,
+    )
+    assert gaps == [visits.VisitGap(2, overdue=True, school_days_left=0)]
+
+
+def test_reviews_are_owed_only_for_half_terms_the_placement_ran_in():
+    from apdash.rules import HalfTermDates
+    from placements.plans import rules as plans
+
+    autumn2 = (date(2026, 11, 2), date(2026, 12, 18))
+    school_days = [
+        date.fromordinal(n)
+        for n in range(TERM[0].toordinal(), autumn2[1].toordinal() + 1)
+        if date.fromordinal(n).weekday() < 5
+    ]
+    owed = plans.review_overdue_half_terms(
+        start=date(2026, 9, 7),
+        end=date(2026, 10, 16),
+        weekdays=(0,),
+        school_days=school_days,
+        half_terms=[HalfTermDates(1, *TERM), HalfTermDates(2, *autumn2)],
+        review_dates=[],
+        today=date(2027, 1, 5),
+    )
+    assert owed == [1]
+
+
+def test_every_milestone_past_its_target_is_counted():
+    from placements.plans import rules as plans
+
+    progress = plans.milestone_rollup(
+        [
+            (plans.ON_TRACK, date(2026, 10, 1)),
+            (plans.NOT_STARTED, date(2026, 10, 2)),
+            (plans.MET, date(2026, 9, 1)),
+        ],
+        today=date(2026, 11, 23),
+    )
+    assert progress.past_target == 2 and progress.overall == plans.AT_RISK
