@@ -466,3 +466,44 @@ def test_every_milestone_past_its_target_is_counted():
         today=date(2026, 11, 23),
     )
     assert progress.past_target == 2 and progress.overall == plans.AT_RISK
+
+
+def _gaps_on(days, marks=None):
+    return att.attendance_gaps(
+        slots=[core.Slot(0, time(9), time(15))],  # Mondays
+        start=date(2026, 11, 9),
+        end=None,
+        days=days,
+        marks=marks or {},
+        now=datetime(2026, 11, 30, 18),
+        cutoff_am=time(10, 30),
+        cutoff_pm=time(14, 30),
+    )
+
+
+def test_registers_owed_skip_days_before_the_start_and_unscheduled_weekdays():
+    days = [date(2026, 11, 2), date(2026, 11, 10), date(2026, 11, 16)]  # before start; a Tuesday; a Monday
+    gaps = _gaps_on(days, marks={(date(2026, 11, 16), "PM"): ("N", False)})
+    assert gaps == [
+        att.AttendanceGap(date(2026, 11, 16), "AM", att.MISSING_MARK),
+        att.AttendanceGap(date(2026, 11, 16), "PM", att.UNEXPLAINED_ABSENCE, code="N"),
+    ]
+
+
+def test_unknown_statuses_and_reasons_are_named_in_the_error():
+    with pytest.raises(ValueError, match="Unknown absence reason 'bored'"):
+        att.attendance_code_for(att.ABSENT, absence_reason="bored")
+    with pytest.raises(ValueError, match="Unknown register status 'elsewhere'"):
+        att.attendance_code_for("elsewhere")
+
+
+def test_elapsed_time_words_for_one_and_two_minutes_past_the_hour():
+    assert att.describe_elapsed(3660) == "1 hour 1 minute"
+    assert att.describe_elapsed(3720) == "1 hour 2 minutes"
+    assert att.describe_elapsed(7200) == "2 hours"
+
+
+def test_trend_points_are_rounded_to_one_decimal_place():
+    assert att.trend_polyline([100.0, 100.0, 100.0, 33.33], width=100, height=20) == (
+        "0.0,0.0 33.3,0.0 66.7,0.0 100.0,13.3"
+    )
