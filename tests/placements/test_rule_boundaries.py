@@ -649,3 +649,13 @@ def test_contained_slots_on_one_day_count_once():
     ]
     assert core.weekly_hours(slots) == 6.5
     assert core.weekly_hours([]) == 0
+
+
+def test_separate_slots_on_one_day_all_count_and_minutes_round_to_two_places():
+    day = [
+        core.Slot(3, time(9), time(10)),
+        core.Slot(3, time(11), time(12)),
+        core.Slot(3, time(13), time(14)),
+    ]
+    assert core.weekly_hours(day) == 3.0
+    assert core.weekly_hours([core.Slot(0, time(9), time(9, 1))]) == 0.02
