@@ -66,6 +66,7 @@ RULE_MODULES := apdash.rules providers.rules safeguarding.rules placements.core.
 	placements.attendance.rules placements.visits.rules placements.plans.rules inspection.rules
 MODULE ?=
 mutation: install
+	@rm -rf mutants  # fresh mutants and test-to-function stats: the tests may have changed
 	@for module in $(if $(MODULE),$(MODULE),$(RULE_MODULES)); do \
 		echo "== $$module"; \
 		nice -n 10 $(VENV)/bin/mutmut run --max-children 1 "$$module.*" >/dev/null 2>&1 || exit 1; \

@@ -408,3 +408,254 @@ def test_the_attendance_summary_a_review_starts_from():
 def test_a_trend_line_of_one_value_and_a_scaled_top():
     assert att.trend_polyline([80.0], width=100, height=20) == "0.0,4.0"
     assert att.trend_polyline([50.0, 25.0], width=60, height=10, top=50.0) == "0.0,0.0 60.0,5.0"
+
+
+def test_a_half_term_before_the_placement_started_does_not_hide_a_later_missed_one():
+    from apdash.rules import HalfTermDates
+
+    autumn2 = (date(2026, 11, 2), date(2026, 12, 18))
+    school_days = [
+        date.fromordinal(n)
+        for n in range(TERM[0].toordinal(), autumn2[1].toordinal() + 1)
+        if date.fromordinal(n).weekday() < 5
+    ]
+    gaps = visits.visit_gaps(
+        start=date(2026, 11, 2),
+        end=None,
+        weekdays=(0,),
+        school_days=school_days,
+        half_terms=[HalfTermDates(1, *TERM), HalfTermDates(2, *autumn2)],
+        visit_dates=[],
+        today=date(2027, 1, 5),
+        warning_school_days=10,
+    )
+    assert gaps == [visits.VisitGap(2, overdue=True, school_days_left=0)]
+
+
+def test_reviews_are_owed_only_for_half_terms_the_placement_ran_in():
+    from apdash.rules import HalfTermDates
+    from placements.plans import rules as plans
+
+    autumn2 = (date(2026, 11, 2), date(2026, 12, 18))
+    school_days = [
+        date.fromordinal(n)
+        for n in range(TERM[0].toordinal(), autumn2[1].toordinal() + 1)
+        if date.fromordinal(n).weekday() < 5
+    ]
+    owed = plans.review_overdue_half_terms(
+        start=date(2026, 9, 7),
+        end=date(2026, 10, 16),
+        weekdays=(0,),
+        school_days=school_days,
+        half_terms=[HalfTermDates(1, *TERM), HalfTermDates(2, *autumn2)],
+        review_dates=[],
+        today=date(2027, 1, 5),
+    )
+    assert owed == [1]
+
+
+def test_every_milestone_past_its_target_is_counted():
+    from placements.plans import rules as plans
+
+    progress = plans.milestone_rollup(
+        [
+            (plans.ON_TRACK, date(2026, 10, 1)),
+            (plans.NOT_STARTED, date(2026, 10, 2)),
+            (plans.MET, date(2026, 9, 1)),
+        ],
+        today=date(2026, 11, 23),
+    )
+    assert progress.past_target == 2 and progress.overall == plans.AT_RISK
+
+
+def _gaps_on(days, marks=None):
+    return att.attendance_gaps(
+        slots=[core.Slot(0, time(9), time(15))],  # Mondays
+        start=date(2026, 11, 9),
+        end=None,
+        days=days,
+        marks=marks or {},
+        now=datetime(2026, 11, 30, 18),
+        cutoff_am=time(10, 30),
+        cutoff_pm=time(14, 30),
+    )
+
+
+def test_registers_owed_skip_days_before_the_start_and_unscheduled_weekdays():
+    days = [date(2026, 11, 2), date(2026, 11, 10), date(2026, 11, 16)]  # before start; a Tuesday; a Monday
+    gaps = _gaps_on(days, marks={(date(2026, 11, 16), "PM"): ("N", False)})
+    assert gaps == [
+        att.AttendanceGap(date(2026, 11, 16), "AM", att.MISSING_MARK),
+        att.AttendanceGap(date(2026, 11, 16), "PM", att.UNEXPLAINED_ABSENCE, code="N"),
+    ]
+
+
+def test_unknown_statuses_and_reasons_are_named_in_the_error():
+    with pytest.raises(ValueError, match="Unknown absence reason 'bored'"):
+        att.attendance_code_for(att.ABSENT, absence_reason="bored")
+    with pytest.raises(ValueError, match="Unknown register status 'elsewhere'"):
+        att.attendance_code_for("elsewhere")
+
+
+def test_elapsed_time_words_for_one_and_two_minutes_past_the_hour():
+    assert att.describe_elapsed(3660) == "1 hour 1 minute"
+    assert att.describe_elapsed(3720) == "1 hour 2 minutes"
+    assert att.describe_elapsed(7200) == "2 hours"
+
+
+def test_trend_points_are_rounded_to_one_decimal_place():
+    assert att.trend_polyline([100.0, 100.0, 100.0, 33.33], width=100, height=20) == (
+        "0.0,0.0 33.3,0.0 66.7,0.0 100.0,13.3"
+    )
+
+
+# --- Core: timetables, clashes and words ----------------------------------------------------------
+
+
+def test_slot_hours_count_minutes():
+    assert core.slot_hours(time(9, 30), time(12, 15)) == 2.75
+    assert core.Slot(0, time(13, 45), time(15, 0)).hours == 1.25
+
+
+def test_timetable_problems_in_words_with_their_slot():
+    bounds = {"earliest": time(7), "latest": time(19)}
+    assert core.timetable_problems([core.Slot(5, time(9), time(10))], **bounds) == [
+        (0, "Choose a weekday from Monday to Friday.")
+    ]
+    assert core.timetable_problems([core.Slot(-1, time(9), time(10))], **bounds) == [
+        (0, "Choose a weekday from Monday to Friday.")
+    ]
+    assert core.timetable_problems([core.Slot(0, time(10), time(10))], **bounds) == [
+        (0, "Monday: the end time must be after the start time.")
+    ]
+    assert core.timetable_problems([core.Slot(4, time(6, 59), time(10))], **bounds) == [
+        (0, "Friday: times must be between 07:00 and 19:00.")
+    ]
+    assert core.timetable_problems([core.Slot(4, time(17), time(19, 1))], **bounds) == [
+        (0, "Friday: times must be between 07:00 and 19:00.")
+    ]
+    assert core.timetable_problems([core.Slot(4, time(7), time(19))], **bounds) == []
+    overlapping = [
+        core.Slot(1, time(9), time(12)),
+        core.Slot(2, time(9), time(12)),
+        core.Slot(1, time(11), time(13)),
+    ]
+    assert core.timetable_problems(overlapping, **bounds) == [
+        (2, "Tuesday: 11:00–13:00 overlaps 09:00–12:00.")
+    ]
+    touching = [core.Slot(1, time(9), time(12)), core.Slot(1, time(12), time(13))]
+    assert core.timetable_problems(touching, **bounds) == []
+    backwards = [core.Slot(1, time(9), time(12)), core.Slot(1, time(11), time(10))]
+    assert core.timetable_problems(backwards, **bounds) == [
+        (1, "Tuesday: the end time must be after the start time.")
+    ]
+
+
+def test_a_breach_in_words():
+    from apdash.thresholds import HoursLimits
+
+    limits = HoursLimits(full_time_hours=18.0, max_days=3, warning_hours=15.0)
+    every = core.HoursAssessment(
+        weekly_hours=19.5, days=4, limits_breached=("hours", "days", "main_responsibility"), near_limit=False
+    )
+    assert core.describe_hours_breach(every, limits) == (
+        "At an unregistered provider: 19.5 hours a week (more than 18); 4 days a week (3 or more); "
+        "the provider has main responsibility for the pupil's programme."
+    )
+    days_only = core.HoursAssessment(weekly_hours=9, days=3, limits_breached=("days",), near_limit=False)
+    assert (
+        core.describe_hours_breach(days_only, limits)
+        == "At an unregistered provider: 3 days a week (3 or more)."
+    )
+    near = core.HoursAssessment(weekly_hours=16, days=2, limits_breached=(), near_limit=True)
+    assert core.describe_near_limit(near, limits) == (
+        "16 hours a week at an unregistered provider: close to the 18-hour limit."
+    )
+
+
+def test_the_reference_day_is_today_moved_inside_the_placement():
+    today = date(2026, 11, 23)
+    assert core.hours_reference_day(date(2026, 12, 1), None, today=today) == date(2026, 12, 1)
+    assert core.hours_reference_day(date(2026, 9, 1), date(2026, 10, 1), today=today) == date(2026, 10, 1)
+    assert core.hours_reference_day(date(2026, 11, 23), date(2026, 11, 23), today=today) == today
+    assert core.hours_reference_day(None, None, today=today) == today
+
+
+def _arrangement(id, start, end, *slots):
+    return core.Arrangement(id=id, start=start, end=end, slots=tuple(slots))
+
+
+def test_clashes_only_on_days_both_placements_run():
+    monday = core.Slot(0, time(9), time(12))
+    tuesday = core.Slot(1, time(9), time(12))
+    candidate = _arrangement(1, date(2026, 11, 16), date(2026, 11, 16), monday, tuesday)  # a Monday only
+    other = _arrangement(
+        2, date(2026, 11, 16), None, core.Slot(0, time(11), time(13)), core.Slot(1, time(9), time(10))
+    )
+    clashes = core.timetable_clashes(candidate, [other])
+    assert [(c.slot, c.other_slot) for c in clashes] == [(monday, core.Slot(0, time(11), time(13)))]
+    # Touching is not overlapping; an earlier placement that ended the day before never clashes.
+    assert (
+        core.timetable_clashes(
+            candidate, [_arrangement(3, date(2026, 9, 1), None, core.Slot(0, time(12), time(14)))]
+        )
+        == []
+    )
+    assert (
+        core.timetable_clashes(candidate, [_arrangement(4, date(2026, 9, 1), date(2026, 11, 15), monday)])
+        == []
+    )
+    # Two open-ended placements share every weekday.
+    open_ended = _arrangement(5, date(2026, 11, 17), None, tuesday)
+    assert len(core.timetable_clashes(_arrangement(6, date(2026, 11, 16), None, tuesday), [open_ended])) == 1
+    # Sharing Monday to Tuesday only: a Friday slot cannot clash.
+    friday = core.Slot(4, time(9), time(12))
+    short = _arrangement(7, date(2026, 11, 16), date(2026, 11, 17), friday, tuesday)
+    assert [
+        c.slot
+        for c in core.timetable_clashes(short, [_arrangement(8, date(2026, 11, 1), None, friday, tuesday)])
+    ] == [tuesday]
+
+
+def test_a_clash_in_words():
+    other = _arrangement(2, date(2026, 9, 7), None, core.Slot(0, time(11), time(13)))
+    clash = core.Clash(core.Slot(0, time(9), time(12)), other, core.Slot(0, time(11), time(13)))
+    assert core.describe_clash(clash, setting="Forge") == (
+        "Monday 09:00–12:00 clashes with 11:00–13:00 at Forge (the placement from 7 September 2026): "
+        "a pupil cannot be in two places at once."
+    )
+
+
+def test_a_upn_from_its_parts():
+    from stdnum.gb import upn as stdnum_upn  # an independent implementation
+
+    assert core.upn_for(la_code="801", establishment="2000", year=2000, serial=1) == (
+        stdnum_upn.calc_check_digit("801200000001") + "801200000001"
+    )
+    assert core.upn_for(la_code="801", establishment="2000", year=5, serial=1) == "B801200005001"
+
+
+def test_a_birthday_on_29_february_falls_on_1_march_in_a_common_year():
+    assert core._add_years(date(2012, 2, 29), 16) == date(2028, 2, 29)
+    assert core._add_years(date(2012, 2, 29), 15) == date(2027, 3, 1)
+    assert core._add_years(date(2011, 3, 27), 16) == date(2027, 3, 27)
+
+
+def test_contained_slots_on_one_day_count_once():
+    slots = [
+        core.Slot(2, time(9), time(15)),
+        core.Slot(2, time(10), time(11)),
+        core.Slot(2, time(15, 30), time(16)),
+    ]
+    assert core.weekly_hours(slots) == 6.5
+    assert core.weekly_hours([]) == 0
+
+
+def test_separate_slots_on_one_day_all_count_and_minutes_round_to_two_places():
+    day = [
+        core.Slot(3, time(9), time(10)),
+        core.Slot(3, time(11), time(12)),
+        core.Slot(3, time(13), time(14)),
+    ]
+    assert core.weekly_hours(day) == 3.0
+    assert core.weekly_hours([core.Slot(0, time(9), time(9, 1))]) == 0.02

@@ -62,3 +62,40 @@ def test_changing_any_one_digit_of_a_valid_upn_is_caught(position, delta):
 def test_the_check_letter_agrees_with_an_independent_implementation(la, rest, last, check):
     upn = f"{check}{la:03d}{rest}{last}"
     assert (rules.upn_problem(upn) is None) == stdnum_upn.is_valid(upn)
+
+
+def test_the_la_code_file_loads_every_row():
+    codes = rules._load_la_codes()
+    assert codes == rules.LA_CODES
+    assert len(codes) == 158 and {"201", "420", "838", "943"} <= codes
+    assert all(len(code) == 3 and code.isdigit() for code in codes)
+
+
+def test_each_kind_of_bad_upn_is_named():
+    assert rules.upn_problem("I801200005001") == (
+        "“I801200005001” is not a valid UPN: it must be a letter, 11 digits and a final digit or letter."
+    )
+    assert rules.upn_problem("B80120000500I") == (
+        "“B80120000500I” is not a valid UPN: it must be a letter, 11 digits and a final digit or letter."
+    )
+    assert rules.upn_problem("B8012000050A1") == (
+        "“B8012000050A1” is not a valid UPN: it must be a letter, 11 digits and a final digit or letter."
+    )
+    assert rules.upn_problem("C801200005001") == (
+        "“C801200005001” is not a valid UPN: the check letter does not match the rest of the number."
+    )
+    assert rules.upn_problem("B80120000500") == "A UPN has 13 characters; “B80120000500” has 12."
+    assert rules.upn_problem("") == "A UPN has 13 characters; “” has 0."
+    assert rules.upn_problem(None) == "A UPN has 13 characters; “” has 0."
+    assert rules.normalise_upn("\tb801 200\n005001 ") == "B801200005001"
+
+
+def test_a_temporary_upn_ends_in_a_letter_that_counts_by_its_alphabet_index():
+    body = "80120000500"
+    for last in "ABZ":
+        letter = rules.upn_check_letter(body + last)
+        assert rules.upn_problem(letter + body + last) is None
+    # A final A counts 0 and a final B counts 1 × 13: their check letters differ by 13 places.
+    a, b = rules.upn_check_letter(body + "A"), rules.upn_check_letter(body + "B")
+    letters = rules.UPN_CHECK_LETTERS
+    assert (letters.index(b) - letters.index(a)) % 23 == 13
