@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placements', '0006_rules_defended'),
+        ('placements', '0009_open_flags_by_pupil'),
     ]
 
     operations = [
