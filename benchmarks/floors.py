@@ -127,6 +127,13 @@ CHECK_SQL = {
         JOIN providers_provider v ON v.id = p.provider_id
         WHERE v.registration_status = 'unregistered' AND (p.end_date IS NULL OR p.end_date >= %(today)s)
     """,
+    # Pupils with concerns who have left the roll and whose safeguarding file is not recorded as sent.
+    "safeguarding_transfer": """
+        SELECT pu.id FROM placements_pupil pu
+        WHERE pu.left_on IS NOT NULL AND pu.left_on <= %(today)s
+          AND EXISTS (SELECT 1 FROM safeguarding_concern c WHERE c.pupil_id = pu.id)
+          AND NOT EXISTS (SELECT 1 FROM safeguarding_safeguardingtransfer t WHERE t.pupil_id = pu.id)
+    """,
     # Providers whose URN the latest GIAS import lists as closed while pupils are placed there, or
     # does not list at all (para 399).
     "registration": """

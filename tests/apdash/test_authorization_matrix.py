@@ -38,6 +38,7 @@ from tests.factories import (
     MilestoneFactory,
     OutcomeFactory,
     PartnershipFactory,
+    ProviderAuditFactory,
     ProviderFactory,
     PupilFactory,
     QAVisitFactory,
@@ -94,6 +95,12 @@ PK_SEGMENTS = {
     "visits": "visit",
     "attendance": "mark",
     "follow-ups": "follow_up",
+    "evidence-packs": "pack",
+    "readiness": "pupil",
+    "learning-plans": "plan",
+    "outcomes": "outcome",
+    "inductions": "induction",
+    "provider-audits": "provider_audit",
 }
 # Named parameters → B's record (or a plain value).
 NAMED_PARAMS = {
@@ -104,7 +111,8 @@ NAMED_PARAMS = {
     "day": "today",
     "session": "AM",
 }
-SHARED = {"provider", "token"}
+# Provider audits are shared on the register with every school, as the provider pages share them.
+SHARED = {"provider", "token", "provider_audit"}
 # Query-string filters offered on every list: B's ids.
 QUERY_FILTERS = {
     "pupil": "pupil",
@@ -206,6 +214,7 @@ def _build_world() -> World:
             school=school, date_from=today - timedelta(days=30), date_to=today, generated_by=coordinator_b
         ).pk,
         "register_link": link.pk,
+        "provider_audit": ProviderAuditFactory(provider=provider).pk,
         "token": token,
     }
     world.users = users

@@ -171,7 +171,7 @@ def test_a_school_coordinators_day(page, today):
     # A form: the error summary, no school question for one school, a date typed as its hint.
     page.get_by_role("link", name="Pupils", exact=True).click()
     page.get_by_role("link", name="Add a pupil").click()
-    expect(page.get_by_label("School")).to_have_count(0)
+    expect(page.get_by_label("School", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Save pupil").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     look(page, "coordinator-pupil-form-errors")

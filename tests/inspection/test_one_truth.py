@@ -69,15 +69,21 @@ def world(monkeypatch, django_capture_on_commit_callbacks):
     }
 
 
-def everywhere(world, kind, column):
+def everywhere(world, kind, column, reader="coordinator"):
     """(flag open?, readiness cell, pack cell, readiness % green, pack % green, pack row) for the
-    pupil, checking that the pupil page shows the flag exactly when it is open."""
+    pupil as `reader` sees them, checking that the pupil page shows the flag exactly when it is open."""
     pupil, school = world["pupil"], world["school"]
     flag = Flag.objects.filter(kind=kind, resolved_at__isnull=True, school=school).exists()
-    grid = readiness_for_user(world["coordinator"], school_ids=[school.id], today=MONDAY, now=NOW)
+    grid = readiness_for_user(world[reader], school_ids=[school.id], today=MONDAY, now=NOW)
     row = next(r for r in grid.rows if r.pupil == pupil)
     pack = pack_data(
-        PackScope(title="Pack", schools=[school], date_from=date(2026, 9, 1), date_to=MONDAY),
+        PackScope(
+            title="Pack",
+            schools=[school],
+            date_from=date(2026, 9, 1),
+            date_to=MONDAY,
+            per_pupil_concerns=reader == "dsl",
+        ),
         today=MONDAY,
         now=NOW,
     )
@@ -144,12 +150,15 @@ def test_a_future_placement_over_the_hours_line_is_red_everywhere_before_it_star
     assert (flag, grid, pack, grid_pct, pack_pct) == (False, "green", "green", 100, 100)
 
 
-def test_a_concern_past_its_acknowledgement_deadline_is_red_for_every_reader_until_acknowledged(world):
+def test_a_concern_past_its_acknowledgement_deadline_is_red_for_the_dsl_everywhere_until_acknowledged(world):
     concern = ConcernFactory(pupil=world["pupil"], urgency="urgent", raised_at=NOW - timedelta(hours=3))
     run_scope(NOW)
-    # The co-ordinator reads the grid (counts only, never the concern) as the pack prints it.
-    flag, grid, pack, grid_pct, pack_pct, _ = everywhere(world, "concern_unacknowledged", "d")
+    # The DSL's grid and a DSL's pack agree (counts only, never the concern).
+    flag, grid, pack, grid_pct, pack_pct, _ = everywhere(world, "concern_unacknowledged", "d", reader="dsl")
     assert (flag, grid, pack, grid_pct, pack_pct) == (True, "red", "red", 0, 0)
+    # Only a DSL may know a pupil has a concern: the co-ordinator's grid and pack do not say so.
+    _, grid, pack, _, _, _ = everywhere(world, "concern_unacknowledged", "d")
+    assert (grid, pack) == ("green", "green")
     world["commit"](concern_acknowledge, actor=world["dsl"], concern=concern)
-    flag, grid, pack, grid_pct, pack_pct, _ = everywhere(world, "concern_unacknowledged", "d")
+    flag, grid, pack, grid_pct, pack_pct, _ = everywhere(world, "concern_unacknowledged", "d", reader="dsl")
     assert (flag, grid, pack, grid_pct, pack_pct) == (False, "green", "green", 100, 100)

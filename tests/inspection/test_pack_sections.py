@@ -94,10 +94,16 @@ def test_a_partnership_pack_in_parts_reads_back_with_pages_contents_pupils_and_p
     first_section, contents = _contents_entries(pages)
     for placement in placements:
         pupil = placement.pupil
-        match = re.search(rf"{re.escape(pupil.full_name)} (\d+)", contents)
+        # The name, then what tells same-named pupils apart (issue 17), then the page.
+        match = re.search(
+            rf"{re.escape(pupil.full_name)} \(?{re.escape(pupil.told_apart)}\)? (\d+)", contents
+        )
         assert match, pupil.full_name
         page = pages[int(match[1]) - 1]
-        assert f"{pupil.full_name} Evidences: G §1a–e" in page, (pupil.full_name, match[1])
+        assert f"{pupil.full_name} ({pupil.told_apart}) Evidences: G §1a–e" in page, (
+            pupil.full_name,
+            match[1],
+        )
         assert pupil.upn in page and placement.provider.name in page
     for heading in ("1. Summary", "2. Planning-call sheet", "5. Unregistered providers", "6. Open flags"):
         match = re.search(rf"{re.escape(heading)}[^0-9]* (\d+)", contents)

@@ -6,6 +6,7 @@ from datetime import date, time
 import pytest
 
 from inspection import rules
+from placements.core import rules as core_rules
 from placements.core.rules import Slot
 
 NOON = {"am_end": time(12), "pm_start": time(12)}
@@ -47,11 +48,11 @@ def test_full_time_is_every_one_of_the_ten_sessions():
 
 def test_sessions_a_week_count_mornings_and_afternoons_by_the_schools_times():
     monday_to_friday = [Slot(d, time(9), time(15)) for d in range(5)]
-    assert rules.weekly_sessions(monday_to_friday, **NOON) == 10
+    assert core_rules.weekly_sessions(monday_to_friday, **NOON) == 10
     mornings = [Slot(0, time(9), time(12, 30)), Slot(4, time(9, 30), time(11))]
-    assert rules.weekly_sessions(mornings, am_end=time(12, 15), pm_start=time(13)) == 2
-    assert rules.weekly_sessions(mornings, **NOON) == 3
-    assert rules.weekly_sessions([], **NOON) == 0
+    assert core_rules.weekly_sessions(mornings, am_end=time(12, 15), pm_start=time(13)) == 2
+    assert core_rules.weekly_sessions(mornings, **NOON) == 3
+    assert core_rules.weekly_sessions([], **NOON) == 0
 
 
 def test_only_local_authority_arranged_provision_is_la_arranged():

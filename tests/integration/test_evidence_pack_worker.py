@@ -74,7 +74,7 @@ def test_a_partnership_pack_is_rendered_in_parts_by_the_worker_and_bound_whole(p
     for school_name in ("Ash School", "Birch School"):
         pupil = PupilFactory(school=SchoolFactory(name=school_name, partnership=partnership))
         placement_with_timetable(pupil=pupil, start_date=timezone.localdate() - timedelta(days=20))
-        names.append(pupil.full_name)
+        names.append(f"{pupil.full_name} ({pupil.told_apart})")
     pack = EvidencePack.objects.create(
         scope="partnership",
         partnership=partnership,

@@ -28,6 +28,7 @@ def placement_form(pupil, provider, *slots):
         "status": "active",
         "reason": "Vocational course",
         "commissioned_by": "school",
+        "arranged_by": "school",
         "timetable-TOTAL_FORMS": str(len(slots)),
         "timetable-INITIAL_FORMS": "0",
         "timetable-MIN_NUM_FORMS": "0",
