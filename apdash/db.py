@@ -1,10 +1,6 @@
-"""Database-level guards shared by the apps' migrations, and the one spelling of a dated period's
-condition that every app's queries share."""
-
-from datetime import date
+"""Database-level guards shared by the apps' migrations."""
 
 from django.db import migrations
-from django.db.models import Q
 
 REFUSE_CHANGE_FUNCTION = """
 CREATE OR REPLACE FUNCTION apdash_refuse_change() RETURNS trigger AS $$
@@ -43,16 +39,6 @@ def append_only(table: str) -> migrations.RunPython:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation};")
 
     return migrations.RunPython(forwards, backwards)
-
-
-def active_between_q(first: date, last: date, *, through: str = "") -> Q:
-    """Rows with `start_date` and an open-ended `end_date` (placements, reached through `through`,
-    e.g. "placements__") active on at least one day of [first, last]: started by `last` and not
-    ended before `first`. The database twin of `placements.core.rules.is_active_on`; the one place
-    this condition is spelled out (providers count placements too, and cannot import placements)."""
-    return Q(**{f"{through}start_date__lte": last}) & (
-        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": first})
-    )
 
 
 REFUSE_TRUNCATE_FUNCTION = """

@@ -413,11 +413,11 @@ def check_rows(args, checks, now, today, year, count_queries) -> list[dict]:
 
 def pack_rows(args, world, today) -> list[dict]:
     from benchmarks import floors
-    from inspection import selectors, services
+    from inspection import packs, services
 
     school = world["schools"][0]
-    first, last = selectors.default_pack_range(today)
-    scope = selectors.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
+    first, last = packs.default_pack_range(today)
+    scope = packs.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
     pages = {}
 
     def ours():

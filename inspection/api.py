@@ -20,7 +20,7 @@ from apdash.selectors import visible_schools
 from placements.models import Pupil
 from safeguarding.api import TwoFactorForSafeguardingRoles
 
-from . import rules, selectors, services
+from . import packs, rules, selectors, services
 from .forms import EvidencePackForm
 from .models import EvidencePack
 
@@ -142,7 +142,7 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         user = request_user(self)
         if user is not None and user.is_authenticated:
-            choices = selectors.pack_choices(user)
+            choices = packs.pack_choices(user)
             fields["school"].queryset = choices["schools"]
             fields["pupil"].queryset = choices["pupils"]
             fields["partnership"].queryset = choices["partnerships"]
@@ -151,7 +151,7 @@ class EvidencePackSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         """Through the pack page's form: the same date, scope and subject rules, the same words."""
         user = request_user(self)
-        choices = selectors.pack_choices(user)
+        choices = packs.pack_choices(user)
         scope, pupil = attrs.get("scope"), attrs.get("pupil")
         if scope == EvidencePack.Scope.PARTNERSHIP:
             if attrs.get("partnership") is None:
@@ -181,9 +181,7 @@ class EvidencePackSerializer(serializers.ModelSerializer):
         user = request_user(self)
         # Per-pupil concern counts only for a DSL or the head past their second factor, as on the page.
         options = {
-            "per_pupil_concerns": selectors.may_see_pupil_concerns(
-                user, selectors.pack_schools(validated_data)
-            )
+            "per_pupil_concerns": packs.may_see_pupil_concerns(user, packs.pack_schools(validated_data))
         }
         return services.evidence_pack_request(actor=user, options=options, **validated_data)
 
@@ -205,7 +203,7 @@ class EvidencePackViewSet(
     filterset_fields = ["scope", "status"]
 
     def get_queryset(self):
-        return selectors.visible_packs(self.request.user)
+        return packs.visible_packs(self.request.user)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

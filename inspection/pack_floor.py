@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from . import selectors, services
+from . import packs, services
 from .models import EvidencePack
 
 # A pack page: a heading, a line of evidence, and a table of about this many rows of short text.
@@ -68,7 +68,7 @@ def floor_render(*, pages: int) -> RenderTiming:
     return RenderTiming(pages=len(document.pages), seconds=seconds, peak_rss_mb=_peak_rss_mb())
 
 
-def pack_render(scope: selectors.PackScope, *, today: date) -> RenderTiming:
+def pack_render(scope: packs.PackScope, *, today: date) -> RenderTiming:
     """The evidence pack for `scope` rendered in one piece in this process (gathering the data,
     laying it out and writing the PDF), as the Celery task does for a school's pack."""
     started = time.perf_counter()

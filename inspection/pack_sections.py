@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-from . import selectors
+from . import packs
 from .models import EvidencePack
 
 SECTION_TEMPLATE = "inspection/pack/section.html"
@@ -46,14 +46,14 @@ def pack_parts(pack: EvidencePack) -> list[Part]:
     return [Part("front"), *(Part("school", s.pk) for s in schools), Part("back")]
 
 
-def _scope(pack: EvidencePack, school_id: int | None = None) -> selectors.PackScope:
+def _scope(pack: EvidencePack, school_id: int | None = None) -> packs.PackScope:
     from apdash.models import School
 
     if school_id is None:
         schools = list(School.objects.filter(partnership=pack.partnership_id).select_related("partnership"))
     else:
         schools = list(School.objects.filter(pk=school_id).select_related("partnership"))
-    return selectors.PackScope(
+    return packs.PackScope(
         title=pack.partnership.name, schools=schools, date_from=pack.date_from, date_to=pack.date_to
     )
 
@@ -86,7 +86,7 @@ def _bookmarks(document, *, top_level: int = 1) -> list[tuple[int, str, int]]:
 def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
     """Render one part to a PDF in storage; returns its file name, page count and headings."""
     scope = _scope(pack, part.school_id if part.kind == "school" else None)
-    data = selectors.pack_data(scope, today=today, now=now)
+    data = packs.pack_data(scope, today=today, now=now)
     document = _render(
         {**data, "part": part.kind, "running_head": _running_head(scope.title)},
     )

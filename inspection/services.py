@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apdash.services import audit_record
 
-from . import selectors
+from . import packs
 from .models import EvidencePack
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def evidence_packs_requeue(*, now, older_than_minutes: int) -> int:
     return len(pack_ids)
 
 
-def pack_scope(pack: EvidencePack) -> selectors.PackScope:
+def pack_scope(pack: EvidencePack) -> packs.PackScope:
     from apdash.models import School
 
     if pack.scope == EvidencePack.Scope.PARTNERSHIP:
@@ -99,7 +99,7 @@ def pack_scope(pack: EvidencePack) -> selectors.PackScope:
     else:
         schools = [pack.school]
         title = pack.school.name
-    return selectors.PackScope(
+    return packs.PackScope(
         title=title,
         schools=schools,
         date_from=pack.date_from,
@@ -114,7 +114,7 @@ def _set_progress(pack_id: int, progress: int, stage: str, **extra) -> None:
     EvidencePack.objects.filter(pk=pack_id).update(progress=progress, stage=stage, **extra)
 
 
-def render_pack_pdf(scope: selectors.PackScope, *, today, progress=None) -> tuple[bytes, int]:
+def render_pack_pdf(scope: packs.PackScope, *, today, progress=None) -> tuple[bytes, int]:
     """The evidence pack as PDF bytes and its page count. `progress(percent, stage)` is told how
     far it has got. Used by the Celery task and by `manage.py evidence_pack`."""
     from weasyprint import HTML
@@ -127,7 +127,7 @@ def render_pack_pdf(scope: selectors.PackScope, *, today, progress=None) -> tupl
         )
 
     report(5, "Gathering the evidence")
-    data = selectors.pack_data(scope, today=today, progress=pupils_done)
+    data = packs.pack_data(scope, today=today, progress=pupils_done)
     html = render_to_string("inspection/pack/pack.html", data)
     report(GATHERED_AT + 5, "Laying out the pages")
     document = HTML(string=html, base_url=".").render()

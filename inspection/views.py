@@ -16,7 +16,7 @@ from apdash.models import Role
 from apdash.selectors import visible_schools
 from placements.core.selectors import visible_placements
 
-from . import governors, rules, selectors, services
+from . import census, governors, packs, rules, selectors, services
 from .forms import CensusForm, EvidencePackForm, LAReturnForm
 from .models import EvidencePack
 
@@ -79,7 +79,7 @@ def readiness(request):
         "inspection/readiness.html",
         {
             "readiness": result,
-            "rollup": selectors.rollup_table(result),
+            "rollup": packs.rollup_table(result),
             "grid": _grid(result),
             "schools": schools,
             "chosen": chosen[0] if wanted else None,
@@ -91,10 +91,10 @@ def readiness(request):
 
 
 def _pack_form(request, today):
-    default_from, default_to = selectors.default_pack_range(today)
+    default_from, default_to = packs.default_pack_range(today)
     return EvidencePackForm(
         request.POST or None,
-        **selectors.pack_choices(request.user),
+        **packs.pack_choices(request.user),
         today=today,
         initial={
             "scope": EvidencePack.Scope.SCHOOL,
@@ -121,23 +121,21 @@ def pack_list(request):
             date_from=data["date_from"],
             date_to=data["date_to"],
             options={
-                "per_pupil_concerns": selectors.may_see_pupil_concerns(
-                    request.user, selectors.pack_schools(data)
-                )
+                "per_pupil_concerns": packs.may_see_pupil_concerns(request.user, packs.pack_schools(data))
             },
         )
         return redirect("inspection:pack_detail", pk=pack.pk)
     return render(
         request,
         "inspection/pack_list.html",
-        {"form": form, "packs": selectors.visible_packs(request.user)[:50]},
+        {"form": form, "packs": packs.visible_packs(request.user)[:50]},
     )
 
 
 @login_required
 def pack_detail(request, pk):
     _school_staff_only(request)
-    pack = get_object_or_404(selectors.visible_packs(request.user), pk=pk)
+    pack = get_object_or_404(packs.visible_packs(request.user), pk=pk)
     template = "inspection/pack_detail.html"
     if request.htmx:
         template += "#progress"
@@ -147,7 +145,7 @@ def pack_detail(request, pk):
 @login_required
 def pack_download(request, pk):
     _school_staff_only(request)
-    pack = get_object_or_404(selectors.visible_packs(request.user), pk=pk, status=EvidencePack.Status.DONE)
+    pack = get_object_or_404(packs.visible_packs(request.user), pk=pk, status=EvidencePack.Status.DONE)
     services.evidence_pack_download_record(actor=request.user, pack=pack, ip=request.META.get("REMOTE_ADDR"))
     return FileResponse(
         pack.file.open("rb"),
@@ -182,7 +180,7 @@ def census_export(request):
     form = CensusForm(request.POST or None, schools=visible_schools(request.user))
     if request.method == "POST" and form.is_valid():
         school, census_date = form.cleaned_data["school"], form.cleaned_data["census_date"]
-        rows, errors = selectors.census_rows(
+        rows, errors = census.census_rows(
             visible_placements(request.user, today=census_date).filter(pupil__school=school),
             census_date=census_date,
         )
@@ -218,7 +216,7 @@ def la_return(request):
     form = LAReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        rows = selectors.la_return_rows(visible_placements(request.user, today=last), first=first, last=last)
+        rows = census.la_return_rows(visible_placements(request.user, today=last), first=first, last=last)
         return csv_response(
             f"la-return-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
             [label for _, label in LA_RETURN_COLUMNS],
@@ -231,13 +229,13 @@ def la_return(request):
 @login_required
 def pack_retry(request, pk):
     _school_staff_only(request)
-    waiting = selectors.visible_packs(request.user).filter(
+    waiting = packs.visible_packs(request.user).filter(
         pk=pk, status=EvidencePack.Status.QUEUED, stage=EvidencePack.QUEUE_DOWN_STAGE
     )
     if waiting.exists():
         services.evidence_pack_resend(pack=waiting.get())
         return redirect("inspection:pack_detail", pk=pk)
-    old = get_object_or_404(selectors.visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
+    old = get_object_or_404(packs.visible_packs(request.user), pk=pk, status=EvidencePack.Status.FAILED)
     pack = services.evidence_pack_request(
         actor=request.user,
         scope=old.scope,
@@ -247,9 +245,7 @@ def pack_retry(request, pk):
         date_from=old.date_from,
         date_to=old.date_to,
         options={
-            "per_pupil_concerns": selectors.may_see_pupil_concerns(
-                request.user, services.pack_scope(old).schools
-            )
+            "per_pupil_concerns": packs.may_see_pupil_concerns(request.user, services.pack_scope(old).schools)
         },
     )
     return redirect("inspection:pack_detail", pk=pack.pk)
@@ -265,7 +261,7 @@ def home_sections(user, role, today):
     return [
         {
             "template": "inspection/home_readiness.html",
-            "rollup": selectors.rollup_table(result),
+            "rollup": packs.rollup_table(result),
             "readiness": result,
             "pupils": len(result.rows),
             "red": red,

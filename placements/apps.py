@@ -11,13 +11,14 @@ class PlacementsConfig(AppConfig):
         from apdash.access import allow_provider_staff
         from apdash.navigation import register_navigation
         from apdash.views import register_home_section
-        from providers.selectors import register_provider_page_section
+        from providers.selectors import register_provider_page_section, register_pupils_placed
 
         from . import navigation, permissions
         from .attendance import tasks as attendance_tasks
         from .compliance import tasks as compliance_tasks
         from .compliance.checks import register_checks
         from .compliance.fixes import register_fix_pages
+        from .core.selectors import pupils_placed_count
         from .workspace import selectors as workspace_selectors
         from .workspace import views as workspace_views
 
@@ -28,6 +29,7 @@ class PlacementsConfig(AppConfig):
         register_fix_pages()
         register_home_section(workspace_views.home_sections)
         register_provider_page_section(workspace_selectors.provider_pupils_section)
+        register_pupils_placed(pupils_placed_count)
         register_navigation(10, navigation.pupil_pages)
         register_navigation(40, navigation.follow_up_pages)
         register_navigation(15, navigation.provider_registers)

@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apdash.db import active_between_q
 from placements.core import rules
 
 
@@ -80,6 +79,15 @@ class Pupil(models.Model):
     def listed_name(self):
         """The name as a choice in a list: "Kacey Fairweather (Year 10, UPN ending 5001)"."""
         return f"{self.full_name} ({self.told_apart})"
+
+
+def active_between_q(first: date, last: date, *, through: str = "") -> Q:
+    """Placements (reached through `through`, e.g. "placements__") active on at least one day of
+    [first, last]: started by `last` and not ended before `first`. The database twin of
+    `rules.is_active_on`; the one place this condition is spelled out."""
+    return Q(**{f"{through}start_date__lte": last}) & (
+        Q(**{f"{through}end_date__isnull": True}) | Q(**{f"{through}end_date__gte": first})
+    )
 
 
 def active_on_q(day: date, *, through: str = "") -> Q:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apdash import thresholds
@@ -215,3 +215,12 @@ def registration_test_rows(placements, *, today: date) -> list[RegistrationTestR
             )
         )
     return rows
+
+
+def pupils_placed_count(*, school_ids, today: date):
+    """For the provider register: how many of these schools' pupils (None: every school's) each
+    provider has on a placement active `today`, as an annotation over providers."""
+    active = active_on_q(today, through="placements__")
+    if school_ids is not None:
+        active &= Q(placements__pupil__school_id__in=school_ids)
+    return Count("placements__pupil", filter=active, distinct=True)

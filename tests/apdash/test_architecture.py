@@ -85,6 +85,47 @@ def core_names_apps_to_its_left(root: Path = ROOT) -> list[str]:
     return found
 
 
+def long_modules(root: Path = ROOT, limit: int = 600) -> list[str]:
+    """Application modules (not migrations, not tests) over `limit` lines: one concept per module."""
+    return [
+        f"{path.relative_to(root)}: {n} lines"
+        for app in [*ORDER, "benchmarks"]
+        for path in _python_files(root / app)
+        if (n := len(path.read_text().splitlines())) > limit
+    ]
+
+
+def end_date_spellings(root: Path = ROOT) -> list[str]:
+    """Places outside the placements model module that spell out the active-placement condition
+    themselves (`end_date__gte`) instead of asking `Placement.objects.active_on/active_between`."""
+    home = root / "placements" / "core" / "models.py"
+    return [
+        f"{path.relative_to(root)}:{number}"
+        for app in [*ORDER, "benchmarks"]
+        for path in _python_files(root / app)
+        if path != home
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "end_date__gte" in line
+    ]
+
+
+def test_no_application_module_is_over_600_lines():
+    assert long_modules() == []
+
+
+def test_only_the_placement_model_module_spells_out_when_a_placement_is_active():
+    assert end_date_spellings() == []
+
+
+def test_the_size_and_spelling_checks_find_what_they_look_for(tmp_path):
+    (tmp_path / "placements").mkdir()
+    (tmp_path / "placements" / "views.py").write_text(
+        "x = 1\n" * 601 + "Placement.objects.filter(end_date__gte=today)\n"
+    )
+    assert long_modules(tmp_path) == ["placements/views.py: 602 lines"]
+    assert end_date_spellings(tmp_path) == ["placements/views.py:602"]
+
+
 def test_no_app_imports_an_app_to_its_left():
     assert leftward_imports() == []
 

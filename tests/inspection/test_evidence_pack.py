@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from apdash.models import AuditEvent, Role, School
-from inspection import selectors, services, tasks
+from inspection import packs, services, tasks
 from inspection.models import EvidencePack
 from placements.models import Milestone, Placement
 from safeguarding.models import Concern, ConcernEntry
@@ -54,8 +54,8 @@ def demo_pack(settings):
     call_command("seed_demo")
     school = School.objects.get(urn="140101")
     today = timezone.localdate()
-    first, last = selectors.default_pack_range(today)
-    scope = selectors.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
+    first, last = packs.default_pack_range(today)
+    scope = packs.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
     pdf, pages = services.render_pack_pdf(scope, today=today)
     return school, pdf, pages
 
@@ -218,7 +218,7 @@ def test_a_pupils_pack_shows_qualifications_plan_milestones_reviews_and_outcomes
         destination="apprenticeship",
         destination_name="Wendlow Parks",
     )
-    scope = selectors.PackScope(
+    scope = packs.PackScope(
         title=school.name,
         schools=[school],
         date_from=date(2026, 9, 1),
@@ -440,7 +440,7 @@ def test_only_a_dsl_or_head_with_their_second_factor_gets_per_pupil_concern_coun
     )
     pack = EvidencePack.objects.get()
     assert pack.options["per_pupil_concerns"] is per_pupil
-    data = selectors.pack_data(services.pack_scope(pack), today=date(2026, 11, 20))
+    data = packs.pack_data(services.pack_scope(pack), today=date(2026, 11, 20))
     (entry,) = data["pupils"]
     assert (entry["concerns"] is not None) is per_pupil
     # Everyone gets the school-level totals.

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from apdash.checks import run_scope
 from apdash.models import Role
-from inspection.selectors import PackScope, pack_data, readiness_for_user
+from inspection.packs import PackScope, pack_data
+from inspection.selectors import readiness_for_user
 from placements.attendance.services import attendance_bulk_record, attendance_record, follow_up_record
 from placements.core.rules import Slot
 from placements.core.services import placement_create, placement_update

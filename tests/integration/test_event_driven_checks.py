@@ -15,7 +15,8 @@ from apdash.checks import Scope, recheck_pending_key
 from apdash.demo import seed_calendar
 from apdash.models import Role
 from apdash.selectors import school_days
-from inspection.selectors import PackScope, pack_data, readiness_for_user
+from inspection.packs import PackScope, pack_data
+from inspection.selectors import readiness_for_user
 from placements.models import Flag
 from tests.factories import ProviderFactory, SchoolFactory, member, placement_with_timetable
 from tests.integration.conftest import ROOT

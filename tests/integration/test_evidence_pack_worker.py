@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apdash.models import School
-from inspection import selectors
+from inspection import packs
 from inspection.models import EvidencePack
 from inspection.tasks import evidence_pack_generate
 from tests.inspection.pdf import page_texts, save_pngs
@@ -35,7 +35,7 @@ def pack_worker(shared_media, celery_worker_process):
 def test_a_real_worker_generates_the_demo_schools_pack_and_progress_reaches_100(pack_worker):
     call_command("seed_demo")
     school = School.objects.get(urn="140101")
-    first, last = selectors.default_pack_range(timezone.localdate())
+    first, last = packs.default_pack_range(timezone.localdate())
     pack = EvidencePack.objects.create(school=school, date_from=first, date_to=last)
 
     result = evidence_pack_generate.apply_async((pack.pk,), queue=pack_worker)

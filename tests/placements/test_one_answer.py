@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash.models import Role
+from inspection import packs as inspection_packs
 from inspection import selectors as inspection_selectors
 from placements.attendance import selectors as attendance_selectors
 from placements.attendance import services as attendance_services
@@ -70,8 +71,8 @@ def _answers(school, placement, user):
     (row,) = attendance_selectors.register_grid(user, school=school, week_start=TODAY, now=NOW)
     cell = next(c for c in row.cells if c.day == TODAY and c.session == "AM")
     readiness = inspection_selectors.readiness_for_user(user, school_ids=[school.pk], today=TODAY, now=NOW)
-    pack = inspection_selectors.pack_data(
-        inspection_selectors.PackScope(
+    pack = inspection_packs.pack_data(
+        inspection_packs.PackScope(
             title=school.name, schools=[school], date_from=AUTUMN_2_MONDAYS[0], date_to=TODAY
         ),
         today=TODAY,
@@ -151,8 +152,8 @@ def test_every_caller_judges_a_pupils_week_at_a_provider_the_same(
     client.force_login(user)
     api = client.get(reverse("placement-detail", args=[placement.pk])).json()["hours_warning"]
     readiness = inspection_selectors.readiness_for_user(user, school_ids=[school.pk], today=TODAY, now=NOW)
-    pack = inspection_selectors.pack_data(
-        inspection_selectors.PackScope(title=school.name, schools=[school], date_from=TODAY, date_to=TODAY),
+    pack = inspection_packs.pack_data(
+        inspection_packs.PackScope(title=school.name, schools=[school], date_from=TODAY, date_to=TODAY),
         today=TODAY,
         now=NOW,
     )

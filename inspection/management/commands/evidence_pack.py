@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from apdash.models import School
-from inspection import selectors, services
+from inspection import packs, services
 from placements.models import Pupil
 
 
@@ -39,13 +39,13 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(f"No pupil with UPN {pupil} at {found.name}.")
         today = timezone.localdate()
-        default_from, default_to = selectors.default_pack_range(today)
+        default_from, default_to = packs.default_pack_range(today)
         first = _day(date_from) if date_from else default_from
         last = _day(date_to) if date_to else default_to
         if last < first:
             raise CommandError("The end date must be on or after the start date.")
         # Run by an operator at the server, as the DSL would: per-pupil concern counts included.
-        scope = selectors.PackScope(
+        scope = packs.PackScope(
             title=found.name,
             schools=[found],
             date_from=first,
