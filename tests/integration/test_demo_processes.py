@@ -19,8 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_make_demo_serves_and_prints_one_address_and_starts_web_worker_and_beat():
     need(shutil.which("make") is not None, "make")
+    # Under `make test` this is a sub-make: it would print "Entering/Leaving directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
     plan = subprocess.run(
-        ["make", "-n", "demo", "DEMO_PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "demo", "DEMO_PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     ).stdout
     served = plan.splitlines()[-1]
     assert "BIND=127.0.0.1:8123" in served and "APDASH_SITE_URL=http://127.0.0.1:8123" in served
