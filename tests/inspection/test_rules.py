@@ -691,3 +691,86 @@ def test_the_follow_up_median_with_an_even_count_and_partial_minutes():
     assert rules.follow_up_minutes([60, 120, 240, 600]) == 3  # (2 + 4) / 2
     assert rules.follow_up_minutes([60, 240]) == 2  # (1 + 4) // 2, whole minutes
     assert rules.follow_up_minutes(iter([300, 59.9, 120])) == 2
+
+
+def test_every_setting_is_named_in_a_green_cell():
+    oak = _placement(
+        id=4,
+        provider=_provider(id=8, name="Oak", dsl_name="Bo Ray", registered=True, urn="100200"),
+        slots=_slots(2),
+        induction_on=date(2026, 9, 4),
+    )
+    pupil = _pupil(_placement(), oak, hours_placements=())
+    assert rules.timetable_cell(pupil).reason == "Timetabled (Forge: Mon, Thu; Oak: Wed)."
+    assert rules.safeguarding_cell(pupil).reason == "Route to the DSL recorded (Forge: Ann Lee; Oak: Bo Ray)."
+    assert rules.induction_cell(pupil, induction_school_days=5).reason == (
+        "Inducted (Forge 3 September 2026; Oak 4 September 2026)."
+    )
+    assert rules.registration_cell(pupil, today=MONDAY_23_NOV, limits=HOURS).reason == (
+        "Forge unregistered, 12 hours over 2 days; Oak registered (URN 100200)."
+    )
+
+
+def test_induction_cell_checks_every_setting_not_only_the_first():
+    late = _placement(
+        id=4, provider=_provider(id=8, name="Oak"), induction_on=None, school_days_since_start=9
+    )
+    assert rules.induction_cell(_pupil(_placement(), late), induction_school_days=5).status == rules.RED
+
+
+def test_registration_cell_judges_each_unregistered_provider_on_its_own_hours():
+    # 12 hours over 2 days at each of two unregistered settings: neither is full-time.
+    oak = _placement(id=4, provider=_provider(id=8, name="Oak"), slots=_slots(1, 2))
+    pupil = _pupil(_placement(), oak, hours_placements=())
+    assert rules.registration_cell(pupil, today=MONDAY_23_NOV, limits=HOURS).status == rules.GREEN
+    # A registered setting listed first does not stop the judgement of the next one.
+    registered = _placement(id=5, provider=_provider(id=9, name="Abbey", registered=True))
+    over = _placement(id=4, provider=_provider(id=8, name="Oak"), slots=_slots(0, 1, 2))
+    cell = rules.registration_cell(
+        _pupil(registered, over, hours_placements=()), today=MONDAY_23_NOV, limits=HOURS
+    )
+    assert cell.status == rules.RED and cell.fix == rules.Fix("placement", 4)
+
+
+def test_registration_cell_a_placement_ending_before_the_next_starts_is_not_double_counted():
+    ending = _placement(end=date(2026, 11, 27), slots=_slots(0, 1))
+    following = _placement(id=4, start=date(2026, 11, 30), slots=_slots(2, 3))
+    pupil = _pupil(ending, following, hours_placements=(ending, following))
+    assert rules.registration_cell(pupil, today=MONDAY_23_NOV, limits=HOURS).status == rules.GREEN
+
+
+def test_a_placement_that_ended_needs_no_visit_or_review_in_later_half_terms():
+    ended = _placement(end=date(2026, 10, 23), visit_dates=(date(2026, 9, 10),))
+    pupil = _pupil(ended, plan=_plan(review_dates=(date(2026, 10, 1),), next_review_on=None))
+    for today in (date(2026, 12, 18), date(2027, 1, 5)):  # Autumn 2's last day, and after it
+        assert rules.visits_cell(pupil, today=today, warning_school_days=10).status == rules.GREEN
+        assert rules.plan_cell(pupil, today=today, warning_school_days=10).status == rules.GREEN
+
+
+def test_an_unnamed_half_term_still_reads_in_the_reason():
+    pupil = _pupil(_placement(visit_dates=()), plan=_plan(review_dates=()), half_term_names={})
+    assert rules.visits_cell(pupil, today=MONDAY_23_NOV, warning_school_days=10).reason == (
+        "No visit to Forge during a half term."
+    )
+    assert rules.plan_cell(pupil, today=MONDAY_23_NOV, warning_school_days=10).reason == (
+        "The plan was not reviewed during a half term."
+    )
+
+
+def test_green_cells_before_anything_is_due():
+    starting = _placement(start=date(2027, 1, 4), visit_dates=())
+    assert rules.visits_cell(_pupil(starting), today=MONDAY_23_NOV, warning_school_days=10).reason == (
+        "Seen at each setting each half term."
+    )
+    assert rules.risk_assessment_cell(_pupil(placements=()), today=MONDAY_23_NOV).reason == "Approved."
+
+
+def test_quality_cell_gives_every_audit_reason():
+    provider = _provider(audited_on=date(2025, 11, 1), insurance_expires_on=None)
+    cell = rules.quality_assurance_cell(
+        _pupil(_placement(provider=provider)), today=MONDAY_23_NOV, limits=LIMITS
+    )
+    assert cell.reason == (
+        "Forge: The latest audit, on 1 November 2025, is over a year old. "
+        "The latest audit records no insurance expiry date."
+    )
