@@ -10,7 +10,7 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
-from tests.services import need
+from tests.services import need, port_open, redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"scale", "scenario", "ours_s", "floor_s", "ratio", "target", "pass"}
@@ -31,7 +31,8 @@ def _database_exists(url: str) -> bool:
 
 def test_the_benchmark_runs_at_tiny_scale_writes_every_row_and_drops_its_database(tmp_path):
     url = _bench_url()
-    env = {**os.environ, "DATABASE_URL": url}
+    need(port_open(redis_url(), 6379), "Redis (the sweep and the pack run on real Celery workers)")
+    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": redis_url()}
     done = subprocess.run(
         [sys.executable, "benchmarks/run.py", "--scale", "tiny", "--repeat", "0"]
         + ["--database-url", url, "--out", str(tmp_path)],
@@ -39,7 +40,7 @@ def test_the_benchmark_runs_at_tiny_scale_writes_every_row_and_drops_its_databas
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     # 1 means a timing target was missed, which a noisy CI machine may do; anything else is a crash.
     assert done.returncode in (0, 1), done.stderr[-3000:]
@@ -68,6 +69,14 @@ def test_the_benchmark_runs_at_tiny_scale_writes_every_row_and_drops_its_databas
     assert pack["pages"] == pack["floor_pages"] and pack["floor_s"] > 0
     (register,) = [row for row in rows if row["scenario"].startswith("CSV attendance import")]
     assert register["atomic"] and register["imported"] == 300
+    (recheck,) = [row for row in rows if row["scenario"] == "scoped re-check of one pupil"]
+    assert recheck["ours_s"] > 0 and recheck["queries"] > 0 and recheck["queries_small"] > 0
+    # The sharded sweep and the pack in parts run on real Celery workers (Redis).
+    for count in ("one worker", "two workers"):
+        (sweep,) = [row for row in rows if row["scenario"] == f"full sweep, {count} (sharded by partnership)"]
+        assert sweep["ours_s"] > 0 and sweep["shards"] >= 3 and all(sweep["worker_peak_rss_mb"])
+    (parts,) = [row for row in rows if row["scenario"].startswith("partnership pack in sections")]
+    assert parts["pages"] > 0 and parts["floor_s"] > 0 and len(parts["worker_peak_rss_mb"]) == 2
     # A missed target is reported as a failure, both in the rows and in the exit code.
     assert (done.returncode == 1) == any(row["pass"] is False for row in rows)
     assert "scenario" in done.stdout and "written to" in done.stdout
