@@ -655,7 +655,7 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
     in one process. Each worker's peak RSS is reported."""
     from apdash.models import Partnership
     from benchmarks import floors
-    from inspection import selectors, services
+    from inspection import packs, services
     from inspection.models import EvidencePack
 
     def wait_for(pack):
@@ -676,7 +676,7 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
         return [row(args.scale, scenario, None, None, target, None, note=f"no Redis at {broker}")]
     user = world["logins"]["partnership_coordinator"]
     partnership = world["schools"][0].partnership
-    first, last = selectors.default_pack_range(today)
+    first, last = packs.default_pack_range(today)
     with celery_workers(2) as pids:
         # Warm-up: the two-pupil partnership's pack (three parts), so the timing leaves out each
         # worker's first imports and fonts.
