@@ -63,7 +63,8 @@ benchmark: install assets
 ## Mutation testing of the rule modules against their unit tests (mutmut, pinned in pyproject).
 ## One module at a time, niced: `make mutation` (all) or `make mutation MODULE=providers.rules`.
 RULE_MODULES := apdash.rules providers.rules safeguarding.rules placements.core.rules \
-	placements.attendance.rules placements.visits.rules placements.plans.rules inspection.rules
+	placements.attendance.rules placements.visits.rules placements.plans.rules placements.compliance.rules \
+	inspection.rules
 MODULE ?=
 mutation: install
 	@rm -rf mutants  # fresh mutants and test-to-function stats: the tests may have changed
