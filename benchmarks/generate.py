@@ -341,6 +341,23 @@ def generate(scale: Scale, *, today: date, seed: int = 1) -> dict:
         ),
         batch_size=BATCH,
     )
+    # The small partnership has an open concern too, so a DSL's inbox does the same work in both
+    # (the page records one "list viewed" event when it lists any concern).
+    small_pupil = next(pupil for pupil in pupils if pupil.school_id == small_school.pk)
+    concerns.append(
+        Concern.objects.create(
+            pupil=small_pupil,
+            category="other",
+            description="Benchmark concern",
+            occurred_at=now - timedelta(days=2),
+            urgency="routine",
+            status=Concern.Status.ACKNOWLEDGED,
+            raised_by=staff,
+            raised_at=now - timedelta(days=3),
+            acknowledged_at=now,
+            acknowledged_by=staff,
+        )
+    )
     audits = ProviderAudit.objects.bulk_create(
         (
             ProviderAudit(
