@@ -20,7 +20,6 @@ import resource
 import statistics
 import sys
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -30,47 +29,25 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apdash.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
-# Targets (issue 15). Pages: ≤ 3× the floor + 50 ms, and no more queries than the same page for a
-# two-pupil partnership (QUERY_SLACK allows for a section that only appears when there are rows).
-PAGE_FACTOR, PAGE_ALLOWANCE_S, QUERY_SLACK = 3.0, 0.050, 2
-SWEEP_FACTOR_COUNTY = 10.0
-SWEEP_ENGLAND_TWO_WORKERS_S = 15.0
-RECHECK_S = 0.050
-PACK_PAGES_PER_S = 0.8  # of the floor's
-PACK_PARTS_PAGES_PER_S = 1.6  # of the floor's, on two workers
-IMPORT_S = 2.0
-SLOW_PAGE_S = 3.0
-GROUPS = ("pages", "checks", "pack", "import")
-PAGE_TARGET = f"≤ {PAGE_FACTOR:g}× floor + {PAGE_ALLOWANCE_S * 1000:g} ms; queries ≤ small + {QUERY_SLACK}"
-
-
-def timed(fn, repeat: int) -> float:
-    """The fastest of `repeat` runs, in seconds, after one warm-up (`repeat` 0: one cold run, for
-    the harness's own test). The fastest, not the median: on a shared machine the other runs
-    measure the neighbours."""
-    return timed_pair(fn, None, repeat)[0]
-
-
-def timed_pair(ours, floor, repeat: int) -> tuple[float, float | None]:
-    """`ours` and its `floor` timed in turns, so both see the same load on a shared machine; the
-    fastest run of each."""
-    fns = [fn for fn in (ours, floor) if fn is not None]
-    if repeat > 0:
-        for fn in fns:
-            fn()
-    samples = [[] for _ in fns]
-    for _ in range(max(1, repeat)):
-        for i, fn in enumerate(fns):
-            started = time.perf_counter()
-            fn()
-            samples[i].append(time.perf_counter() - started)
-    best = [min(s) for s in samples]
-    return best[0], (best[1] if floor is not None else None)
-
-
-def fewer(repeat: int) -> int:
-    """Repeats for the slow scenarios (checks, pack, import): half as many."""
-    return repeat and max(1, repeat // 2)
+# Imported once the project root is on the path (this file runs as a script).
+from benchmarks.measure import (  # noqa: E402
+    GROUPS,
+    IMPORT_S,
+    PAGE_ALLOWANCE_S,
+    PAGE_FACTOR,
+    PAGE_TARGET,
+    QUERY_SLACK,
+    RECHECK_S,
+    SLOW_PAGE_S,
+    SWEEP_ENGLAND_TWO_WORKERS_S,
+    SWEEP_FACTOR_COUNTY,
+    fewer,
+    row,
+    timed,
+    timed_pair,
+)
+from benchmarks.pack import pack_rows  # noqa: E402
+from benchmarks.workers import broker_reachable, broker_url, celery_workers, peak_rss_mb  # noqa: E402
 
 
 def database_url(argument: str | None) -> str:
@@ -103,24 +80,6 @@ def drop_database(url: str) -> None:
 
     connections.close_all()
     _admin(url, f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
-
-
-def row(scale, scenario, ours, floor, target, passed, **extra) -> dict:
-    if ours is not None:
-        print(
-            f"  {scenario}: {ours * 1000:.1f} ms" + (f" (floor {floor * 1000:.1f} ms)" if floor else ""),
-            flush=True,
-        )
-    return {
-        "scale": scale,
-        "scenario": scenario,
-        "ours_s": round(ours, 4) if ours is not None else None,
-        "floor_s": round(floor, 4) if floor is not None else None,
-        "ratio": round(ours / floor, 2) if ours is not None and floor else None,
-        "target": target,
-        "pass": passed,
-        **extra,
-    }
 
 
 def print_table(report: dict) -> None:
@@ -437,133 +396,6 @@ def recheck_rows(args, now, count_queries) -> list[dict]:
     ]
 
 
-# --- Real Celery workers (the sharded sweep, the pack in parts) -----------------------------------
-
-
-def broker_url() -> str:
-    return os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/11"
-
-
-def broker_reachable(url: str) -> bool:
-    import socket
-
-    parsed = urlparse(url)
-    if parsed.scheme != "redis":
-        return False
-    try:
-        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def peak_rss_mb(pid: int) -> int | None:
-    """A worker's peak resident memory (VmHWM), in MB: the largest of the process and its pool
-    children (the child runs the tasks)."""
-    pids = [pid]
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            pids += [int(child) for child in (task / "children").read_text().split()]
-    except OSError:
-        pass
-    peaks = []
-    for one in pids:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(round(int(line.split()[1]) / 1024))
-        except OSError:
-            continue
-    return max(peaks, default=None)
-
-
-@contextmanager
-def celery_workers(count: int):
-    """`count` real `celery worker` processes (prefork, one child each: the threads pool's loop
-    fetches a message only every 2 s, which made a ten-shard sweep take 19 s instead of 3 s) on a
-    queue of their own,
-    against the benchmark database and the Redis broker; this process sends to them (not
-    eagerly) meanwhile. Yields the workers' pids."""
-    import subprocess
-    import uuid
-
-    from django.db import connection
-
-    from apdash.celery import app
-
-    broker, queue = broker_url(), f"bench-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "apdash.settings",
-        "DATABASE_URL": os.environ["DATABASE_URL"],
-        "CELERY_BROKER_URL": broker,
-        "CELERY_RESULT_BACKEND": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    connection.close()  # workers open their own
-    names = [f"{queue}-{n}@{os.uname().nodename}" for n in range(count)]
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "apdash",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "-Q",
-                queue,
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                name,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for name in names
-    ]
-    switched = {
-        "CELERY_TASK_ALWAYS_EAGER": False,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_RESULT_BACKEND": broker,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    previous = {key: app.conf.get(key) for key in switched}
-    app.conf.update(switched)
-    app.__dict__.pop("backend", None)  # the result backend is cached on first use
-    app.__dict__.pop("amqp", None)
-    try:
-        deadline = time.monotonic() + 120
-        waiting = set(names)
-        while waiting:
-            if any(w.poll() is not None for w in workers):
-                raise RuntimeError("a Celery worker exited on start")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the Celery workers did not answer within 120 s")
-            for reply in app.control.ping(destination=list(waiting), timeout=1) or []:
-                waiting -= set(reply)
-        yield [w.pid for w in workers]
-    finally:
-        app.conf.update(previous)
-        app.__dict__.pop("backend", None)
-        app.__dict__.pop("amqp", None)
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
-
-
 def sweep_rows(args, now, floor_total) -> list[dict]:
     """The sharded sweep (`apdash.run_checks`' group: one task per partnership, one for the
     schools in none, one for the provider-wide rules) on one and on two real workers, timed from
@@ -613,124 +445,6 @@ def sweep_rows(args, now, floor_total) -> list[dict]:
             )
         )
     return rows
-
-
-# --- The evidence pack ---------------------------------------------------------------------------
-
-
-def pack_rows(args, world, today) -> list[dict]:
-    from benchmarks import floors
-    from inspection import packs, services
-
-    school = world["schools"][0]
-    first, last = packs.default_pack_range(today)
-    scope = packs.PackScope(title=school.name, schools=[school], date_from=first, date_to=last)
-    pages = {}
-
-    def ours():
-        pdf, pages["ours"] = services.render_pack_pdf(scope, today=today)
-        if "density" not in pages:  # measured once, in the warm-up
-            pages["density"] = floors.pdf_chars_per_page(pdf)
-
-    def floor():
-        pages["floor"] = floors.render_bare(pages["ours"], chars_per_page=pages["density"])
-
-    repeat = fewer(args.repeat)
-    # The floor copies the pack's page count and density: `ours` always runs first.
-    ours_s, floor_s = timed_pair(ours, floor, repeat)
-    ours_rate, floor_rate = pages["ours"] / ours_s, pages["floor"] / floor_s
-    rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    return [
-        row(
-            args.scale,
-            f"evidence pack, one school ({pages['ours']} pages), one process",
-            ours_s,
-            floor_s * pages["ours"] / pages["floor"],
-            f"≥ {PACK_PAGES_PER_S:g}× the WeasyPrint floor's pages per second",
-            ours_rate >= PACK_PAGES_PER_S * floor_rate,
-            pages=pages["ours"],
-            floor_pages=pages["floor"],
-            chars_per_page=pages["density"],
-            pages_per_s=round(ours_rate, 1),
-            floor_pages_per_s=round(floor_rate, 1),
-            peak_rss_mb=rss,
-            note=f"{ours_rate:.1f} vs {floor_rate:.1f} pages/s; peak RSS {rss} MB",
-        ),
-    ] + partnership_pack_rows(args, world, today)
-
-
-def partnership_pack_rows(args, world, today) -> list[dict]:
-    """The big partnership's pack, asked for as its co-ordinator would, rendered in parts (a
-    chord: front, one part per school, back, then the binding) on two real workers; timed from
-    the request to the finished PDF, against the WeasyPrint floor for the same pages and density
-    in one process. Each worker's peak RSS is reported."""
-    from apdash.models import Partnership
-    from benchmarks import floors
-    from inspection import packs, services
-    from inspection.models import EvidencePack
-
-    def wait_for(pack):
-        began = time.perf_counter()
-        while pack.status not in (EvidencePack.Status.DONE, EvidencePack.Status.FAILED):
-            if time.perf_counter() - began > 3600:
-                raise TimeoutError(f"pack {pack.pk} not done after an hour")
-            time.sleep(0.1)
-            pack.refresh_from_db(fields=["status", "pages", "error"])
-        if pack.status == EvidencePack.Status.FAILED:
-            raise RuntimeError(f"the partnership pack {pack.pk} failed: {pack.error}")
-        pack.refresh_from_db()
-
-    scenario = "partnership pack in sections, two workers (chord)"
-    target = f"≥ {PACK_PARTS_PAGES_PER_S:g}× the floor's pages per second; worker RSS reported"
-    broker = broker_url()
-    if not broker_reachable(broker):
-        return [row(args.scale, scenario, None, None, target, None, note=f"no Redis at {broker}")]
-    user = world["logins"]["partnership_coordinator"]
-    partnership = world["schools"][0].partnership
-    first, last = packs.default_pack_range(today)
-    with celery_workers(2) as pids:
-        # Warm-up: the two-pupil partnership's pack (three parts), so the timing leaves out each
-        # worker's first imports and fonts.
-        small = Partnership.objects.get(name="Bench small partnership")
-        warm = services.evidence_pack_request(
-            actor=user, scope="partnership", partnership=small, date_from=first, date_to=last
-        )
-        wait_for(warm)
-        small_rss = [peak_rss_mb(pid) for pid in pids]
-        started = time.perf_counter()
-        pack = services.evidence_pack_request(
-            actor=user, scope="partnership", partnership=partnership, date_from=first, date_to=last
-        )
-        wait_for(pack)
-        seconds = time.perf_counter() - started
-        rss = [peak_rss_mb(pid) for pid in pids]
-    with pack.file.open("rb") as handle:
-        density = floors.pdf_chars_per_page(handle.read())
-    floor_s = timed(lambda: floors.render_bare(pack.pages, chars_per_page=density), 0)
-    ours_rate, floor_rate = pack.pages / seconds, pack.pages / floor_s
-    schools = world["schools"][0].partnership.schools.count()
-    return [
-        row(
-            args.scale,
-            f"partnership pack in sections ({schools} schools, {pack.pages} pages), two workers (chord)",
-            seconds,
-            floor_s,
-            target,
-            ours_rate >= PACK_PARTS_PAGES_PER_S * floor_rate,
-            pages=pack.pages,
-            schools=schools,
-            chars_per_page=density,
-            pages_per_s=round(ours_rate, 1),
-            floor_pages_per_s=round(floor_rate, 1),
-            worker_peak_rss_mb=rss,
-            worker_peak_rss_mb_after_small_pack=small_rss,
-            note=f"{ours_rate:.1f} vs {floor_rate:.1f} pages/s; worker peak RSS "
-            + ", ".join(f"{r} MB" for r in rss)
-            + " (after the two-pupil pack: "
-            + ", ".join(f"{r} MB" for r in small_rss)
-            + ")",
-        )
-    ]
 
 
 # --- Register import -----------------------------------------------------------------------------
