@@ -350,7 +350,7 @@ def safeguarding_transfer_record(
     *, actor, pupil, sent_on, sent_to: str, method: str, ip=None
 ) -> SafeguardingTransfer:
     """A DSL records that the pupil's safeguarding file was sent to the new school (KCSIE): the
-    `safeguarding_transfer_due` flag clears at the next check. Only a DSL of the pupil may."""
+    `safeguarding_transfer_due` flag clears as the record arrives. Only a DSL of the pupil may."""
     if not selectors.dsl_concerns(actor).filter(pupil=pupil).exists():
         raise PermissionDenied("Only the pupil's DSL can record the transfer of their safeguarding file.")
     transfer = SafeguardingTransfer(
@@ -370,4 +370,5 @@ def safeguarding_transfer_record(
         details={"sent_on": sent_on.isoformat(), "sent_to": transfer.sent_to, "method": transfer.method},
         ip=ip,
     )
+    recheck(Scope.pupil(pupil.pk))
     return transfer

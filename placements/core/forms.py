@@ -323,12 +323,9 @@ class PlacementEndForm(forms.Form):
         return end_date
 
 
-class PupilImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV file",
-        help_text="Exported from your MIS, with the columns of the sample file",
-        error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
-    )
+class _RollUploadForm(forms.Form):
+    """A file of pupils for one school's roll: the school asked only when the user has several."""
+
     school = forms.ModelChoiceField(
         label="School",
         queryset=None,
@@ -338,15 +335,18 @@ class PupilImportForm(forms.Form):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        if len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
         govuk_choices(self)
         self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field("file"),
-            Field.select("school"),
-            Submit("submit", "Check the file"),
-        )
+        self.helper.layout = Layout(Field("file"), Field.select("school"), Submit("submit", "Check the file"))
+
+
+class PupilImportForm(_RollUploadForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="Exported from your MIS, with the columns of the sample file",
+        error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
+    )
+    field_order = ["file", "school"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -355,25 +355,13 @@ class PupilImportForm(forms.Form):
         return read_csv_upload(upload)
 
 
-class CtfImportForm(forms.Form):
+class CtfImportForm(_RollUploadForm):
     file = forms.FileField(
         label="Upload a CTF (XML) file",
         help_text="A Common Transfer File exported from your MIS or downloaded from School to School",
         error_messages={"required": "Choose a CTF file to upload", "empty": "The file is empty"},
     )
-    school = forms.ModelChoiceField(
-        label="School",
-        queryset=None,
-        error_messages={"required": "Choose the school the pupils are on roll at"},
-    )
-
-    def __init__(self, *args, schools, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        if len(schools) == 1:
-            self.fields["school"].initial = schools[0].pk
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field("file"), Field.select("school"), Submit("submit", "Check the file"))
+    field_order = ["file", "school"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -161,3 +161,23 @@ def test_a_visit_in_the_half_term_resolves_the_visit_flag(world):
     )
     overdue.refresh_from_db()
     assert overdue.resolved_at is not None
+
+
+def test_recording_the_safeguarding_file_as_sent_resolves_its_flag_at_once(world):
+    from safeguarding.services import safeguarding_transfer_record
+
+    pupil = world["placement"].pupil
+    ConcernFactory(pupil=pupil, raised_at=NOW - timedelta(days=30))
+    pupil.left_on, pupil.moved_to = MONDAY - timedelta(days=7), "Hillside Academy"
+    pupil.save()
+    run_scope(NOW)
+    assert is_open("safeguarding_transfer_due", pupil=pupil)
+    world["commit"](
+        safeguarding_transfer_record,
+        actor=world["dsl"],
+        pupil=pupil,
+        sent_on=MONDAY,
+        sent_to="Hillside Academy, DSL Sam Lee",
+        method="Secure email",
+    )
+    assert not is_open("safeguarding_transfer_due", pupil=pupil)
