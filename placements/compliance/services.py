@@ -47,25 +47,38 @@ def flags_sync(
     a past half term stays open across the year's rollover and after its placement ends, until a
     person resolves it. `within` limits the run to the flags of a scope (the conditions were
     computed for that scope only). Safe to run twice at once: the partial unique constraint on
-    open keys turns a racing insert into a no-op."""
+    open keys turns a racing insert into a no-op. When nothing changed (a re-run over the same
+    data) it reads one query: the open flags, as plain rows."""
     now = now or timezone.now()
     within = within if within is not None else Q()
+    default_severity = BY_CODE[kind].severity
     by_key = {c.key: c for c in conditions}
-    with transaction.atomic():
-        scoped = Flag.objects.filter(within, kind=kind)
-        open_flags = {f.key: f for f in scoped.filter(resolved_at__isnull=True)}
-        dismissed = set(
-            Flag.objects.filter(kind=kind, key__in=list(by_key), resolved_by__isnull=False).values_list(
-                "key", flat=True
+    # Within a caller's transaction (a scoped re-check) no savepoint: an error here aborts the
+    # whole run anyway, and each savepoint is two more round trips per kind.
+    with transaction.atomic(savepoint=False):
+        open_flags = {
+            key: (pk, message, details, severity)
+            for pk, key, message, details, severity in Flag.objects.filter(
+                within, kind=kind, resolved_at__isnull=True
+            ).values_list("pk", "key", "message", "details", "severity")
+        }
+        unopened = [key for key in by_key if key not in open_flags]
+        dismissed = (
+            set(
+                Flag.objects.filter(kind=kind, key__in=unopened, resolved_by__isnull=False).values_list(
+                    "key", flat=True
+                )
             )
+            if unopened
+            else set()
         )
-        new = [c for key, c in by_key.items() if key not in open_flags and key not in dismissed]
+        new = [by_key[key] for key in unopened if key not in dismissed]
         Flag.objects.bulk_create(
             [
                 Flag(
                     kind=kind,
                     key=c.key,
-                    severity=c.severity or BY_CODE[kind].severity,
+                    severity=c.severity or default_severity,
                     message=c.message,
                     school_id=c.school_id,
                     pupil_id=c.pupil_id,
@@ -79,22 +92,33 @@ def flags_sync(
             ignore_conflicts=True,
         )
         changed = []
-        for key, flag in open_flags.items():
+        for key, (pk, message, details, severity) in open_flags.items():
             c = by_key.get(key)
             if c is None:
                 continue
-            severity = c.severity or BY_CODE[kind].severity
-            if (flag.message, flag.details, flag.severity) != (c.message, c.details, severity):
-                flag.message, flag.details, flag.severity = c.message, c.details, severity
-                changed.append(flag)
+            wanted = (c.message, c.details, c.severity or default_severity)
+            if (message, details, severity) != wanted:
+                changed.append(Flag(pk=pk, message=wanted[0], details=wanted[1], severity=wanted[2]))
         Flag.objects.bulk_update(changed, ["message", "details", "severity"])
         cleared = [
-            key for key in open_flags if key not in by_key and (checked_keys is None or key in checked_keys)
+            pk
+            for key, (pk, *_) in open_flags.items()
+            if key not in by_key and (checked_keys is None or key in checked_keys)
         ]
-        resolved = Flag.objects.filter(kind=kind, resolved_at__isnull=True, key__in=cleared).update(
-            resolved_at=now, resolution=AUTO_RESOLUTION
+        resolved = (
+            Flag.objects.filter(pk__in=cleared, resolved_at__isnull=True).update(
+                resolved_at=now, resolution=AUTO_RESOLUTION
+            )
+            if cleared
+            else 0
         )
-        still_open = scoped.filter(resolved_at__isnull=True).count()
+        # Nothing inserted: the open flags are those read less those resolved (a racing run's
+        # inserts are its own to count). Otherwise count them, since a conflicting insert is a no-op.
+        still_open = (
+            Flag.objects.filter(within, kind=kind, resolved_at__isnull=True).count()
+            if new
+            else len(open_flags) - resolved
+        )
     opened = still_open - (len(open_flags) - resolved)
     return CheckResult(kind=kind, opened=max(opened, 0), resolved=resolved, still_open=still_open)
 

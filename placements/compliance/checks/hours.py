@@ -19,9 +19,11 @@ from providers.models import Provider
 
 def _rows(placements, *, today):
     """The registration test's rows (the provider page reads the same), by (pupil, provider)."""
+    placements = list(placements)
+    timetables = core_selectors.timetables_of([p.pk for p in placements])
     return {
         (row.pupil.pk, row.provider_id): row
-        for row in core_selectors.registration_test_rows(placements, today=today)
+        for row in core_selectors.registration_test_rows(placements, today=today, timetables=timetables)
     }
 
 
@@ -38,7 +40,6 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         Placement.objects.running_on_or_after(today)
         .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
         .select_related("pupil", "provider")
-        .prefetch_related("timetable")
         .order_by("start_date", "id")
     )
     everything = pupil_within is not None and provider_within is not None and not pupil_within
