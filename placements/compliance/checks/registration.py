@@ -35,7 +35,12 @@ def run_registration(now: datetime, scope: Scope | None = None) -> list[CheckRes
                 last_import=latest, urn__in={p.urn.strip() for p in providers}
             )
         }
-        in_use = set(Placement.objects.running_on_or_after(today).values_list("provider_id", flat=True))
+        in_use = set(
+            Placement.objects.running_on_or_after(today)
+            .filter(provider_id__in=[p.id for p in providers])
+            .values_list("provider_id", flat=True)
+            .distinct()
+        )
         checked = long_date(latest.extract_date)
         for provider in providers:
             urn = provider.urn.strip()
