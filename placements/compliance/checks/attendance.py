@@ -23,7 +23,7 @@ from placements.compliance.checks.rows import School as SchoolRef
 from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds, open_flags_of
 from placements.core.models import Placement, Pupil
 
 KINDS = (Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED)
@@ -122,10 +122,10 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
     if within is None:
         return []
     today = local_time(now).date()
+    # One read of the open flags: the days they watch, and what flags_sync compares with.
+    open_flags = open_flags_of((*KINDS, Flag.Kind.N_CODE_UNRESOLVED), within)
     flagged_days = flagged_attendance_days(
-        Flag.objects.filter(within, kind__in=KINDS, resolved_at__isnull=True).values_list(
-            "placement_id", "kind", "subject_date"
-        )
+        (flag.placement_id, kind, flag.subject_date) for kind in KINDS for flag in open_flags[kind].values()
     )
     placements = placement_rows(
         Placement.objects.active_between(attendance_earliest(now, flagged_days), today).filter(within)
@@ -169,9 +169,8 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
                     details={"session": gap.session, **({"code": gap.code} if gap.code else {})},
                 )
             )
-    return [flags_sync(kind, found[kind], now=now, within=within) for kind in KINDS] + [
-        _n_codes_unresolved(now, today, within, n_marks, days_by_school)
-    ]
+    found[Flag.Kind.N_CODE_UNRESOLVED] = _n_codes_unresolved(today, n_marks, days_by_school)
+    return flags_sync_kinds(found, now=now, within=within, open_flags=open_flags)
 
 
 def _n_marks(today, within) -> list[tuple]:
@@ -214,7 +213,7 @@ def _n_marks(today, within) -> list[tuple]:
     return marks
 
 
-def _n_codes_unresolved(now: datetime, today, within, n_marks, days_by_school) -> CheckResult:
+def _n_codes_unresolved(today, n_marks, days_by_school) -> list[FlagCondition]:
     """An `N` still on the register more than `APDASH_N_CODE_DAYS` school days after its session:
     the regulations want the right code within 5 school days (domain.md "Attendance")."""
     limit = thresholds.n_code_school_days()
@@ -245,4 +244,4 @@ def _n_codes_unresolved(now: datetime, today, within, n_marks, days_by_school) -
                 details={"session": session, "code": "N"},
             )
         )
-    return flags_sync(Flag.Kind.N_CODE_UNRESOLVED, conditions, now=now, within=within)
+    return conditions

@@ -14,7 +14,7 @@ from placements.compliance.checks.common import local_time, long_date
 from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
 from providers.models import Provider
 
@@ -115,7 +115,8 @@ def run_notices(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
                 details={"start_date": p.start_date.isoformat(), "started": started},
             )
         )
-    return [
-        flags_sync(Flag.Kind.PARENTAL_NOTICE_MISSING, notices, now=now, within=within),
-        flags_sync(Flag.Kind.LA_NOTIFICATION_MISSING, la, now=now, within=within),
-    ]
+    return flags_sync_kinds(
+        {Flag.Kind.PARENTAL_NOTICE_MISSING: notices, Flag.Kind.LA_NOTIFICATION_MISSING: la},
+        now=now,
+        within=within,
+    )

@@ -11,7 +11,7 @@ from placements.compliance.checks.common import local_time
 from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core import rules as core_rules
 from placements.core.models import Placement
 from providers.models import Provider
@@ -71,4 +71,4 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
                     },
                 )
             )
-    return [flags_sync(kind, conditions, now=now, within=within) for kind, conditions in found.items()]
+    return flags_sync_kinds(found, now=now, within=within)
