@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from apdash.checks import CheckResult
@@ -33,6 +34,28 @@ class FlagCondition:
 AUTO_RESOLUTION = "Resolved automatically: the condition no longer holds."
 
 
+class OpenFlag(NamedTuple):
+    pk: int
+    key: str
+    message: str
+    details: dict
+    severity: str
+    placement_id: int | None
+    subject_date: date | None
+
+
+def open_flags_of(kinds, within: Q | None = None) -> dict[str, dict[str, OpenFlag]]:
+    """The open flags of these kinds in a scope, by kind then key, as plain rows: one query."""
+    found: dict[str, dict[str, OpenFlag]] = {kind: {} for kind in kinds}
+    rows = Flag.objects.filter(
+        within if within is not None else Q(), kind__in=list(found), resolved_at__isnull=True
+    )
+    for kind, *values in rows.values_list("kind", *OpenFlag._fields):
+        flag = OpenFlag(*values)
+        found[kind][flag.key] = flag
+    return found
+
+
 def flags_sync(
     kind: str,
     conditions: list[FlagCondition],
@@ -48,24 +71,46 @@ def flags_sync(
     person resolves it. `within` limits the run to the flags of a scope (the conditions were
     computed for that scope only). Safe to run twice at once: the partial unique constraint on
     open keys turns a racing insert into a no-op."""
+    return flags_sync_kinds({kind: conditions}, now=now, checked_keys=checked_keys, within=within)[0]
+
+
+def flags_sync_kinds(
+    found: dict[str, list[FlagCondition]],
+    *,
+    now: datetime | None = None,
+    checked_keys: set[str] | None = None,
+    within: Q | None = None,
+    open_flags: dict[str, dict[str, OpenFlag]] | None = None,
+) -> list[CheckResult]:
+    """`flags_sync` for several kinds of one check and one scope at once, with `open_flags` when
+    the check read them already (`open_flags_of`, same kinds and scope). When nothing changed (a
+    re-run over the same data) it reads one query for all the kinds: the open flags."""
     now = now or timezone.now()
     within = within if within is not None else Q()
-    by_key = {c.key: c for c in conditions}
-    with transaction.atomic():
-        scoped = Flag.objects.filter(within, kind=kind)
-        open_flags = {f.key: f for f in scoped.filter(resolved_at__isnull=True)}
-        dismissed = set(
-            Flag.objects.filter(kind=kind, key__in=list(by_key), resolved_by__isnull=False).values_list(
-                "key", flat=True
+    # Within a caller's transaction (a scoped re-check) no savepoint: an error here aborts the
+    # whole run anyway, and each savepoint is two more round trips.
+    with transaction.atomic(savepoint=False):
+        if open_flags is None:
+            open_flags = open_flags_of(found, within)
+        by_key = {kind: {c.key: c for c in conditions} for kind, conditions in found.items()}
+        unopened = [key for kind, keys in by_key.items() for key in keys if key not in open_flags[kind]]
+        dismissed = (
+            set(
+                Flag.objects.filter(
+                    kind__in=list(found), key__in=unopened, resolved_by__isnull=False
+                ).values_list("key", flat=True)
             )
+            if unopened
+            else set()
         )
-        new = [c for key, c in by_key.items() if key not in open_flags and key not in dismissed]
-        Flag.objects.bulk_create(
-            [
+        new, changed, cleared = {}, [], {}
+        for kind, conditions in by_key.items():
+            default_severity = BY_CODE[kind].severity
+            new[kind] = [
                 Flag(
                     kind=kind,
                     key=c.key,
-                    severity=c.severity or BY_CODE[kind].severity,
+                    severity=c.severity or default_severity,
                     message=c.message,
                     school_id=c.school_id,
                     pupil_id=c.pupil_id,
@@ -74,29 +119,49 @@ def flags_sync(
                     subject_date=c.subject_date,
                     details=c.details,
                 )
-                for c in new
-            ],
-            ignore_conflicts=True,
-        )
-        changed = []
-        for key, flag in open_flags.items():
-            c = by_key.get(key)
-            if c is None:
-                continue
-            severity = c.severity or BY_CODE[kind].severity
-            if (flag.message, flag.details, flag.severity) != (c.message, c.details, severity):
-                flag.message, flag.details, flag.severity = c.message, c.details, severity
-                changed.append(flag)
+                for key, c in conditions.items()
+                if key not in open_flags[kind] and key not in dismissed
+            ]
+            cleared[kind] = []
+            for key, flag in open_flags[kind].items():
+                c = conditions.get(key)
+                if c is None:
+                    if checked_keys is None or key in checked_keys:
+                        cleared[kind].append(flag.pk)
+                    continue
+                wanted = (c.message, c.details, c.severity or default_severity)
+                if (flag.message, flag.details, flag.severity) != wanted:
+                    changed.append(Flag(pk=flag.pk, message=wanted[0], details=wanted[1], severity=wanted[2]))
+        Flag.objects.bulk_create([flag for flags in new.values() for flag in flags], ignore_conflicts=True)
         Flag.objects.bulk_update(changed, ["message", "details", "severity"])
-        cleared = [
-            key for key in open_flags if key not in by_key and (checked_keys is None or key in checked_keys)
-        ]
-        resolved = Flag.objects.filter(kind=kind, resolved_at__isnull=True, key__in=cleared).update(
-            resolved_at=now, resolution=AUTO_RESOLUTION
+        resolved = {
+            kind: Flag.objects.filter(pk__in=pks, resolved_at__isnull=True).update(
+                resolved_at=now, resolution=AUTO_RESOLUTION
+            )
+            if pks
+            else 0
+            for kind, pks in cleared.items()
+        }
+        # Nothing inserted: the open flags are those read less those resolved (a racing run's
+        # inserts are its own to count). Otherwise count them, since a conflicting insert is a no-op.
+        still_open = {kind: len(open_flags[kind]) - resolved[kind] for kind in found}
+        inserted = [kind for kind, flags in new.items() if flags]
+        if inserted:
+            still_open |= dict.fromkeys(inserted, 0) | dict(
+                Flag.objects.filter(within, kind__in=inserted, resolved_at__isnull=True)
+                .values("kind")
+                .annotate(count=Count("pk"))
+                .values_list("kind", "count")
+            )
+    return [
+        CheckResult(
+            kind=kind,
+            opened=max(still_open[kind] - (len(open_flags[kind]) - resolved[kind]), 0),
+            resolved=resolved[kind],
+            still_open=still_open[kind],
         )
-        still_open = scoped.filter(resolved_at__isnull=True).count()
-    opened = still_open - (len(open_flags) - resolved)
-    return CheckResult(kind=kind, opened=max(opened, 0), resolved=resolved, still_open=still_open)
+        for kind in found
+    ]
 
 
 @transaction.atomic

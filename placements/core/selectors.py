@@ -16,7 +16,7 @@ from apdash.selectors import (
     visible_schools,
 )
 from placements.core import rules
-from placements.core.models import Placement, Pupil, active_on_q
+from placements.core.models import Placement, Pupil, TimetableSlot, active_on_q
 from providers.selectors import visible_providers
 
 
@@ -188,18 +188,30 @@ class RegistrationTestRow:
     standing: rules.ProviderPupil
 
 
-def registration_test_rows(placements, *, today: date) -> list[RegistrationTestRow]:
+def timetables_of(placement_ids) -> dict[int, list[rules.Slot]]:
+    """Each placement's timetable as the rules see it, in one query: for a sweep's thousands of
+    placements, far cheaper than a prefetch (which builds a queryset per placement)."""
+    timetables: dict[int, list[rules.Slot]] = {pk: [] for pk in placement_ids}
+    for placement_id, weekday, start, end in TimetableSlot.objects.filter(
+        placement_id__in=list(timetables)
+    ).values_list("placement_id", "weekday", "start", "end"):
+        timetables[placement_id].append(rules.Slot(weekday, start, end))
+    return timetables
+
+
+def registration_test_rows(placements, *, today: date, timetables=None) -> list[RegistrationTestRow]:
     """Each pupil's placements at each provider among `placements` (running today or later, with
-    `pupil` and `timetable` loaded), judged as the registration test counts them: their weekly
-    hours there now, compulsory school age, looked after, SEN. The hours check and the provider
-    page both read this, so they cannot disagree."""
+    `pupil` loaded, and `timetable` too unless `timetables` maps their ids to slots), judged as the
+    registration test counts them: their weekly hours there now, compulsory school age, looked
+    after, SEN. The hours check and the provider page both read this, so they cannot disagree."""
     groups: dict[tuple[int, int], list[Placement]] = {}
     for placement in placements:
         groups.setdefault((placement.pupil_id, placement.provider_id), []).append(placement)
     rows = []
     for (_, provider_id), group in groups.items():
         pupil = group[0].pupil
-        verdict = hours_verdict([arrangement_of(p) for p in group], limits_apply=True, today=today)
+        arrangements = [arrangement_of(p, None if timetables is None else timetables[p.pk]) for p in group]
+        verdict = hours_verdict(arrangements, limits_apply=True, today=today)
         rows.append(
             RegistrationTestRow(
                 pupil=pupil,

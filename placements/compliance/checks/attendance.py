@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -18,10 +19,12 @@ from placements.compliance.checks.common import (
     long_date,
     rule_slots,
 )
+from placements.compliance.checks.rows import School as SchoolRef
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
-from placements.core.models import Placement
+from placements.compliance.services import FlagCondition, flags_sync_kinds, open_flags_of
+from placements.core.models import Placement, Pupil
 
 KINDS = (Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED)
 
@@ -47,22 +50,47 @@ def attendance_earliest(now: datetime, flagged_days) -> date:
     return min([window_start, *(d for days in flagged_days.values() for d in days)])
 
 
+class Registered(NamedTuple):
+    """What the register rule needs of a placement (a `PlacementRow` has the same attributes)."""
+
+    id: int
+    school: object  # with `id` and `partnership_id`
+    start_date: date
+    end_date: date | None
+    slots: tuple
+
+
 def attendance_gaps_for(placements, *, now: datetime, flagged_days, marks_within: Q) -> dict:
-    """The registers missing and the absences not followed up, for each placement (pupil, school,
-    provider and timetable loaded): over the last `lookback` school days and the days already
-    flagged. The one answer the check, the readiness grid (c) and the pack read. Two queries."""
+    """The registers missing and the absences not followed up, for each placement (pupil, school
+    and timetable loaded): over the last `lookback` school days and the days already flagged. The
+    one answer the check, the readiness grid (c) and the pack read. Three queries."""
+    return attendance_gaps_of(
+        [Registered(p.id, p.pupil.school, p.start_date, p.end_date, rule_slots(p)) for p in placements],
+        now=now,
+        flagged_days=flagged_days,
+        marks_within=marks_within,
+    )
+
+
+def attendance_gaps_of(
+    placements, *, now: datetime, flagged_days, marks_within: Q, days_by_school=None
+) -> dict:
+    """`attendance_gaps_for` over `Registered` placements or rows; `days_by_school`, when the
+    caller read the calendar already, must cover the window up to today."""
     local = local_time(now)
     today = local.date()
     lookback = thresholds.attendance_lookback_school_days()
     window_start = _window_start(today)
     earliest = attendance_earliest(now, flagged_days)
-    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    schools = {p.school.id: p.school for p in placements}
     if not schools:
         return {}
-    recent_days = {
-        school_id: days[-lookback:] if lookback > 0 else []
-        for school_id, days in school_days_by_school(schools.values(), window_start, today).items()
-    }
+    if days_by_school is None:
+        days_by_school = school_days_by_school(schools.values(), window_start, today)
+    recent_days = {}
+    for school_id in schools:
+        days = [day for day in days_by_school[school_id] if window_start <= day <= today]
+        recent_days[school_id] = set(days[-lookback:] if lookback > 0 else [])
     # Only the days the rule looks at: a half term of registers is ~2M marks at England scale.
     watched_days = set().union(*recent_days.values(), *flagged_days.values())
     marks = defaultdict(dict)
@@ -74,14 +102,15 @@ def attendance_gaps_for(placements, *, now: datetime, flagged_days, marks_within
     ):
         marks[placement_id][(day, session)] = (code, followed_up)
     cutoffs = thresholds.attendance_cutoffs()
+    naive_now = local.replace(tzinfo=None)
     return {
         placement.id: attendance_rules.attendance_gaps(
-            slots=rule_slots(placement),
+            slots=placement.slots,
             start=placement.start_date,
             end=placement.end_date,
-            days=set(recent_days.get(placement.pupil.school_id, [])) | flagged_days.get(placement.id, set()),
+            days=recent_days[placement.school.id] | flagged_days.get(placement.id, set()),
             marks=marks[placement.id],
-            now=local.replace(tzinfo=None),
+            now=naive_now,
             **cutoffs,
         )
         for placement in placements
@@ -93,87 +122,126 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
     if within is None:
         return []
     today = local_time(now).date()
+    # One read of the open flags: the days they watch, and what flags_sync compares with.
+    open_flags = open_flags_of((*KINDS, Flag.Kind.N_CODE_UNRESOLVED), within)
     flagged_days = flagged_attendance_days(
-        Flag.objects.filter(within, kind__in=KINDS, resolved_at__isnull=True).values_list(
-            "placement_id", "kind", "subject_date"
-        )
+        (flag.placement_id, kind, flag.subject_date) for kind in KINDS for flag in open_flags[kind].values()
     )
-    placements = list(
-        Placement.objects.active_between(attendance_earliest(now, flagged_days), today)
-        .filter(within)
-        .select_related("pupil__school", "provider")
-        .prefetch_related("timetable")
+    placements = placement_rows(
+        Placement.objects.active_between(attendance_earliest(now, flagged_days), today).filter(within)
     )
-    gaps_by_placement = attendance_gaps_for(
-        placements, now=now, flagged_days=flagged_days, marks_within=pupils_q(scope, "placement__pupil")
+    n_marks = _n_marks(today, within)
+    # One calendar for both rules: the look-back window and the oldest `N` still on the register.
+    schools = {p.school.id: p.school for p in placements} | {m[-1].id: m[-1] for m in n_marks}
+    first = min([_window_start(today), *(m[1] for m in n_marks)])
+    days_by_school = school_days_by_school(schools.values(), first, today) if schools else {}
+    gaps_by_placement = attendance_gaps_of(
+        placements,
+        now=now,
+        flagged_days=flagged_days,
+        marks_within=pupils_q(scope, "placement__pupil"),
+        days_by_school=days_by_school,
     )
     found = {kind: [] for kind in KINDS}
     for placement in placements:
-        pupil = placement.pupil
-        gaps = gaps_by_placement[placement.id]
-        for gap in gaps:
+        for gap in gaps_by_placement[placement.id]:
             when = f"{SESSION_WORDS[gap.session]} of {long_date(gap.day)}"
             if gap.kind == attendance_rules.MISSING_MARK:
                 kind = Flag.Kind.ATTENDANCE_MISSING
-                message = f"No register from {placement.provider} for {pupil.full_name} for the {when}."
+                message = (
+                    f"No register from {placement.provider_name} for {placement.pupil_name} for the {when}."
+                )
             else:
                 kind = Flag.Kind.ABSENCE_UNEXPLAINED
                 message = (
-                    f"{pupil.full_name} was absent from {placement.provider} ({gap.code}) on the {when}, "
-                    "and no follow-up is recorded."
+                    f"{placement.pupil_name} was absent from {placement.provider_name} ({gap.code}) on the "
+                    f"{when}, and no follow-up is recorded."
                 )
             found[kind].append(
                 FlagCondition(
                     key=f"{kind}:placement={placement.id}:date={gap.day.isoformat()}:session={gap.session}",
                     message=message,
-                    school_id=pupil.school_id,
-                    pupil_id=pupil.id,
+                    school_id=placement.school.id,
+                    pupil_id=placement.pupil_id,
                     placement_id=placement.id,
                     provider_id=placement.provider_id,
                     subject_date=gap.day,
                     details={"session": gap.session, **({"code": gap.code} if gap.code else {})},
                 )
             )
-    return [flags_sync(kind, found[kind], now=now, within=within) for kind in KINDS] + [
-        _n_codes_unresolved(now, today, within)
-    ]
+    found[Flag.Kind.N_CODE_UNRESOLVED] = _n_codes_unresolved(today, n_marks, days_by_school)
+    return flags_sync_kinds(found, now=now, within=within, open_flags=open_flags)
 
 
-def _n_codes_unresolved(now: datetime, today, within) -> CheckResult:
+def _n_marks(today, within) -> list[tuple]:
+    """The `N` marks of the last year in the scope, as (placement id, day, session, pupil id, pupil
+    name, provider id, provider name, school), oldest first."""
+    rows = (
+        AttendanceMark.objects.filter(code="N", date__lte=today, date__gte=today - timedelta(days=366))
+        .filter(placement__in=Placement.objects.filter(within))
+        .order_by("date", "session", "id")
+        .values_list(
+            "placement_id",
+            "date",
+            "session",
+            "placement__pupil_id",
+            "placement__pupil__first_name",
+            "placement__pupil__last_name",
+            "placement__provider_id",
+            "placement__provider__name",
+            "placement__pupil__school_id",
+            "placement__pupil__school__partnership_id",
+        )
+    )
+    schools, marks = {}, []
+    for (
+        placement_id,
+        day,
+        session,
+        pupil_id,
+        first,
+        last,
+        provider_id,
+        provider,
+        school_id,
+        partnership_id,
+    ) in rows:
+        if school_id not in schools:
+            schools[school_id] = SchoolRef(school_id, partnership_id)
+        name = Pupil.name_of(first, last)
+        marks.append((placement_id, day, session, pupil_id, name, provider_id, provider, schools[school_id]))
+    return marks
+
+
+def _n_codes_unresolved(today, n_marks, days_by_school) -> list[FlagCondition]:
     """An `N` still on the register more than `APDASH_N_CODE_DAYS` school days after its session:
     the regulations want the right code within 5 school days (domain.md "Attendance")."""
     limit = thresholds.n_code_school_days()
-    marks = list(
-        AttendanceMark.objects.filter(code="N", date__lte=today, date__gte=today - timedelta(days=366))
-        .filter(placement__in=Placement.objects.filter(within))
-        .select_related("placement__pupil__school", "placement__provider")
-        .order_by("date", "session", "id")
-    )
     conditions = []
-    if marks:
-        schools = {m.placement.pupil.school_id: m.placement.pupil.school for m in marks}
-        days = school_days_by_school(schools.values(), min(m.date for m in marks), today)
-        for mark in marks:
-            placement, pupil = mark.placement, mark.placement.pupil
-            if not attendance_rules.n_code_overdue(
-                mark.date, school_days=days[pupil.school_id], today=today, limit=limit
-            ):
-                continue
-            when = f"{SESSION_WORDS[mark.session]} of {long_date(mark.date)}"
-            conditions.append(
-                FlagCondition(
-                    key=f"{Flag.Kind.N_CODE_UNRESOLVED}:placement={placement.id}:date={mark.date.isoformat()}"
-                    f":session={mark.session}",
-                    message=(
-                        f"{pupil.full_name}'s absence from {placement.provider} on the {when} is still "
-                        f"coded N after {limit} school days: record the right code."
-                    ),
-                    school_id=pupil.school_id,
-                    pupil_id=pupil.id,
-                    placement_id=placement.id,
-                    provider_id=placement.provider_id,
-                    subject_date=mark.date,
-                    details={"session": mark.session, "code": "N"},
-                )
+    # The rule's answer depends on the school and the day only: asked once for each.
+    overdue = {}
+    for placement_id, day, session, pupil_id, pupil_name, provider_id, provider_name, school in n_marks:
+        if (school.id, day) not in overdue:
+            overdue[school.id, day] = attendance_rules.n_code_overdue(
+                day, school_days=days_by_school[school.id], today=today, limit=limit
             )
-    return flags_sync(Flag.Kind.N_CODE_UNRESOLVED, conditions, now=now, within=within)
+        if not overdue[school.id, day]:
+            continue
+        when = f"{SESSION_WORDS[session]} of {long_date(day)}"
+        conditions.append(
+            FlagCondition(
+                key=f"{Flag.Kind.N_CODE_UNRESOLVED}:placement={placement_id}:date={day.isoformat()}"
+                f":session={session}",
+                message=(
+                    f"{pupil_name}'s absence from {provider_name} on the {when} is still "
+                    f"coded N after {limit} school days: record the right code."
+                ),
+                school_id=school.id,
+                pupil_id=pupil_id,
+                placement_id=placement_id,
+                provider_id=provider_id,
+                subject_date=day,
+                details={"session": session, "code": "N"},
+            )
+        )
+    return conditions

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from datetime import datetime
+from functools import reduce
+
+from django.db.models import BooleanField, ExpressionWrapper, Value
 
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time
 from placements.compliance.checks.scope import providers_q, pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync, flags_sync_kinds
 from placements.core import rules as core_rules
 from placements.core import selectors as core_selectors
 from placements.core.models import Placement
@@ -19,10 +23,35 @@ from providers.models import Provider
 
 def _rows(placements, *, today):
     """The registration test's rows (the provider page reads the same), by (pupil, provider)."""
+    placements = list(placements)
+    timetables = core_selectors.timetables_of([p.pk for p in placements])
     return {
         (row.pupil.pk, row.provider_id): row
-        for row in core_selectors.registration_test_rows(placements, today=today)
+        for row in core_selectors.registration_test_rows(placements, today=today, timetables=timetables)
     }
+
+
+HOURS_FIELDS = (
+    "pupil_id",
+    "provider_id",
+    "start_date",
+    "end_date",
+    "provider_has_main_responsibility",
+    "pupil__first_name",
+    "pupil__last_name",
+    "pupil__school_id",
+    "pupil__date_of_birth",
+    "pupil__looked_after",
+    "pupil__sen_status",
+    "provider__name",
+)
+
+
+def _within(q):
+    """A scope's filter as a yes/no column: None (the rule does not run) is no, Q() is yes."""
+    if q is None or not q:
+        return Value(q is not None)
+    return ExpressionWrapper(q, output_field=BooleanField())
 
 
 def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
@@ -38,18 +67,23 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         Placement.objects.running_on_or_after(today)
         .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
         .select_related("pupil", "provider")
-        .prefetch_related("timetable")
+        # What the rules and the wording read: a placement's free text is long, and each field
+        # is work per row.
+        .only(*HOURS_FIELDS)
         .order_by("start_date", "id")
     )
-    everything = pupil_within is not None and provider_within is not None and not pupil_within
-    pupil_rows = _rows(placements.filter(pupil_within), today=today) if pupil_within is not None else {}
-    provider_rows = (
-        pupil_rows
-        if everything
-        else _rows(placements.filter(provider_within), today=today)
-        if provider_within is not None
-        else {}
+    # One read for both rules: the placements of the scope's pupils and those at its providers,
+    # each marked with the rules it is in (a mark depends on the pupil or the provider only, so
+    # it holds for a whole row of one pupil at one provider).
+    wanted = [q for q in (pupil_within, provider_within) if q is not None]
+    if all(wanted):
+        placements = placements.filter(reduce(operator.or_, wanted))
+    rows = _rows(
+        placements.annotate(for_pupils=_within(pupil_within), for_providers=_within(provider_within)),
+        today=today,
     )
+    pupil_rows = {key: row for key, row in rows.items() if row.placements[0].for_pupils}
+    provider_rows = {key: row for key, row in rows.items() if row.placements[0].for_providers}
 
     breaches, near = [], []
     for (pupil_id, provider_id), row in pupil_rows.items():
@@ -135,10 +169,11 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         )
     results = []
     if pupil_within is not None:
-        results += [
-            flags_sync(Flag.Kind.HOURS_BREACH_PUPIL, breaches, now=now, within=pupil_within),
-            flags_sync(Flag.Kind.HOURS_NEAR_LIMIT, near, now=now, within=pupil_within),
-        ]
+        results += flags_sync_kinds(
+            {Flag.Kind.HOURS_BREACH_PUPIL: breaches, Flag.Kind.HOURS_NEAR_LIMIT: near},
+            now=now,
+            within=pupil_within,
+        )
     if provider_within is not None:
         results.append(
             flags_sync(Flag.Kind.HOURS_BREACH_PROVIDER, provider_breaches, now=now, within=provider_within)

@@ -11,9 +11,10 @@ from apdash.models import AcademicYear
 from apdash.selectors import school_days_by_school
 from placements.compliance import rules
 from placements.compliance.checks.common import local_time, long_date
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
 from providers.models import Provider
 
@@ -30,13 +31,13 @@ def _school_days_to_start(placements, today):
         return {}
     last = max(p.start_date for p in future)
     first = today + timedelta(days=1)
-    schools = {p.pupil.school_id: p.pupil.school for p in future}
+    schools = {p.school.id: p.school for p in future}
     days = school_days_by_school(schools.values(), first, last)
     years = list(AcademicYear.objects.overlapping(first, last).values_list("start_date", "end_date"))
     counted = {}
     for p in future:
         if any(start <= p.start_date <= end for start, end in years):
-            counted[p.id] = sum(1 for day in days[p.pupil.school_id] if day <= p.start_date)
+            counted[p.id] = sum(1 for day in days[p.school.id] if day <= p.start_date)
         else:
             span = (first + timedelta(days=n) for n in range((p.start_date - today).days))
             counted[p.id] = sum(1 for day in span if day.weekday() < 5)
@@ -51,18 +52,15 @@ def run_notices(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         return []
     today = local_time(now).date()
     notice_days = thresholds.parental_notice_school_days()
-    running = (
-        Placement.objects.running_on_or_after(today)
-        .filter(within)
-        .select_related("pupil__school", "provider")
-    )
+    running = Placement.objects.running_on_or_after(today).filter(within)
 
-    directed = list(
+    directed = placement_rows(
         running.filter(
             off_site_direction=True,
             parental_notice_sent_on__isnull=True,
             start_date__lte=today + timedelta(days=LOOK_AHEAD_DAYS),
-        ).order_by("id")
+        ).order_by("id"),
+        slots=False,
     )
     to_start = _school_days_to_start(directed, today)
     notices = []
@@ -74,19 +72,18 @@ def run_notices(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
             notice_school_days=notice_days,
         ):
             continue
-        pupil = p.pupil
         starts = "started" if p.start_date <= today else "starts"
         notices.append(
             FlagCondition(
                 key=f"{Flag.Kind.PARENTAL_NOTICE_MISSING}:placement={p.id}",
                 message=(
-                    f"{pupil.full_name}'s placement at {p.provider} under an off-site direction {starts} on "
-                    f"{long_date(p.start_date)}, and no written notice to the parents"
-                    + (" and the local authority (EHC plan)" if pupil.sen_status == "ehcp" else "")
+                    f"{p.pupil_name}'s placement at {p.provider_name} under an off-site direction {starts} "
+                    f"on {long_date(p.start_date)}, and no written notice to the parents"
+                    + (" and the local authority (EHC plan)" if p.sen_status == "ehcp" else "")
                     + " is recorded."
                 ),
-                school_id=pupil.school_id,
-                pupil_id=pupil.id,
+                school_id=p.school_id,
+                pupil_id=p.pupil_id,
                 placement_id=p.id,
                 provider_id=p.provider_id,
                 subject_date=p.start_date,
@@ -98,28 +95,28 @@ def run_notices(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         provider__registration_status=Provider.RegistrationStatus.UNREGISTERED, la_notified_on__isnull=True
     ).order_by("id")
     la = []
-    for p in untold:
-        pupil = p.pupil
+    for p in placement_rows(untold, slots=False):
         started = p.start_date <= today
         la.append(
             FlagCondition(
                 key=f"{Flag.Kind.LA_NOTIFICATION_MISSING}:placement={p.id}",
                 message=(
-                    f"The local authority has not been told about {pupil.full_name}'s placement at "
-                    f"{p.provider}, an unregistered provider, which "
+                    f"The local authority has not been told about {p.pupil_name}'s placement at "
+                    f"{p.provider_name}, an unregistered provider, which "
                     + ("started" if started else "starts")
                     + f" on {long_date(p.start_date)}."
                 ),
                 severity=rules.la_notification_severity(start=p.start_date, today=today),
-                school_id=pupil.school_id,
-                pupil_id=pupil.id,
+                school_id=p.school_id,
+                pupil_id=p.pupil_id,
                 placement_id=p.id,
                 provider_id=p.provider_id,
                 subject_date=p.start_date,
                 details={"start_date": p.start_date.isoformat(), "started": started},
             )
         )
-    return [
-        flags_sync(Flag.Kind.PARENTAL_NOTICE_MISSING, notices, now=now, within=within),
-        flags_sync(Flag.Kind.LA_NOTIFICATION_MISSING, la, now=now, within=within),
-    ]
+    return flags_sync_kinds(
+        {Flag.Kind.PARENTAL_NOTICE_MISSING: notices, Flag.Kind.LA_NOTIFICATION_MISSING: la},
+        now=now,
+        within=within,
+    )

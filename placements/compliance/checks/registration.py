@@ -8,7 +8,7 @@ from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
 from placements.compliance.checks.scope import providers_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
 from providers import rules as provider_rules
 from providers.models import Establishment, GiasImport, Provider
@@ -35,7 +35,12 @@ def run_registration(now: datetime, scope: Scope | None = None) -> list[CheckRes
                 last_import=latest, urn__in={p.urn.strip() for p in providers}
             )
         }
-        in_use = set(Placement.objects.running_on_or_after(today).values_list("provider_id", flat=True))
+        in_use = set(
+            Placement.objects.running_on_or_after(today)
+            .filter(provider_id__in=[p.id for p in providers])
+            .values_list("provider_id", flat=True)
+            .distinct()
+        )
         checked = long_date(latest.extract_date)
         for provider in providers:
             urn = provider.urn.strip()
@@ -71,7 +76,8 @@ def run_registration(now: datetime, scope: Scope | None = None) -> list[CheckRes
                         },
                     )
                 )
-    return [
-        flags_sync(Flag.Kind.REGISTRATION_LAPSED, lapsed, now=now, within=flags_within),
-        flags_sync(Flag.Kind.REGISTRATION_UNVERIFIED, unverified, now=now, within=flags_within),
-    ]
+    return flags_sync_kinds(
+        {Flag.Kind.REGISTRATION_LAPSED: lapsed, Flag.Kind.REGISTRATION_UNVERIFIED: unverified},
+        now=now,
+        within=flags_within,
+    )

@@ -7,10 +7,11 @@ from datetime import datetime
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from placements.compliance import rules
-from placements.compliance.checks.common import local_time, rule_slots
+from placements.compliance.checks.common import local_time
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core import rules as core_rules
 from placements.core.models import Placement
 from providers.models import Provider
@@ -28,17 +29,15 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
     limits = thresholds.time_limits()
     found = {kind: [] for kind in KIND.values()}
     if limits.any:
-        placements = (
+        placements = placement_rows(
             Placement.objects.running_on_or_after(today)
             .filter(within)
             .filter(provider__registration_status=Provider.RegistrationStatus.UNREGISTERED)
-            .select_related("pupil__school", "provider")
-            .prefetch_related("timetable")
             .order_by("id")
         )
         full_time_hours = thresholds.hours_limits().full_time_hours
         for p in placements:
-            slots = rule_slots(p)
+            slots = p.slots
             breach = rules.time_limit_breach(
                 start=p.start_date,
                 end=p.end_date,
@@ -46,7 +45,7 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
                 weekly_hours=core_rules.weekly_hours(slots),
                 days=core_rules.days_per_week(slots),
                 sessions=core_rules.weekly_sessions(
-                    slots, am_end=p.pupil.school.am_session_end, pm_start=p.pupil.school.pm_session_start
+                    slots, am_end=p.am_session_end, pm_start=p.pm_session_start
                 ),
                 full_time_hours=full_time_hours,
                 full_time_weeks=limits.full_time_weeks,
@@ -59,8 +58,8 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
             found[kind].append(
                 FlagCondition(
                     key=f"{kind}:placement={p.id}",
-                    message=f"{p.pupil.full_name} at {p.provider}. {breach.words}",
-                    school_id=p.pupil.school_id,
+                    message=f"{p.pupil_name} at {p.provider_name}. {breach.words}",
+                    school_id=p.school_id,
                     pupil_id=p.pupil_id,
                     placement_id=p.id,
                     provider_id=p.provider_id,
@@ -72,4 +71,4 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
                     },
                 )
             )
-    return [flags_sync(kind, conditions, now=now, within=within) for kind, conditions in found.items()]
+    return flags_sync_kinds(found, now=now, within=within)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -19,21 +20,21 @@ def run_timetable(now: datetime, scope: Scope | None = None) -> list[CheckResult
     if within is None:
         return []
     today = local_time(now).date()
-    placements = (
+    placements = placement_rows(
         Placement.objects.running_on_or_after(today)
         .filter(within, timetable__isnull=True)
-        .select_related("pupil", "provider")
-        .order_by("start_date", "id")
+        .order_by("start_date", "id"),
+        slots=False,
     )
     conditions = [
         FlagCondition(
             key=f"{Flag.Kind.TIMETABLE_MISSING}:placement={p.id}",
             message=(
-                f"{p.pupil.full_name}'s placement at {p.provider} "
+                f"{p.pupil_name}'s placement at {p.provider_name} "
                 f"{'started' if p.start_date <= today else 'starts'} on {long_date(p.start_date)} "
                 "and has no timetable: add the days and session times."
             ),
-            school_id=p.pupil.school_id,
+            school_id=p.school_id,
             pupil_id=p.pupil_id,
             placement_id=p.id,
             provider_id=p.provider_id,
