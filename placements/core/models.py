@@ -53,7 +53,7 @@ class Pupil(models.Model):
         indexes = [models.Index(fields=["school", "last_name", "first_name"])]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}"
+        return self.full_name
 
     def save(self, *args, **kwargs):
         self.upn = rules.normalise_upn(self.upn)
@@ -67,7 +67,7 @@ class Pupil(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.first_name} {self.last_name}"
+        return rules.pupil_name(self.first_name, self.last_name)
 
     @property
     def told_apart(self):
