@@ -132,20 +132,27 @@ def _choose_half_terms(rows: list[HalfTerm], partnership_id: int | None) -> list
     ]
 
 
-def school_days_by_school(schools, start: date, end: date) -> dict[int, list[date]]:
-    """School days in [start, end] for many schools in two queries: weekdays inside a half term
-    (the partnership's, else the national pattern) minus the school's and partnership's closures."""
+def school_calendar(schools, start: date, end: date) -> tuple[dict[int, list[date]], dict]:
+    """School days in [start, end] for many schools, and the half terms overlapping [start, end]
+    for each of their partnerships (None: the national pattern), in two queries. A school day is a
+    weekday inside a half term (the partnership's, else the national pattern) minus the school's
+    and partnership's closures."""
     schools = list(schools)
     partnership_ids = {s.partnership_id for s in schools}
     term_rows = list(
-        _half_terms_of_years_overlapping(start, end).filter(
-            Q(partnership__isnull=True) | Q(partnership_id__in=[p for p in partnership_ids if p])
-        )
+        _half_terms_of_years_overlapping(start, end)
+        .filter(Q(partnership__isnull=True) | Q(partnership_id__in=[p for p in partnership_ids if p]))
+        .select_related("academic_year")
     )
+    # Only these schools' closures: one pupil's re-check reads its school's days, not England's.
     closure_rows = list(
-        Closure.objects.filter(date__gte=start, date__lte=end).values_list(
-            "date", "school_id", "partnership_id"
+        Closure.objects.filter(date__gte=start, date__lte=end)
+        .filter(
+            Q(school_id__in=[s.id for s in schools])
+            | Q(partnership_id__in=[p for p in partnership_ids if p])
+            | Q(school__isnull=True, partnership__isnull=True)
         )
+        .values_list("date", "school_id", "partnership_id")
     )
     closed_school = defaultdict(set)
     closed_partnership = defaultdict(set)
@@ -158,24 +165,38 @@ def school_days_by_school(schools, start: date, end: date) -> dict[int, list[dat
         else:
             closed_everywhere.add(day)
 
-    terms_by_partnership = {p: _choose_half_terms(term_rows, p) for p in partnership_ids}
-    result = {}
+    terms_by_partnership = {
+        p: [h for h in _choose_half_terms(term_rows, p) if h.start_date <= end and h.end_date >= start]
+        for p in partnership_ids
+    }
+    # The weekdays in term once per partnership, not per school: a county has many schools and few
+    # calendars, and the sweep asks for the whole year.
+    term_weekdays = {}
+    for partnership_id, terms in terms_by_partnership.items():
+        days = set()
+        for term in terms:
+            day = max(term.start_date, start)
+            last = min(term.end_date, end)
+            while day <= last:
+                if day.weekday() < 5:
+                    days.add(day)
+                day += timedelta(days=1)
+        term_weekdays[partnership_id] = sorted(days)
+    days_by_school = {}
     for school in schools:
         closed = (
             closed_school[school.id]
             | closed_partnership.get(school.partnership_id, set())
             | closed_everywhere
         )
-        days = []
-        for term in terms_by_partnership[school.partnership_id]:
-            day = max(term.start_date, start)
-            last = min(term.end_date, end)
-            while day <= last:
-                if day.weekday() < 5 and day not in closed:
-                    days.append(day)
-                day += timedelta(days=1)
-        result[school.id] = sorted(set(days))
-    return result
+        weekdays = term_weekdays[school.partnership_id]
+        days_by_school[school.id] = [d for d in weekdays if d not in closed] if closed else list(weekdays)
+    return days_by_school, terms_by_partnership
+
+
+def school_days_by_school(schools, start: date, end: date) -> dict[int, list[date]]:
+    """School days in [start, end] for many schools in two queries (see `school_calendar`)."""
+    return school_calendar(schools, start, end)[0]
 
 
 def school_days(school, start: date, end: date) -> list[date]:

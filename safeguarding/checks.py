@@ -3,6 +3,7 @@ each a few set-based queries and then `flags_sync`."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q
@@ -10,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash import checks, thresholds
+from apdash.models import School
 from apdash.selectors import school_days_by_school
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
+from placements.core.rules import pupil_name
 from placements.models import Flag, Placement, Pupil
 
 from . import rules
@@ -30,20 +33,21 @@ def run_concern_unacknowledged(now: datetime, scope: checks.Scope | None = None)
         return []
     hours = thresholds.concern_ack_hours()
     scope = scope or checks.EVERYTHING
+    fields = ("id", "urgency", "raised_at", "pupil__school_id", "placement_id")
+    rows = Concern.objects.filter(within, status=Concern.Status.NEW).values_list(*fields)
     if scope.level == checks.Scope.PARTNERSHIP:
         flags_within = Q(school__partnership=scope.id)
     elif scope.level == checks.Scope.NO_PARTNERSHIP:
         flags_within = Q(school__partnership__isnull=True)
     elif within:
         # The flag names no pupil (school staff who are not DSLs see flags): it is found by the
-        # concern its key names, the concern by its pupil.
-        concerns = Concern.objects.filter(within).values_list("id", flat=True)
-        flags_within = Q(key__in=[_concern_key(concern_id) for concern_id in concerns])
+        # concern its key names, the concern by its pupil. The scope's concerns are few: one
+        # query reads them all, and the new ones are the rows.
+        concerns = list(Concern.objects.filter(within).values_list("status", *fields))
+        flags_within = Q(key__in=[_concern_key(concern[1]) for concern in concerns])
+        rows = [concern[1:] for concern in concerns if concern[0] == Concern.Status.NEW]
     else:
         flags_within = Q()
-    rows = Concern.objects.filter(within, status=Concern.Status.NEW).values_list(
-        "id", "urgency", "raised_at", "pupil__school_id", "placement_id"
-    )
     conditions = []
     for concern_id, urgency, raised_at, school_id, placement_id in rows:
         if not rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
@@ -108,28 +112,37 @@ def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> l
         _active_placements(today, within)
         .annotate(inducted=Exists(Induction.objects.filter(placement=OuterRef("pk"))))
         .filter(inducted=False)
-        .select_related("pupil__school", "provider")
+        .values_list(
+            "pk",
+            "pupil_id",
+            "pupil__school_id",
+            "pupil__school__partnership_id",
+            "provider_id",
+            "provider__name",
+            "start_date",
+        )
     )
     conditions = []
     if rows:
-        schools = {p.pupil.school_id: p.pupil.school for p in rows}
-        days = school_days_by_school(schools.values(), min(p.start_date for p in rows), today)
-        for placement in rows:
-            elapsed = sum(1 for d in days[placement.pupil.school_id] if d >= placement.start_date)
+        schools = {row[2]: School(id=row[2], partnership_id=row[3]) for row in rows}
+        days = school_days_by_school(schools.values(), min(row[6] for row in rows), today)
+        for placement_id, pupil_id, school_id, _, provider_id, provider_name, start_date in rows:
+            # School days from the start on: the days are in date order.
+            elapsed = len(days[school_id]) - bisect_left(days[school_id], start_date)
             if not rules.induction_overdue(elapsed, allowed=allowed):
                 continue
             conditions.append(
                 FlagCondition(
-                    key=f"induction_missing:{placement.pk}",
+                    key=f"induction_missing:{placement_id}",
                     message=(
-                        f"No induction recorded at {placement.provider.name}, {elapsed} school days "
-                        f"after the placement started on {placement.start_date:%d %B %Y}."
+                        f"No induction recorded at {provider_name}, {elapsed} school days "
+                        f"after the placement started on {start_date:%d %B %Y}."
                     ),
-                    school_id=placement.pupil.school_id,
-                    pupil_id=placement.pupil_id,
-                    placement_id=placement.pk,
-                    provider_id=placement.provider_id,
-                    subject_date=placement.start_date,
+                    school_id=school_id,
+                    pupil_id=pupil_id,
+                    placement_id=placement_id,
+                    provider_id=provider_id,
+                    subject_date=start_date,
                 )
             )
     return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now, within=within)]
@@ -147,30 +160,32 @@ def run_safeguarding_transfer(now: datetime, scope: checks.Scope | None = None) 
         Pupil.objects.filter(left_on__isnull=False, left_on__lte=today)
         .filter(Exists(Concern.objects.filter(within, pupil=OuterRef("pk"))))
         .exclude(Exists(SafeguardingTransfer.objects.filter(pupil=OuterRef("pk"))))
-        .select_related("school")
+        .values_list(
+            "pk", "first_name", "last_name", "school_id", "school__partnership_id", "left_on", "moved_to"
+        )
     )
     conditions = []
     if pupils:
-        first = min(p.left_on for p in pupils)
-        schools = {p.school_id: p.school for p in pupils}
+        first = min(row[5] for row in pupils)
+        schools = {row[3]: School(id=row[3], partnership_id=row[4]) for row in pupils}
         # Enough calendar days to hold the allowed school days across a holiday.
         days = school_days_by_school(
             schools.values(), first, max(today, first) + timedelta(days=7 * allowed + 21)
         )
-        for pupil in pupils:
-            due = rules.transfer_due_by(pupil.left_on, days[pupil.school_id], allowed=allowed)
-            where = f" to {pupil.moved_to}" if pupil.moved_to else " to the new school"
+        for pupil_id, first_name, last_name, school_id, _, left_on, moved_to in pupils:
+            due = rules.transfer_due_by(left_on, days[school_id], allowed=allowed)
+            where = f" to {moved_to}" if moved_to else " to the new school"
             conditions.append(
                 FlagCondition(
-                    key=f"safeguarding_transfer_due:pupil={pupil.pk}",
+                    key=f"safeguarding_transfer_due:pupil={pupil_id}",
                     message=(
-                        f"{pupil.full_name} left on {pupil.left_on.day} {pupil.left_on:%B %Y}: send the "
-                        f"safeguarding file{where} by {due.day} {due:%B %Y} and record it as sent."
+                        f"{pupil_name(first_name, last_name)} left on {left_on.day} {left_on:%B %Y}: send "
+                        f"the safeguarding file{where} by {due.day} {due:%B %Y} and record it as sent."
                     ),
-                    school_id=pupil.school_id,
-                    pupil_id=pupil.pk,
+                    school_id=school_id,
+                    pupil_id=pupil_id,
                     subject_date=due,
-                    details={"left_on": pupil.left_on.isoformat(), "due_by": due.isoformat()},
+                    details={"left_on": left_on.isoformat(), "due_by": due.isoformat()},
                 )
             )
     return [flags_sync(Flag.Kind.SAFEGUARDING_TRANSFER_DUE, conditions, now=now, within=within)]

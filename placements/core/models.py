@@ -53,7 +53,7 @@ class Pupil(models.Model):
         indexes = [models.Index(fields=["school", "last_name", "first_name"])]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}"
+        return self.full_name
 
     def save(self, *args, **kwargs):
         self.upn = rules.normalise_upn(self.upn)
@@ -65,14 +65,9 @@ class Pupil(models.Model):
             if problem:
                 raise ValidationError({"date_of_birth": problem})
 
-    @staticmethod
-    def name_of(first_name: str, last_name: str) -> str:
-        """What `full_name` says, for rows read without the model (the checks' sweeps)."""
-        return f"{first_name} {last_name}"
-
     @property
     def full_name(self):
-        return self.name_of(self.first_name, self.last_name)
+        return rules.pupil_name(self.first_name, self.last_name)
 
     @property
     def told_apart(self):

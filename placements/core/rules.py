@@ -83,6 +83,11 @@ class Slot:
         return slot_hours(self.start, self.end)
 
 
+def pupil_name(first_name: str, last_name: str) -> str:
+    """How a pupil is named in messages and lists (`Pupil.full_name`), from plain values too."""
+    return f"{first_name} {last_name}"
+
+
 def slot_hours(start: time, end: time) -> float:
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     return minutes / 60

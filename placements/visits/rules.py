@@ -3,12 +3,13 @@ half term). No ORM, no clock."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from apdash.rules import HalfTermDates
-from placements.core.rules import is_active_between, is_active_on
+from placements.core.rules import is_active_between
 
 SEEN = "seen"
 
@@ -61,21 +62,29 @@ def visit_gaps(
     A half term needs one when the placement was active on a school day its timetable schedules
     there; a visit dated inside it counts, even if recorded late. An ended half term without one is
     overdue; the current one is due once `warning_school_days` or fewer school days remain. A
-    placement with no timetable still needs its visits: every school day counts as scheduled."""
+    placement with no timetable still needs its visits: every school day counts as scheduled.
+    `school_days` in date order, as `apdash.selectors.school_days_by_school` gives them."""
     weekdays = set(weekdays) or {0, 1, 2, 3, 4}
-    school_days = list(school_days)
-    scheduled = [d for d in school_days if d.weekday() in weekdays and is_active_on(start, end, d)]
-    visit_dates = list(visit_dates)
+    # Each half term is a slice of the school days (bisect), not a scan of the whole year: the
+    # sweep calls this for every placement, with the same list of days for every pupil of a school.
+    days = school_days if isinstance(school_days, list | tuple) else list(school_days)
+    seen = sorted(visit_dates)
     gaps = []
     for term in half_terms:
-        if term.start > today or not any(term.start <= d <= term.end for d in scheduled):
+        if term.start > today:
             continue
-        if any(term.start <= v <= term.end for v in visit_dates):
+        # The days of the half term on which the placement ran (`is_active_on`).
+        first, last = max(term.start, start), term.end if end is None else min(term.end, end)
+        lo, hi = bisect_left(days, first), bisect_right(days, last)
+        if not any(days[i].weekday() in weekdays for i in range(lo, hi)):
+            continue
+        visit = bisect_left(seen, term.start)
+        if visit < len(seen) and seen[visit] <= term.end:
             continue
         if term.end < today:
             gaps.append(VisitGap(term.id, overdue=True, school_days_left=0))
             continue
-        left = sum(1 for d in school_days if today <= d <= term.end)
+        left = bisect_right(days, term.end) - bisect_left(days, today)
         if left <= warning_school_days:
             gaps.append(VisitGap(term.id, overdue=False, school_days_left=left))
     return gaps

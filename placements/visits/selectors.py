@@ -17,8 +17,9 @@ def seen_dates_by_setting(
     pupil_ids, *, first: date, last: date | None = None
 ) -> dict[tuple[int, int], list[date]]:
     """Days each pupil was seen at each setting, keyed (pupil id, provider id): a visit at a
-    provider counts for every placement the pupil has there (G §1e: seen at each setting). One query."""
-    visits = Visit.objects.filter(placement__pupil_id__in=list(pupil_ids), pupil_seen=True, date__gte=first)
+    provider counts for every placement the pupil has there (G §1e: seen at each setting). One query;
+    `pupil_ids` may be a subquery (a values queryset), so a sweep sends no list of ids."""
+    visits = Visit.objects.filter(placement__pupil_id__in=pupil_ids, pupil_seen=True, date__gte=first)
     if last is not None:
         visits = visits.filter(date__lte=last)
     seen = defaultdict(list)

@@ -24,7 +24,8 @@ from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync_kinds, open_flags_of
-from placements.core.models import Placement, Pupil
+from placements.core import rules as core_rules
+from placements.core.models import Placement
 
 KINDS = (Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED)
 
@@ -208,7 +209,7 @@ def _n_marks(today, within) -> list[tuple]:
     ) in rows:
         if school_id not in schools:
             schools[school_id] = SchoolRef(school_id, partnership_id)
-        name = Pupil.name_of(first, last)
+        name = core_rules.pupil_name(first, last)
         marks.append((placement_id, day, session, pupil_id, name, provider_id, provider, schools[school_id]))
     return marks
 

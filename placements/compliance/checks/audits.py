@@ -22,7 +22,7 @@ def run_audits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         return []
     today = local_time(now).date()
     in_use = Placement.objects.active_between(today, today).filter(within).values("provider_id")
-    providers = Provider.objects.filter(id__in=in_use).order_by("id")
+    providers = Provider.objects.filter(id__in=in_use).order_by("id").only("id", "name")
     latest = {}
     for audit in ProviderAudit.objects.filter(provider_id__in=in_use).order_by(
         "provider_id", "-audited_on", "-id"

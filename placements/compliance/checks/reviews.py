@@ -7,7 +7,7 @@ from datetime import datetime
 
 from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
+from placements.compliance.checks.common import local_time, placement_dates, year_calendar
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -28,44 +28,42 @@ def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
-        placements = list(
+        placements = placement_dates(
             Placement.objects.active_between(today, today)
             .filter(within)
-            .select_related("pupil__school", "provider")
-            .prefetch_related("timetable")
             .order_by("pupil_id", "start_date", "id")
         )
-        days_by_school, terms_by_partnership = year_calendar(placements, year, today)
+        calendar = year_calendar(placements, year, today)
         reviews = defaultdict(list)
         for pupil_id, day in Review.objects.filter(
             pupils_q(scope, "plan__pupil"), date__gte=year.start_date, date__lte=year.end_date
         ).values_list("plan__pupil_id", "date"):
             reviews[pupil_id].append(day)
+        missed = {}
         for placement in placements:
-            pupil = placement.pupil
-            terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
+            terms = calendar.terms(placement)
             overdue = plans_rules.review_overdue_half_terms(
-                **placement_calendar(placement, days_by_school, terms),
-                review_dates=reviews[pupil.id],
-                today=today,
+                **calendar.rule_facts(placement), review_dates=reviews[placement.pupil_id], today=today
             )
-            checked.update(f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil.id}:half_term={t}" for t in terms)
+            checked.update(
+                f"{Flag.Kind.REVIEW_OVERDUE}:pupil={placement.pupil_id}:half_term={t}" for t in terms
+            )
             for term_id in overdue:
-                term = terms[term_id]
-                key = f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil.id}:half_term={term.id}"
-                conditions.setdefault(
-                    key,
-                    FlagCondition(
-                        key=key,
-                        message=f"{pupil.full_name}'s plan was not reviewed during {term}.",
-                        school_id=pupil.school_id,
-                        pupil_id=pupil.id,
-                        placement_id=placement.id,
-                        provider_id=placement.provider_id,
-                        subject_date=term.end_date,
-                        details={"half_term": term.id, "half_term_name": str(term)},
-                    ),
-                )
+                # The pupil's first placement (in date order) that missed the half term names it.
+                missed.setdefault((placement.pupil_id, term_id), placement)
+        for (pupil_id, term_id), placement in missed.items():
+            term = calendar.terms(placement)[term_id]
+            key = f"{Flag.Kind.REVIEW_OVERDUE}:pupil={pupil_id}:half_term={term.id}"
+            conditions[key] = FlagCondition(
+                key=key,
+                message=f"{placement.pupil_name}'s plan was not reviewed during {term}.",
+                school_id=placement.school_id,
+                pupil_id=pupil_id,
+                placement_id=placement.id,
+                provider_id=placement.provider_id,
+                subject_date=term.end_date,
+                details={"half_term": term.id, "half_term_name": str(term)},
+            )
     # A missed review is a fact about a past half term: it clears only when a review in that half
     # term is recorded, or a person resolves it (never by the year rolling over or the placement ending).
     return [

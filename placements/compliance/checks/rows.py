@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from placements.core import rules as core_rules
-from placements.core.models import Pupil
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +74,7 @@ def placement_rows(placements, *, slots: bool = True) -> list[PlacementRow]:
         PlacementRow(
             id=v[0],
             pupil_id=v[1],
-            pupil_name=Pupil.name_of(v[2], v[3]),
+            pupil_name=core_rules.pupil_name(v[2], v[3]),
             sen_status=v[4],
             school=school,
             am_session_end=v[7],

@@ -7,7 +7,7 @@ from datetime import datetime
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, placement_calendar, year_calendar
+from placements.compliance.checks.common import local_time, placement_dates, year_calendar
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -27,44 +27,40 @@ def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
-        placements = list(
-            Placement.objects.active_between(year.start_date, today)
-            .filter(within)
-            .select_related("pupil__school", "provider")
-            .prefetch_related("timetable")
-        )
-        days_by_school, terms_by_partnership = year_calendar(placements, year, today)
+        placements = placement_dates(Placement.objects.active_between(year.start_date, today).filter(within))
+        calendar = year_calendar(placements, year, today)
         visits = seen_dates_by_setting(
-            {p.pupil_id for p in placements}, first=year.start_date, last=year.end_date
+            Placement.objects.filter(within).values("pupil_id"), first=year.start_date, last=year.end_date
         )
+        warning = thresholds.visit_warning_school_days()
         for placement in placements:
-            pupil = placement.pupil
-            terms = {t.id: t for t in terms_by_partnership[pupil.school.partnership_id]}
+            terms = calendar.terms(placement)
             gaps = visits_rules.visit_gaps(
-                **placement_calendar(placement, days_by_school, terms),
+                **calendar.rule_facts(placement),
                 visit_dates=visits[setting_key(placement)],
                 today=today,
-                warning_school_days=thresholds.visit_warning_school_days(),
+                warning_school_days=warning,
             )
             # The half terms looked at again this run: an overdue flag for one of them clears when a
             # visit in it is recorded; any other stays open until a person resolves it.
             checked.update(f"{Flag.Kind.VISIT_OVERDUE}:placement={placement.id}:half_term={t}" for t in terms)
+            pupil, provider = placement.pupil_name, placement.provider_name
             for gap in gaps:
                 term = terms[gap.half_term_id]
                 kind = Flag.Kind.VISIT_OVERDUE if gap.overdue else Flag.Kind.VISIT_DUE
                 if gap.overdue:
-                    message = f"{pupil.full_name} was not seen at {placement.provider} during {term}."
+                    message = f"{pupil} was not seen at {provider} during {term}."
                 else:
                     left = gap.school_days_left
                     message = (
-                        f"{pupil.full_name} has not yet been seen at {placement.provider} this half term: "
+                        f"{pupil} has not yet been seen at {provider} this half term: "
                         f"{left} school day{'s' if left != 1 else ''} of {term.name} left."
                     )
                 condition = FlagCondition(
                     key=f"{kind}:placement={placement.id}:half_term={term.id}",
                     message=message,
-                    school_id=pupil.school_id,
-                    pupil_id=pupil.id,
+                    school_id=placement.school_id,
+                    pupil_id=placement.pupil_id,
                     placement_id=placement.id,
                     provider_id=placement.provider_id,
                     subject_date=term.end_date,
