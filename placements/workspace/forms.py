@@ -8,7 +8,8 @@ from apdash.forms import DATE_HINT
 
 
 class TodayBoardForm(forms.Form):
-    """The today board's date chooser and filters (a GET form)."""
+    """The today board's date chooser and filters (a GET form). `schools` are the
+    user's: with only one, the board asks no school question."""
 
     date = forms.DateField(
         label="Date",
@@ -28,6 +29,11 @@ class TodayBoardForm(forms.Form):
         choices=[("", "All year groups")] + [(y, f"Year {y}") for y in range(7, 14)],
     )
 
-    def __init__(self, *args, providers, **kwargs):
+    school = forms.ModelChoiceField(label="School", required=False, queryset=None, empty_label="All schools")
+
+    def __init__(self, *args, providers, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        self.fields["school"].queryset = schools
+        if schools.count() < 2:  # one school: no school question (issue 17)
+            del self.fields["school"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -38,15 +39,38 @@ def pupil_detail(request, pk):
 
 
 def board_context(user, data=None):
-    """The board for the date and filters in `data` (a GET query), today when there are none."""
-    form = TodayBoardForm(data or None, providers=core_selectors.providers_in_use(user))
-    day, provider, year_group = timezone.localdate(), None, None
+    """The board for the date, filters and page in `data` (a GET query), today's first page when
+    there are none."""
+    form = TodayBoardForm(
+        data or None,
+        providers=core_selectors.providers_in_use(user),
+        schools=visible_schools(user).order_by("name"),
+    )
+    day, provider, year_group, school = timezone.localdate(), None, None, None
     if form.is_valid():
         day = form.cleaned_data["date"] or day
         provider = form.cleaned_data["provider"]
         year_group = form.cleaned_data["year_group"]
-    rows = selectors.today_board(
-        user, day=day, provider_id=provider.pk if provider else None, year_group=year_group
+        school = form.cleaned_data.get("school")
+    board = selectors.today_board(
+        user,
+        day=day,
+        provider_id=provider.pk if provider else None,
+        year_group=year_group,
+        school_id=school.pk if school else None,
+        page=(data or {}).get("page"),
+    )
+    # The filters, for links to another day or to the print view of the same pupils.
+    filters = urlencode(
+        [
+            (name, value)
+            for name, value in (
+                ("provider", provider and provider.pk),
+                ("year_group", year_group),
+                ("school", school and school.pk),
+            )
+            if value
+        ]
     )
     return {
         "form": form,
@@ -55,9 +79,15 @@ def board_context(user, data=None):
         "next_day": day + timedelta(days=3 if day.weekday() == 4 else 1),
         "provider": provider,
         "year_group": year_group,
-        "rows": rows,
-        "away_count": sum(1 for row in rows if row.entries),
-        "schools_shown": len({row.pupil.school_id for row in rows}) > 1,
+        "school": school,
+        "filters": filters,
+        "query": urlencode([("date", f"{day:%d/%m/%Y}")]) + (f"&{filters}" if filters else ""),
+        "board": board,
+        "page": board.page,
+        "rows": board.rows,
+        "pupil_count": board.pupil_count,
+        "away_count": board.away_count,
+        "schools_shown": board.schools_shown,
     }
 
 
