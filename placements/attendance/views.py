@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from placements.core.selectors import visible_placements
 from providers.models import Provider
 from providers.selectors import visible_providers
 
+GRID_PAGE_SIZE = 50
 CODES = [(code, rules.code_meaning(code)) for code in rules.ATTENDANCE_CODES]
 
 
@@ -45,8 +47,8 @@ def school_staff_only(request):
 
 
 def chosen_school(request):
-    """The school a page is about: `?school=` among the user's schools, else their first."""
-    schools = list(visible_schools(request.user))
+    """The school a page is about: `?school=` among the user's schools, else their first by name."""
+    schools = list(visible_schools(request.user).order_by("name", "pk"))
     if not schools:
         raise Http404
     wanted = request.GET.get("school") or request.POST.get("school")
@@ -73,9 +75,9 @@ def register_grid(request):
     now = timezone.now()
     today = timezone.localdate()
     monday = _week_start(request, today)
-    rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
     errors = []
     if request.method == "POST":
+        rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
         action = request.POST.get("action")
         if action in ("mark_all", "mark_all_confirmed"):
             entries = mark_all_attended_entries(rows, now=timezone.localtime(now).replace(tzinfo=None))
@@ -100,8 +102,17 @@ def register_grid(request):
                 errors = [("", message) for message in exc.messages]
             else:
                 messages.success(request, f"{len(marks)} mark{'s' if len(marks) != 1 else ''} saved.")
-                return redirect(f"{reverse('placements:register_grid')}?school={school.pk}&week={monday}")
+                back = urlencode({"school": school.pk, "week": monday, "page": request.POST.get("page") or 1})
+                return redirect(f"{reverse('placements:register_grid')}?{back}")
     days = selectors.week_days(monday)
+    # A big school's week is shown a page of pupils at a time; saving reads only the shown cells,
+    # and marking all attended takes the whole week (above).
+    page = Paginator(
+        selectors.grid_placements(request.user, school=school, week_start=monday), GRID_PAGE_SIZE
+    ).get_page(request.POST.get("page") or request.GET.get("page"))
+    rows = selectors.register_grid(
+        request.user, school=school, week_start=monday, now=now, placements=page.object_list
+    )
     return render(
         request,
         "placements/register_grid.html",
@@ -109,7 +120,9 @@ def register_grid(request):
             "school": school,
             "schools": schools,
             "days": days,
+            "page": page,
             "rows": rows,
+            "query": urlencode({"school": school.pk, "week": monday}),
             "errors": errors,
             "posted": request.POST if errors else {},
             "codes": CODES,
