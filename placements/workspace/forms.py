@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from apdash.forms import DATE_HINT
+from apdash.school_choices import limit_schools
 
 
 class TodayBoardForm(forms.Form):
-    """The today board's date chooser and filters (a GET form). `schools` are the
-    user's: with only one, the board asks no school question."""
+    """The today board's date chooser and filters (a GET form). `school_choices` are the
+    schools and partnerships `apdash.school_choices.school_choices` offers the user."""
 
     date = forms.DateField(
         label="Date",
@@ -29,11 +30,12 @@ class TodayBoardForm(forms.Form):
         choices=[("", "All year groups")] + [(y, f"Year {y}") for y in range(7, 14)],
     )
 
+    partnership = forms.ModelChoiceField(
+        label="Partnership", required=False, queryset=None, empty_label="All partnerships"
+    )
     school = forms.ModelChoiceField(label="School", required=False, queryset=None, empty_label="All schools")
 
-    def __init__(self, *args, providers, schools, **kwargs):
+    def __init__(self, *args, providers, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
-        self.fields["school"].queryset = schools
-        if schools.count() < 2:  # one school: no school question (issue 17)
-            del self.fields["school"]
+        limit_schools(self.fields, school_choices)

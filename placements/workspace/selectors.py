@@ -76,6 +76,7 @@ def today_board(
     provider_id: int | None = None,
     year_group: int | None = None,
     school_id: int | None = None,
+    partnership_id: int | None = None,
     page: int | str | None = 1,
     per_page: int = BOARD_PAGE_SIZE,
 ) -> Board:
@@ -86,6 +87,8 @@ def today_board(
     pupils = pupils_manageable_by(user)
     if school_id:
         pupils = pupils.filter(school_id=school_id)
+    if partnership_id:
+        pupils = pupils.filter(school__partnership_id=partnership_id)
     if year_group:
         pupils = pupils.filter(year_group=year_group)
     at_a_setting = Placement.objects.at_a_setting_on(day)
