@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apdash import thresholds
 from apdash.imports import read_csv_upload
+from apdash.school_choices import school_choices
 from apdash.selectors import is_school_day, school_days_by_school, user_scope, visible_schools
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
@@ -47,17 +48,25 @@ def school_staff_only(request):
 
 
 def chosen_school(request):
-    """The school a page is about: `?school=` among the user's schools, else their first by name."""
-    schools = list(visible_schools(request.user).order_by("name", "pk"))
+    """(school, schools, partnerships): the school a page is about, `?school=` among the user's
+    schools, else their first by name; the schools its picker offers; and the partnerships it
+    offers first (None for a user of few schools). A user of too many schools to list is offered
+    the schools of one partnership: the chosen school's, or `?partnership=`'s first school."""
+    wanted = request.GET.get("school") or request.POST.get("school")
+    partnership = request.GET.get("partnership")
+    choices = school_choices(request.user, {"school": wanted, "partnership": partnership})
+    if choices.partnerships is not None and not (wanted or partnership):
+        first = visible_schools(request.user).order_by("name", "pk").first()
+        choices = school_choices(request.user, {"school": first.pk})
+    schools = list(choices.schools)
     if not schools:
         raise Http404
-    wanted = request.GET.get("school") or request.POST.get("school")
-    if wanted:
-        school = next((s for s in schools if str(s.pk) == wanted), None)
-        if school is None:
-            raise Http404("No such school")
-        return school, schools
-    return schools[0], schools
+    school = next((s for s in schools if str(s.pk) == wanted), None) if wanted else schools[0]
+    if school is None and partnership and choices.partnerships is not None:
+        school = schools[0]  # another partnership chosen: its first school
+    if school is None:
+        raise Http404("No such school")
+    return school, schools, choices.partnerships
 
 
 def _week_start(request, today):
@@ -71,7 +80,7 @@ def _week_start(request, today):
 @login_required
 def register_grid(request):
     school_staff_only(request)
-    school, schools = chosen_school(request)
+    school, schools, partnerships = chosen_school(request)
     now = timezone.now()
     today = timezone.localdate()
     monday = _week_start(request, today)
@@ -119,6 +128,7 @@ def register_grid(request):
         {
             "school": school,
             "schools": schools,
+            "partnerships": partnerships,
             "days": days,
             "page": page,
             "rows": rows,
@@ -189,7 +199,7 @@ def follow_up_create(request, placement_id, day, session):
 @login_required
 def attendance_figures(request):
     school_staff_only(request)
-    school, schools = chosen_school(request)
+    school, schools, partnerships = chosen_school(request)
     figures = selectors.attendance_figures(request.user, school=school, today=timezone.localdate())
     return render(
         request,
@@ -197,6 +207,7 @@ def attendance_figures(request):
         {
             "school": school,
             "schools": schools,
+            "partnerships": partnerships,
             "threshold": thresholds.persistent_absence_below(),
             **figures,
         },

@@ -73,3 +73,18 @@ def test_a_superuser_narrows_the_pupils_and_the_today_board_to_a_partnership(cli
         page = client.get(reverse(name), {"partnership": south.pk}).content.decode()
         assert "Southerner" in page and "Northerner" not in page, name
         assert 'name="partnership"' in page, name
+
+
+def test_a_superusers_attendance_picker_offers_one_partnerships_schools_at_a_time(client, few):
+    north, south, schools = two_partnerships()
+    client.force_login(member(Role.SUPERUSER))
+    url = reverse("placements:register_grid")
+    page = client.get(url).content.decode()
+    # The first school by name, and the schools of its partnership only.
+    assert '<span class="govuk-caption-l">Ash</span>' in page
+    assert f'<option value="{schools["Birch"].pk}">Birch</option>' in page and ">Cedar<" not in page
+    assert f'<option value="{north.pk}" selected>North</option>' in page
+    # Choosing another partnership (the picker still sends the school shown) shows its first school.
+    page = client.get(url, {"partnership": south.pk, "school": schools["Ash"].pk}).content.decode()
+    assert '<span class="govuk-caption-l">Cedar</span>' in page
+    assert client.get(url, {"school": "999999"}).status_code == 404
