@@ -81,7 +81,7 @@ def grid_entries(rows, data) -> tuple[list[dict], list[tuple[str, str]]]:
         for cell in row.cells:
             if not cell.scheduled:
                 continue
-            name = f"code-{row.placement.pk}-{cell.day.isoformat()}-{cell.session}"
+            name = cell.name
             value = data.get(name, "").strip().upper()
             if not value or (cell.mark is not None and cell.mark.code == value):
                 continue

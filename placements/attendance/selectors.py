@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -71,23 +72,31 @@ class GridCell:
     scheduled: bool
     mark: AttendanceMark | None = None
     missing: bool = False
+    # The cell's form field, "code-<placement>-<date>-<session>", as grid_entries reads it back.
+    name: str = ""
 
     @property
+    def day_name(self):
+        """ "Monday 23 November", as the grid's labels name the cell."""
+        return f"{self.day:%A} {self.day.day} {self.day:%B}"
+
+    # Cached: a week's grid asks each of these of every cell more than once while it renders.
+    @cached_property
     def follow_up(self):
         """The latest follow-up (they are prefetched in contact order)."""
         follow_ups = list(self.mark.follow_ups.all()) if self.mark else []
         return follow_ups[-1] if follow_ups else None
 
-    @property
+    @cached_property
     def followed_up(self):
         return self.mark is not None and rules.is_followed_up(f.outcome for f in self.mark.follow_ups.all())
 
-    @property
+    @cached_property
     def needs_follow_up(self):
         code = self.mark.code if self.mark else None
         return self.scheduled and (self.mark is not None or self.missing) and rules.needs_follow_up(code)
 
-    @property
+    @cached_property
     def elapsed(self):
         """From when the absence was first recorded to the first follow-up that reached someone."""
         reached = (
@@ -111,11 +120,10 @@ def week_days(week_start: date) -> list[date]:
     return [monday + timedelta(days=i) for i in range(5)]
 
 
-def register_grid(user, *, school, week_start: date, now: datetime) -> list[GridRow]:
-    """Pupils × days × sessions for one school's week, with marks and their first follow-up.
-    A fixed handful of queries whatever the number of pupils."""
+def grid_placements(user, *, school, week_start: date):
+    """The placements on one school's register grid for a week, in the grid's order."""
     days = week_days(week_start)
-    placements = list(
+    return (
         visible_placements(user, today=days[0])
         .active_between(days[0], days[-1])
         .filter(pupil__school=school)
@@ -123,6 +131,16 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
         .prefetch_related("timetable")
         .order_by("pupil__last_name", "pupil__first_name", "provider__name", "pk")
     )
+
+
+def register_grid(user, *, school, week_start: date, now: datetime, placements=None) -> list[GridRow]:
+    """Pupils × days × sessions for one school's week, with marks and their first follow-up: of
+    `placements` (a page of `grid_placements`), else of them all. A fixed handful of queries
+    whatever the number of pupils."""
+    days = week_days(week_start)
+    if placements is None:
+        placements = grid_placements(user, school=school, week_start=week_start)
+    placements = list(placements)
     open_days = set(school_days_by_school([school], days[0], days[-1])[school.id])
     marks = {
         (m.placement_id, m.date, m.session): m
@@ -146,7 +164,14 @@ def register_grid(user, *, school, week_start: date, now: datetime) -> list[Grid
                     and rules.session_cutoff_passed(session, day, local_now, **cutoffs)
                 )
                 cells.append(
-                    GridCell(day=day, session=session, scheduled=scheduled, mark=mark, missing=missing)
+                    GridCell(
+                        day=day,
+                        session=session,
+                        scheduled=scheduled,
+                        mark=mark,
+                        missing=missing,
+                        name=f"code-{placement.pk}-{day.isoformat()}-{session}",
+                    )
                 )
         rows.append(GridRow(placement=placement, cells=cells))
     return rows

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apdash import thresholds
 from apdash.imports import read_csv_upload
+from apdash.school_choices import school_choices
 from apdash.selectors import is_school_day, school_days_by_school, user_scope, visible_schools
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
@@ -36,6 +38,7 @@ from placements.core.selectors import visible_placements
 from providers.models import Provider
 from providers.selectors import visible_providers
 
+GRID_PAGE_SIZE = 50
 CODES = [(code, rules.code_meaning(code)) for code in rules.ATTENDANCE_CODES]
 
 
@@ -45,17 +48,25 @@ def school_staff_only(request):
 
 
 def chosen_school(request):
-    """The school a page is about: `?school=` among the user's schools, else their first."""
-    schools = list(visible_schools(request.user))
+    """(school, schools, partnerships): the school a page is about, `?school=` among the user's
+    schools, else their first by name; the schools its picker offers; and the partnerships it
+    offers first (None for a user of few schools). A user of too many schools to list is offered
+    the schools of one partnership: the chosen school's, or `?partnership=`'s first school."""
+    wanted = request.GET.get("school") or request.POST.get("school")
+    partnership = request.GET.get("partnership")
+    choices = school_choices(request.user, {"school": wanted, "partnership": partnership})
+    if choices.partnerships is not None and not (wanted or partnership):
+        first = visible_schools(request.user).order_by("name", "pk").first()
+        choices = school_choices(request.user, {"school": first.pk})
+    schools = list(choices.schools)
     if not schools:
         raise Http404
-    wanted = request.GET.get("school") or request.POST.get("school")
-    if wanted:
-        school = next((s for s in schools if str(s.pk) == wanted), None)
-        if school is None:
-            raise Http404("No such school")
-        return school, schools
-    return schools[0], schools
+    school = next((s for s in schools if str(s.pk) == wanted), None) if wanted else schools[0]
+    if school is None and partnership and choices.partnerships is not None:
+        school = schools[0]  # another partnership chosen: its first school
+    if school is None:
+        raise Http404("No such school")
+    return school, schools, choices.partnerships
 
 
 def _week_start(request, today):
@@ -69,13 +80,13 @@ def _week_start(request, today):
 @login_required
 def register_grid(request):
     school_staff_only(request)
-    school, schools = chosen_school(request)
+    school, schools, partnerships = chosen_school(request)
     now = timezone.now()
     today = timezone.localdate()
     monday = _week_start(request, today)
-    rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
     errors = []
     if request.method == "POST":
+        rows = selectors.register_grid(request.user, school=school, week_start=monday, now=now)
         action = request.POST.get("action")
         if action in ("mark_all", "mark_all_confirmed"):
             entries = mark_all_attended_entries(rows, now=timezone.localtime(now).replace(tzinfo=None))
@@ -100,16 +111,28 @@ def register_grid(request):
                 errors = [("", message) for message in exc.messages]
             else:
                 messages.success(request, f"{len(marks)} mark{'s' if len(marks) != 1 else ''} saved.")
-                return redirect(f"{reverse('placements:register_grid')}?school={school.pk}&week={monday}")
+                back = urlencode({"school": school.pk, "week": monday, "page": request.POST.get("page") or 1})
+                return redirect(f"{reverse('placements:register_grid')}?{back}")
     days = selectors.week_days(monday)
+    # A big school's week is shown a page of pupils at a time; saving reads only the shown cells,
+    # and marking all attended takes the whole week (above).
+    page = Paginator(
+        selectors.grid_placements(request.user, school=school, week_start=monday), GRID_PAGE_SIZE
+    ).get_page(request.POST.get("page") or request.GET.get("page"))
+    rows = selectors.register_grid(
+        request.user, school=school, week_start=monday, now=now, placements=page.object_list
+    )
     return render(
         request,
         "placements/register_grid.html",
         {
             "school": school,
             "schools": schools,
+            "partnerships": partnerships,
             "days": days,
+            "page": page,
             "rows": rows,
+            "query": urlencode({"school": school.pk, "week": monday}),
             "errors": errors,
             "posted": request.POST if errors else {},
             "codes": CODES,
@@ -176,7 +199,7 @@ def follow_up_create(request, placement_id, day, session):
 @login_required
 def attendance_figures(request):
     school_staff_only(request)
-    school, schools = chosen_school(request)
+    school, schools, partnerships = chosen_school(request)
     figures = selectors.attendance_figures(request.user, school=school, today=timezone.localdate())
     return render(
         request,
@@ -184,6 +207,7 @@ def attendance_figures(request):
         {
             "school": school,
             "schools": schools,
+            "partnerships": partnerships,
             "threshold": thresholds.persistent_absence_below(),
             **figures,
         },

@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 
 from apdash.forms import govuk_choices
 from apdash.models import Role
-from apdash.selectors import user_roles, visible_schools
+from apdash.school_choices import school_choices
+from apdash.selectors import user_roles
 from placements.compliance import kinds, selectors
 from placements.compliance.filters import FlagFilter
 from placements.compliance.models import Flag
@@ -54,7 +55,7 @@ def flag_list(request):
     if not _can_see_flags(request.user):
         raise Http404
     roles = user_roles(request.user)
-    filterset = FlagFilter(request.GET, schools=visible_schools(request.user).order_by("name"))
+    filterset = FlagFilter(request.GET, school_choices=school_choices(request.user, request.GET))
     filters_valid = filterset.is_valid()
     flags = (
         filterset.filter_queryset(selectors.flags_for(request.user)) if filters_valid else Flag.objects.none()

@@ -59,14 +59,13 @@ def visible_placements(user, *, today: date | None = None) -> QuerySet:
     return qs.filter(q)
 
 
-def providers_in_use(user):
-    """Providers where the user's pupils have placements: the choices a filter by provider needs
-    (the whole register runs to thousands of settings at England scale)."""
-    return (
-        visible_providers(user)
-        .filter(id__in=visible_placements(user).order_by().values("provider_id"))
-        .order_by("name")
-    )
+def providers_in_use(user, *, schools=None):
+    """Providers where the user's pupils (of `schools`, when given) have placements: the choices a
+    filter by provider needs (the whole register runs to thousands of settings at England scale)."""
+    placements = visible_placements(user)
+    if schools is not None:
+        placements = placements.filter(pupil__school__in=schools)
+    return visible_providers(user).filter(id__in=placements.order_by().values("provider_id")).order_by("name")
 
 
 def pupil_detail(user, *, pupil_id: int):

@@ -40,12 +40,12 @@ def visit_create(request, placement_id):
 @login_required
 def visit_coverage(request):
     school_staff_only(request)
-    school, schools = chosen_school(request)
+    school, schools, partnerships = chosen_school(request)
     terms, rows = selectors.coverage_grid(request.user, school=school, today=timezone.localdate())
     return render(
         request,
         "placements/coverage_grid.html",
-        {"school": school, "schools": schools, "terms": terms, "rows": rows},
+        {"school": school, "schools": schools, "partnerships": partnerships, "terms": terms, "rows": rows},
     )
 
 

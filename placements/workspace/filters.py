@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from apdash.school_choices import limit_schools
 from placements.compliance.models import Flag
 from placements.core.models import Placement, Pupil
 
@@ -13,7 +14,9 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class PupilFilter(django_filters.FilterSet):
-    """The pupil list's filters. `providers` limits the provider choices to what the user sees."""
+    """The pupil list's filters. `providers` limits the provider choices to what the user sees;
+    `school_choices` are the schools and partnerships `apdash.school_choices.school_choices`
+    offers them."""
 
     q = django_filters.CharFilter(label="Name or UPN", method="filter_search")
     year_group = django_filters.ChoiceFilter(
@@ -31,6 +34,9 @@ class PupilFilter(django_filters.FilterSet):
         empty_label="Any provider",
         method="filter_provider",
     )
+    partnership = django_filters.ModelChoiceFilter(
+        label="Partnership", field_name="school__partnership", queryset=None, empty_label="All partnerships"
+    )
     school = django_filters.ModelChoiceFilter(label="School", queryset=None, empty_label="All schools")
     has_open_flags = django_filters.ChoiceFilter(
         label="Has open flags", choices=YES_NO, empty_label="Either", method="filter_flags"
@@ -38,15 +44,22 @@ class PupilFilter(django_filters.FilterSet):
 
     class Meta:
         model = Pupil
-        fields = ["q", "year_group", "sen_status", "looked_after", "provider", "school", "has_open_flags"]
+        fields = [
+            "q",
+            "year_group",
+            "sen_status",
+            "looked_after",
+            "provider",
+            "partnership",
+            "school",
+            "has_open_flags",
+        ]
 
-    def __init__(self, *args, providers, today, schools, **kwargs):
+    def __init__(self, *args, providers, today, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.filters["provider"].queryset = providers
-        self.filters["school"].queryset = schools
-        if schools.count() == 1:  # one school: no school question (issue 17)
-            del self.filters["school"]
+        limit_schools(self.filters, school_choices)
         for name, field in self.form.fields.items():
             if name != "q":
                 field.widget.attrs["class"] = "govuk-select"

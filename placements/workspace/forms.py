@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from apdash.forms import DATE_HINT
+from apdash.school_choices import limit_schools
 
 
 class TodayBoardForm(forms.Form):
-    """The today board's date chooser and filters (a GET form)."""
+    """The today board's date chooser and filters (a GET form). `school_choices` are the
+    schools and partnerships `apdash.school_choices.school_choices` offers the user."""
 
     date = forms.DateField(
         label="Date",
@@ -28,6 +30,12 @@ class TodayBoardForm(forms.Form):
         choices=[("", "All year groups")] + [(y, f"Year {y}") for y in range(7, 14)],
     )
 
-    def __init__(self, *args, providers, **kwargs):
+    partnership = forms.ModelChoiceField(
+        label="Partnership", required=False, queryset=None, empty_label="All partnerships"
+    )
+    school = forms.ModelChoiceField(label="School", required=False, queryset=None, empty_label="All schools")
+
+    def __init__(self, *args, providers, school_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
+        limit_schools(self.fields, school_choices)

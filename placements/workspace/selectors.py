@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,10 +54,52 @@ class BoardRow:
         return self.school_day and not self.entries
 
 
-def today_board(user, *, day: date, provider_id: int | None = None, year_group: int | None = None):
-    """Where each of the user's pupils is on `day` (G §1a): the settings they are timetabled at
-    that weekday, or in school. A fixed handful of queries whatever the number of pupils."""
+@dataclass
+class Board:
+    """One page of the today board, with counts over every pupil the filters match."""
+
+    page: Page
+    rows: list[BoardRow]
+    pupil_count: int
+    away_count: int
+    # Whether the matching pupils come from more than one school (then each row names its school).
+    schools_shown: bool
+
+
+BOARD_PAGE_SIZE = 50
+
+
+def today_board(
+    user,
+    *,
+    day: date,
+    provider_id: int | None = None,
+    year_group: int | None = None,
+    school_id: int | None = None,
+    partnership_id: int | None = None,
+    page: int | str | None = 1,
+    per_page: int = BOARD_PAGE_SIZE,
+) -> Board:
+    """Where the user's pupils are on `day` (G §1a), a page at a time in name order: the settings
+    each is timetabled at that weekday, or in school. The counts are asked of the database, and
+    only the page's pupils are loaded: a fixed handful of queries whatever the number of pupils."""
     weekday = day.weekday()
+    pupils = pupils_manageable_by(user)
+    if school_id:
+        pupils = pupils.filter(school_id=school_id)
+    if partnership_id:
+        pupils = pupils.filter(school__partnership_id=partnership_id)
+    if year_group:
+        pupils = pupils.filter(year_group=year_group)
+    at_a_setting = Placement.objects.at_a_setting_on(day)
+    if provider_id:
+        at_a_setting = at_a_setting.filter(provider_id=provider_id)
+        pupils = pupils.filter(id__in=at_a_setting.values("pupil_id"))
+    counts = pupils.order_by().aggregate(
+        pupils=Count("pk"),
+        away=Count("pk", filter=Q(id__in=at_a_setting.values("pupil_id"))),
+        schools=Count("school_id", distinct=True),
+    )
     active = (
         Placement.objects.active_on(day)
         .select_related("provider")
@@ -67,22 +110,19 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
         )
         .order_by("provider__name")
     )
-    pupils = pupils_manageable_by(user).select_related("school")
-    if year_group:
-        pupils = pupils.filter(year_group=year_group)
-    if provider_id:
-        pupils = pupils.filter(
-            id__in=Placement.objects.at_a_setting_on(day).filter(provider_id=provider_id).values("pupil_id")
-        )
-    pupils = list(
+    paginator = Paginator(
         pupils.order_by("last_name", "first_name", "pk").prefetch_related(
             Prefetch("placements", queryset=active, to_attr="active_placements")
-        )
+        ),
+        per_page,
     )
-    schools = {p.school_id: p.school for p in pupils}
+    paginator.count = counts["pupils"]  # counted above with the rest; not asked twice
+    shown = paginator.get_page(page)
+    page_pupils = list(shown.object_list)
+    schools = {p.school_id: p.school for p in page_pupils}
     open_days = school_days_by_school(schools.values(), day, day) if schools else {}
     rows = []
-    for pupil in pupils:
+    for pupil in page_pupils:
         # Every place the pupil is on the day: each placement timetabled that weekday (two
         # placements, two rows, in time order), and any running placement with no timetable.
         entries = []
@@ -96,7 +136,13 @@ def today_board(user, *, day: date, provider_id: int | None = None, year_group: 
             key=lambda e: (e.no_timetable, e.slots[0].start if e.slots else None, e.placement.provider.name)
         )
         rows.append(BoardRow(pupil=pupil, entries=entries, school_day=bool(open_days.get(pupil.school_id))))
-    return rows
+    return Board(
+        page=shown,
+        rows=rows,
+        pupil_count=counts["pupils"],
+        away_count=counts["away"],
+        schools_shown=counts["schools"] > 1,
+    )
 
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")

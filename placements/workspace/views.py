@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from apdash.csv_export import dataset_response
 from apdash.models import Role
+from apdash.school_choices import school_choices
 from apdash.selectors import visible_schools
 from placements.compliance import selectors as compliance_selectors
 from placements.compliance.selectors import visible_flags
@@ -37,16 +39,46 @@ def pupil_detail(request, pk):
     return render(request, "placements/pupil_detail.html", {"pupil": page.pupil, "page": page})
 
 
+def _providers(user, choices):
+    """The providers to filter by: those in use, by the offered schools' pupils when the user has
+    too many schools to offer at once (England's settings run to thousands)."""
+    narrowed = choices.schools if choices.partnerships is not None else None
+    return core_selectors.providers_in_use(user, schools=narrowed)
+
+
 def board_context(user, data=None):
-    """The board for the date and filters in `data` (a GET query), today when there are none."""
-    form = TodayBoardForm(data or None, providers=core_selectors.providers_in_use(user))
-    day, provider, year_group = timezone.localdate(), None, None
+    """The board for the date, filters and page in `data` (a GET query), today's first page when
+    there are none."""
+    choices = school_choices(user, data)
+    form = TodayBoardForm(data or None, providers=_providers(user, choices), school_choices=choices)
+    day, provider, year_group, school, partnership = timezone.localdate(), None, None, None, None
     if form.is_valid():
         day = form.cleaned_data["date"] or day
         provider = form.cleaned_data["provider"]
         year_group = form.cleaned_data["year_group"]
-    rows = selectors.today_board(
-        user, day=day, provider_id=provider.pk if provider else None, year_group=year_group
+        school = form.cleaned_data.get("school")
+        partnership = form.cleaned_data.get("partnership")
+    board = selectors.today_board(
+        user,
+        day=day,
+        provider_id=provider.pk if provider else None,
+        year_group=year_group,
+        school_id=school.pk if school else None,
+        partnership_id=partnership.pk if partnership else None,
+        page=(data or {}).get("page"),
+    )
+    # The filters, for links to another day or to the print view of the same pupils.
+    filters = urlencode(
+        [
+            (name, value)
+            for name, value in (
+                ("provider", provider and provider.pk),
+                ("year_group", year_group),
+                ("partnership", partnership and partnership.pk),
+                ("school", school and school.pk),
+            )
+            if value
+        ]
     )
     return {
         "form": form,
@@ -55,9 +87,16 @@ def board_context(user, data=None):
         "next_day": day + timedelta(days=3 if day.weekday() == 4 else 1),
         "provider": provider,
         "year_group": year_group,
-        "rows": rows,
-        "away_count": sum(1 for row in rows if row.entries),
-        "schools_shown": len({row.pupil.school_id for row in rows}) > 1,
+        "school": school,
+        "partnership": partnership,
+        "filters": filters,
+        "query": urlencode([("date", f"{day:%d/%m/%Y}")]) + (f"&{filters}" if filters else ""),
+        "board": board,
+        "page": board.page,
+        "rows": board.rows,
+        "pupil_count": board.pupil_count,
+        "away_count": board.away_count,
+        "schools_shown": board.schools_shown,
     }
 
 
@@ -137,12 +176,13 @@ PAGE_SIZE = 50
 def _filtered_pupils(request):
     today = timezone.localdate()
     pupils = selectors.pupil_list(request.user, today=today).order_by("last_name", "first_name", "pk")
+    choices = school_choices(request.user, request.GET)
     return PupilFilter(
         request.GET or None,
         queryset=pupils,
-        providers=core_selectors.providers_in_use(request.user),
+        providers=_providers(request.user, choices),
         today=today,
-        schools=visible_schools(request.user).order_by("name"),
+        school_choices=choices,
     )
 
 

@@ -574,7 +574,33 @@ def test_the_register_grid_runs_a_fixed_number_of_queries(
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
     with django_assert_max_num_queries(14):
         page = _grid(client, school).content.decode()
-    assert page.count("Followed up<") == 2 * ((pupils + 4) // 5)
+    # A page holds 50 pupils, in name order, with every follow-up of theirs.
+    shown = Placement.objects.filter(pupil__school=school).order_by(
+        "pupil__last_name", "pupil__first_name", "provider__name", "pk"
+    )[:50]
+    assert page.count('<th scope="row"') == min(pupils, 50)
+    assert page.count("Followed up<") == FollowUp.objects.filter(attendance__placement__in=shown).count()
+
+
+def test_a_big_schools_grid_comes_a_page_at_a_time_and_saving_a_page_returns_to_it(client, today):
+    school = _school_with_marked_pupils(60)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    first = _grid(client, school).content.decode()
+    assert first.count('<th scope="row"') == 50 and "page 1 of 2" in first
+    second = client.get(
+        reverse("placements:register_grid"), {"school": school.pk, "week": WEDNESDAY.isoformat(), "page": 2}
+    ).content.decode()
+    assert second.count('<th scope="row"') == 10
+    last = Placement.objects.filter(pupil__school=school).order_by(
+        "pupil__last_name", "pupil__first_name", "provider__name", "pk"
+    )[59]
+    assert last.pupil.full_name in second and last.pupil.full_name not in first
+    response = client.post(
+        f"{reverse('placements:register_grid')}?school={school.pk}&week={today}",
+        {"page": "2", f"code-{last.pk}-{today}-AM": "B"},
+    )
+    assert response.status_code == 302 and "page=2" in response.url
+    assert AttendanceMark.objects.get(placement=last, date=today, session="AM").code == "B"
 
 
 @pytest.mark.parametrize("pupils", [10, 200])

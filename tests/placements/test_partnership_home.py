@@ -33,8 +33,8 @@ def test_placed_today_agrees_with_the_today_board_and_pupils_without_a_placement
     PupilFactory(school=school)  # on roll, no placement: not an AP pupil
     user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
     overview = {s.pk: s for s in school_overview(user, today=today)}[school.pk]
-    away = sum(1 for row in today_board(user, day=today) if row.entries)
-    assert overview.placed_count == away == 1
+    board = today_board(user, day=today)
+    assert overview.placed_count == board.away_count == sum(1 for row in board.rows if row.entries) == 1
     assert overview.pupil_count == 2
 
 

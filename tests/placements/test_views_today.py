@@ -183,3 +183,61 @@ def test_the_pupil_page_marks_a_placement_that_has_not_started(client):
     tomorrow = today + timedelta(days=1)
     assert f"Starts on {tomorrow.day} {tomorrow:%B %Y}" in page
     assert page.count("Starts on") == 1
+
+
+def partnership_with_pupils(count, *, schools=2):
+    """A partnership co-ordinator's `count` pupils spread over `schools` schools, every other one
+    at a setting on Mondays; named so that name order is the order they were made."""
+    partnership = PartnershipFactory()
+    made = [SchoolFactory(partnership=partnership, name=f"School {i}") for i in range(schools)]
+    for i in range(count):
+        pupil = PupilFactory(school=made[i % schools], last_name=f"Pupil{i:04d}", first_name="Ann")
+        if i % 2:
+            placement_with_timetable(pupil=pupil, days=(0,))
+    return member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership), made
+
+
+def test_many_pupils_come_a_page_at_a_time_in_name_order_with_counts_for_them_all(client):
+    user, _ = partnership_with_pupils(120)
+    client.force_login(user)
+    first = board(client, MONDAY)
+    assert "60 of 120 pupils at a setting" in first
+    assert "Pupil0000" in first and "Pupil0049" in first and "Pupil0050" not in first
+    assert first.index("Pupil0000") < first.index("Pupil0049")
+    # The pages keep the date: page 3 of the same day holds the last 20.
+    assert 'href="?date=23%2F11%2F2026&amp;page=3"' in first
+    last = board(client, MONDAY, page=3)
+    assert "60 of 120 pupils at a setting" in last
+    assert "Pupil0100" in last and "Pupil0119" in last and "Pupil0099" not in last
+    assert "Print this page" in last
+
+
+def test_a_partnership_coordinator_can_narrow_the_board_to_one_school_and_keeps_it_from_day_to_day(client):
+    user, (first, second) = partnership_with_pupils(6)
+    client.force_login(user)
+    page = board(client, MONDAY, school=second.pk)
+    assert "Pupil0001" in page and "Pupil0000" not in page
+    assert "3 of 3 pupils at a setting" in page
+    assert f'school={second.pk}">Next school day' in page
+
+
+def test_a_school_coordinator_is_not_asked_which_school(client):
+    school = SchoolFactory()
+    PupilFactory(school=school)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    assert 'name="school"' not in board(client, MONDAY)
+
+
+def test_the_board_asks_as_many_queries_for_a_partnership_of_many_pupils_as_of_few(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (4, 130):
+        user, _ = partnership_with_pupils(size)
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            page = board(client, MONDAY)
+        assert f"{size // 2} of {size} pupils" in page
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

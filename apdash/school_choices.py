@@ -1,0 +1,62 @@
+"""Which schools a list page offers to filter by. A select of every school is fine for a
+partnership's twenty, but a superuser sees England's three thousand: a page of them all is
+unreadable and takes most of a second to draw. They are offered the partnerships instead, and
+the schools of the partnership chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from apdash.models import Partnership
+from apdash.selectors import visible_schools
+
+# More schools than this and a list page asks for the partnership first.
+SCHOOL_CHOICES_LIMIT = 100
+
+
+@dataclass
+class SchoolChoices:
+    schools: QuerySet
+    # None: the user has few schools, and is not asked for a partnership.
+    partnerships: QuerySet | None
+    # False for a user of one school (issue 17), and before a partnership is chosen.
+    ask_school: bool
+
+
+def _id(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def school_choices(user, data) -> SchoolChoices:
+    """The schools and partnerships for a list page's filters, given its GET `data`: all the
+    user's schools when they are few; else the partnerships of the user's schools, and the schools
+    of the chosen partnership, or of the chosen school's (so a link to one school's rows still
+    finds it), or none until one is chosen."""
+    schools = visible_schools(user).order_by("name", "pk")
+    count = schools.count()
+    if count <= SCHOOL_CHOICES_LIMIT:
+        return SchoolChoices(schools=schools, partnerships=None, ask_school=count > 1)
+    partnerships = Partnership.objects.filter(schools__in=schools).distinct().order_by("name")
+    data = data or {}
+    partnership, school = _id(data.get("partnership")), _id(data.get("school"))
+    if partnership:
+        schools = schools.filter(partnership_id=partnership)
+    elif school:
+        schools = schools.filter(Q(pk=school) | Q(partnership__schools=school)).distinct()
+    else:
+        return SchoolChoices(schools=schools.none(), partnerships=partnerships, ask_school=False)
+    return SchoolChoices(schools=schools, partnerships=partnerships, ask_school=True)
+
+
+def limit_schools(fields: dict, choices: SchoolChoices) -> None:
+    """A form's or FilterSet's `school` and `partnership` fields (or filters), as `choices` offers
+    them."""
+    fields["school"].queryset = choices.schools
+    if not choices.ask_school:
+        del fields["school"]
+    if choices.partnerships is None:
+        del fields["partnership"]
+    else:
+        fields["partnership"].queryset = choices.partnerships
