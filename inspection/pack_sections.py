@@ -1,25 +1,26 @@
 """A partnership's evidence pack built in parts on parallel workers (issue 15): the front sections,
 each school's pupils and the closing sections are each rendered to a PDF by their own Celery task;
-then one task writes the cover and contents (page numbers read from the parts' own headings),
-merges the parts with pypdf, and stamps "Page n of N" on every page. Each part holds one school's
-pupils at most, so no worker's memory grows with the number of schools."""
+then one task writes the cover and contents (page numbers read from the parts' own headings) and
+binds the parts a part at a time (inspection.pdf_binding), stamping "Page n of N" on every page as
+it copies it. Each part holds one school's pupils at most and the binding holds one part at a
+time, so no worker's memory grows with the number of schools."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import F
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from . import packs
 from .models import EvidencePack
+from .pdf_binding import Heading, bind_pdfs
 
 SECTION_TEMPLATE = "inspection/pack/section.html"
 PARTS_DIR = "evidence-packs/parts"
@@ -135,74 +136,28 @@ def _render_contents(pack: EvidencePack, parts: list[dict], *, today, now):
     return document, _contents(parts, first_page=guess + 1)
 
 
-# Helvetica's advance widths (1/1000 em) for the characters of "Page 12 of 345".
-_WIDTHS = {
-    "P": 667,
-    "a": 556,
-    "g": 556,
-    "e": 556,
-    "o": 556,
-    "f": 278,
-    " ": 278,
-    **dict.fromkeys("0123456789", 556),
-}
-
-
-def _stream(writer: PdfWriter, data: bytes):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
-
-
-def _page_number_stamp(writer: PdfWriter, page, text: str, *, font_size: float = 8.0) -> None:
-    """Write `text` at the page's bottom right, where a single pack's footer prints it (the pack
-    stylesheet's right margin of 15 mm, inside its 20 mm bottom margin). The page's own drawing is
-    wrapped in q/Q so the stamp starts from a clean graphics state; nothing is re-parsed."""
-    box = page.mediabox
-    width = sum(_WIDTHS.get(c, 556) for c in text) * font_size / 1000
-    x = float(box.right) - 15 * 72 / 25.4 - width
-    y = float(box.bottom) + 10 * 72 / 25.4 - font_size / 2
-    resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-    fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-    fonts[NameObject("/FApdashPage")] = HELVETICA
-    contents = page[NameObject("/Contents")]
-    existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-    stamp = f"Q q BT /FApdashPage {font_size:g} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET Q".encode("latin-1")
-    page[NameObject("/Contents")] = ArrayObject(
-        [_stream(writer, b"q"), *existing, _stream(writer, b"\n" + stamp)]
-    )
-
-
-HELVETICA = DictionaryObject(
-    {
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    }
-)
-
-
-def bind(pack: EvidencePack, parts: list[dict], *, today, now: datetime) -> tuple[bytes, int]:
-    """Cover and contents, then the parts in order, page numbers stamped across the whole pack,
-    and the headings as PDF bookmarks pointing at their pages."""
-    EvidencePack.objects.filter(pk=pack.pk).update(progress=PARTS_TO, stage="Writing the contents")
-    document, contents = _render_contents(pack, parts, today=today, now=now)
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(document.write_pdf())))
+def _sources(contents_pdf: bytes, parts: list[dict]):
+    """The contents, then each part's file, opened one at a time as the binding reaches it."""
+    yield io.BytesIO(contents_pdf)
     for part in parts:
         with default_storage.open(part["file"], "rb") as handle:
-            writer.append(PdfReader(io.BytesIO(handle.read())), import_outline=False)
-    total = len(writer.pages)
-    EvidencePack.objects.filter(pk=pack.pk).update(progress=95, stage=f"Numbering {total} pages")
-    for number, page in enumerate(writer.pages, start=1):
-        _page_number_stamp(writer, page, f"Page {number} of {total}")
-    parents = {}
-    for entry in contents:
-        parent = parents.get(entry["level"] - 1)
-        parents[entry["level"]] = writer.add_outline_item(entry["label"], entry["page"] - 1, parent=parent)
-    out = io.BytesIO()
-    writer.write(out)
+            yield handle
+
+
+def bind(pack: EvidencePack, parts: list[dict], *, today, now: datetime, out: BinaryIO) -> int:
+    """Cover and contents, then the parts in order, written into `out` a part at a time (so the
+    memory it takes does not grow with the partnership), page numbers stamped across the whole
+    pack, and the headings as PDF bookmarks pointing at their pages. Returns the page count."""
+    EvidencePack.objects.filter(pk=pack.pk).update(progress=PARTS_TO, stage="Writing the contents")
+    document, contents = _render_contents(pack, parts, today=today, now=now)
+    total = len(document.pages) + sum(part["pages"] for part in parts)
+    EvidencePack.objects.filter(pk=pack.pk).update(progress=95, stage=f"Binding {total} pages")
+    pages = bind_pdfs(
+        _sources(document.write_pdf(), parts),
+        out,
+        total_pages=total,
+        headings=[Heading(entry["level"], entry["label"], entry["page"] - 1) for entry in contents],
+    )
     for part in parts:
         default_storage.delete(part["file"])
-    return out.getvalue(), total
+    return pages

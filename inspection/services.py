@@ -4,10 +4,11 @@ recording who downloaded it."""
 from __future__ import annotations
 
 import logging
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -198,8 +199,12 @@ def evidence_pack_parts_bind(*, pack_id: int, parts: list[dict], now) -> Evidenc
     pack = EvidencePack.objects.select_related("partnership").get(pk=pack_id)
     if pack.status == EvidencePack.Status.DONE:
         return pack
-    pdf, pages = pack_sections.bind(pack, parts, today=min(timezone.localdate(now), pack.date_to), now=now)
-    return _finish(pack, pdf, pages)
+    with tempfile.TemporaryFile() as out:
+        pages = pack_sections.bind(
+            pack, parts, today=min(timezone.localdate(now), pack.date_to), now=now, out=out
+        )
+        out.seek(0)
+        return _finish(pack, File(out, name="pack.pdf"), pages)
 
 
 def evidence_pack_fail(*, pack_id: int, error: str) -> None:
@@ -213,8 +218,9 @@ def evidence_pack_fail(*, pack_id: int, error: str) -> None:
     )
 
 
-def _finish(pack: EvidencePack, pdf: bytes, pages: int) -> EvidencePack:
-    pack.file.save(f"evidence-pack-{pack.pk}-{pack.created_at:%Y%m%d}.pdf", ContentFile(pdf), save=False)
+def _finish(pack: EvidencePack, pdf: bytes | File, pages: int) -> EvidencePack:
+    content = pdf if isinstance(pdf, File) else ContentFile(pdf)
+    pack.file.save(f"evidence-pack-{pack.pk}-{pack.created_at:%Y%m%d}.pdf", content, save=False)
     EvidencePack.objects.filter(pk=pack.pk).update(
         file=pack.file.name,
         pages=pages,
