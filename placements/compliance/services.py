@@ -1,5 +1,6 @@
 """Opening and resolving flags for a check, idempotently. A check computes the set of
-conditions that hold now; `flags_sync` makes the open flags of that kind match it."""
+conditions that hold now; `flags_sync` makes the open flags of that kind match it
+(`flags_sync_kinds` does so for a check's several kinds with one read of their open flags)."""
 
 from __future__ import annotations
 
