@@ -1,5 +1,6 @@
 """Opening and resolving flags for a check, idempotently. A check computes the set of
-conditions that hold now; `flags_sync` makes the open flags of that kind match it."""
+conditions that hold now; `flags_sync` makes the open flags of that kind match it
+(`flags_sync_kinds` does so for a check's several kinds with one read of their open flags)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def open_flags_of(kinds, within: Q | None = None) -> dict[str, dict[str, OpenFla
     rows = Flag.objects.filter(
         within if within is not None else Q(), kind__in=list(found), resolved_at__isnull=True
     )
-    for kind, *values in rows.values_list("kind", *OpenFlag._fields):
+    for kind, *values in rows.order_by().values_list("kind", *OpenFlag._fields):
         flag = OpenFlag(*values)
         found[kind][flag.key] = flag
     return found
@@ -96,9 +97,9 @@ def flags_sync_kinds(
         unopened = [key for kind, keys in by_key.items() for key in keys if key not in open_flags[kind]]
         dismissed = (
             set(
-                Flag.objects.filter(
-                    kind__in=list(found), key__in=unopened, resolved_by__isnull=False
-                ).values_list("key", flat=True)
+                Flag.objects.filter(kind__in=list(found), key__in=unopened, resolved_by__isnull=False)
+                .order_by()
+                .values_list("key", flat=True)
             )
             if unopened
             else set()

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apdash.models import Role
-from placements.compliance.services import FlagCondition, flag_resolve, flags_sync
+from placements.compliance.services import FlagCondition, flag_resolve, flags_sync, flags_sync_kinds
 from placements.compliance.tasks import email_red_flag_digest
 from placements.models import Flag
 from tests.factories import FlagFactory, PupilFactory, SchoolFactory, UserFactory, member
@@ -56,6 +57,40 @@ def test_a_flag_a_person_resolved_stays_resolved_for_its_key():
     result = flags_sync(Flag.Kind.VISIT_DUE, conditions("a"))
     assert result.still_open == 0
     assert Flag.objects.get(key="a").resolved_by == person
+
+
+@pytest.mark.django_db
+def test_an_open_flag_takes_the_new_wording_when_its_condition_is_worded_differently():
+    flags_sync(Flag.Kind.VISIT_DUE, conditions("a"))
+    flags_sync(Flag.Kind.VISIT_DUE, [FlagCondition(key="a", severity="red", message="Visit overdue")])
+    flag = Flag.objects.get(key="a")
+    assert (flag.message, flag.severity, flag.is_open) == ("Visit overdue", "red", True)
+
+
+@pytest.mark.django_db
+def test_a_check_syncs_its_kinds_together_and_a_rerun_over_the_same_facts_only_reads():
+    found = {
+        Flag.Kind.VISIT_DUE: conditions("a", "b"),
+        Flag.Kind.VISIT_OVERDUE: [FlagCondition(key="c", message="Visit overdue (c)")],
+    }
+    first = flags_sync_kinds(found)
+    assert [(r.kind, r.opened, r.still_open) for r in first] == [
+        (Flag.Kind.VISIT_DUE, 2, 2),
+        (Flag.Kind.VISIT_OVERDUE, 1, 1),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        again = flags_sync_kinds(found)
+    writes = [
+        q["sql"]
+        for q in queries
+        if not q["sql"].startswith(("SELECT", "BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
+    assert writes == []
+    assert [q["sql"] for q in queries if q["sql"].startswith("SELECT")] and len(queries) <= 3
+    assert [(r.opened, r.resolved, r.still_open) for r in again] == [(0, 0, 2), (0, 0, 1)]
+    found[Flag.Kind.VISIT_OVERDUE] = []
+    last = flags_sync_kinds(found)
+    assert [(r.resolved, r.still_open) for r in last] == [(0, 2), (1, 0)]
 
 
 @pytest.mark.django_db(transaction=True)

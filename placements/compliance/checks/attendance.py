@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import Q
@@ -28,6 +29,12 @@ from placements.core import rules as core_rules
 from placements.core.models import Placement
 
 KINDS = (Flag.Kind.ATTENDANCE_MISSING, Flag.Kind.ABSENCE_UNEXPLAINED)
+
+
+@lru_cache(maxsize=1024)
+def _when(session: str, day: date) -> str:
+    # Thousands of flags share a few dozen sessions: word each once.
+    return f"{SESSION_WORDS[session]} of {long_date(day)}"
 
 
 def flagged_attendance_days(flags) -> dict[int, set]:
@@ -129,7 +136,9 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
         (flag.placement_id, kind, flag.subject_date) for kind in KINDS for flag in open_flags[kind].values()
     )
     placements = placement_rows(
-        Placement.objects.active_between(attendance_earliest(now, flagged_days), today).filter(within)
+        Placement.objects.active_between(attendance_earliest(now, flagged_days), today)
+        .filter(within)
+        .order_by()
     )
     n_marks = _n_marks(today, within)
     # One calendar for both rules: the look-back window and the oldest `N` still on the register.
@@ -146,7 +155,7 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
     found = {kind: [] for kind in KINDS}
     for placement in placements:
         for gap in gaps_by_placement[placement.id]:
-            when = f"{SESSION_WORDS[gap.session]} of {long_date(gap.day)}"
+            when = _when(gap.session, gap.day)
             if gap.kind == attendance_rules.MISSING_MARK:
                 kind = Flag.Kind.ATTENDANCE_MISSING
                 message = (
@@ -228,7 +237,7 @@ def _n_codes_unresolved(today, n_marks, days_by_school) -> list[FlagCondition]:
             )
         if not overdue[school.id, day]:
             continue
-        when = f"{SESSION_WORDS[session]} of {long_date(day)}"
+        when = _when(session, day)
         conditions.append(
             FlagCondition(
                 key=f"{Flag.Kind.N_CODE_UNRESOLVED}:placement={placement_id}:date={day.isoformat()}"

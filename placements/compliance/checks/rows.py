@@ -83,7 +83,8 @@ def placement_rows(placements, *, slots: bool = True) -> list[PlacementRow]:
             provider_name=v[10],
             start_date=v[11],
             end_date=v[12],
-            slots=tuple(found),
+            # In the timetable's own order (weekday, start), as the model lists them.
+            slots=tuple(sorted(found, key=lambda slot: (slot.weekday, slot.start))),
         )
         for v, school, found in by_id.values()
     ]
