@@ -113,6 +113,20 @@ def test_a_placement_that_never_ran_on_a_school_day_of_the_half_term_needs_no_vi
     assert not open_flags(Flag.Kind.VISIT_OVERDUE)
 
 
+@pytest.mark.parametrize("schools", [1, 6])
+def test_the_visit_check_reads_a_fixed_number_of_queries_however_many_schools_and_partnerships(
+    calendar, schools, django_assert_max_num_queries
+):
+    for _ in range(schools):
+        # Each school has its own partnership: their calendars are read together, not one by one.
+        school = SchoolFactory()
+        for _ in range(3):
+            placement_with_timetable(pupil=PupilFactory(school=school), start_date=date(2026, 9, 7))
+    with django_assert_max_num_queries(16):
+        visits_checks.run_visits(at(date(2026, 11, 23)))
+    assert len(open_flags(Flag.Kind.VISIT_OVERDUE)) == schools * 3
+
+
 # --- Hours ----------------------------------------------------------------------------------------
 
 
