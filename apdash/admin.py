@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 
 from .models import AcademicYear, AuditEvent, Closure, HalfTerm, Membership, Partnership, School, User
+from .services import calendar_save
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -116,9 +117,12 @@ class NationalHalfTermsReadOnly:
         return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
 
-class HalfTermInline(NationalHalfTermsReadOnly, admin.TabularInline):
+class HalfTermInline(ReadOnlyInline):
+    """Shown with their year; changed on the half term's own page, through the calendar service."""
+
     model = HalfTerm
-    extra = 0
+    fields = ["name", "start_date", "end_date", "partnership"]
+    readonly_fields = fields
 
 
 @admin.register(AcademicYear)
@@ -128,16 +132,22 @@ class AcademicYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(HalfTerm)
-class HalfTermAdmin(NationalHalfTermsReadOnly, admin.ModelAdmin):
+class HalfTermAdmin(NationalHalfTermsReadOnly, ServiceAdmin):
     list_display = ["name", "academic_year", "start_date", "end_date", "partnership"]
     list_filter = ["academic_year", "partnership"]
 
+    def save_through_service(self, request, instance, fields):
+        return calendar_save(actor=request.user, model=HalfTerm, instance=instance, fields=fields)
+
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(ServiceAdmin):
     list_display = ["date", "reason", "school", "partnership"]
     list_filter = ["partnership", "school"]
     date_hierarchy = "date"
+
+    def save_through_service(self, request, instance, fields):
+        return calendar_save(actor=request.user, model=Closure, instance=instance, fields=fields)
 
 
 @admin.register(AuditEvent)

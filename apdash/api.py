@@ -27,6 +27,7 @@ from .accounts import needs_two_factor, otp_code_valid
 from .models import AcademicYear, Closure, HalfTerm, Partnership, School, TokenSecondFactor
 from .parsers import SafeJSONParser
 from .selectors import partnership_ids_in_view, user_scope, visible_schools
+from .services import calendar_save, closure_delete
 
 # --- Shared pieces -------------------------------------------------------------------------------
 
@@ -368,7 +369,20 @@ def partnerships_to_manage(user):
     return Partnership.objects.filter(id__in=user_scope(user).partnership_ids)
 
 
-class HalfTermSerializer(ScopedChoicesMixin, FullCleanSerializer):
+class CalendarSerializer(ScopedChoicesMixin, FullCleanSerializer):
+    """Half terms and closures save through the calendar service (audited, pupils re-checked)."""
+
+    def create(self, validated_data):
+        return self.update(None, validated_data)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        user, fields = request_user(self), self.resolve(validated_data)
+        with validation_errors_as_400():
+            return calendar_save(actor=user, model=self.Meta.model, instance=instance, fields=fields)
+
+
+class HalfTermSerializer(CalendarSerializer):
     academic_year = AcademicYearLabelField(help_text="For example 2026/27; created if new.")
     scoped_fields = {"partnership": lambda user: partnerships_to_manage(user)}
 
@@ -428,25 +442,12 @@ def _schools_to_manage(user):
     return School.objects.filter(partnership__in=partnerships_to_manage(user))
 
 
-class ClosureSerializer(ScopedChoicesMixin, FullCleanSerializer):
+class ClosureSerializer(CalendarSerializer):
     scoped_fields = {"partnership": lambda user: partnerships_to_manage(user), "school": _schools_to_manage}
 
     class Meta:
         model = Closure
         fields = ["id", "date", "school", "partnership", "reason"]
-
-    def validate(self, attrs):
-        school = attrs.get("school", getattr(self.instance, "school", None))
-        partnership = attrs.get("partnership", getattr(self.instance, "partnership", None))
-        if school and partnership:
-            raise serializers.ValidationError(
-                {"partnership": ["A closure is for one school or a whole partnership, not both."]}
-            )
-        if not school and not partnership:
-            raise serializers.ValidationError(
-                {"school": ["Choose the school or the partnership that is closed."]}
-            )
-        return attrs
 
 
 class ClosureFilter(filters.FilterSet):
@@ -466,6 +467,9 @@ class ClosureViewSet(mixins.DestroyModelMixin, ApiViewSet):
     serializer_class = ClosureSerializer
     filterset_class = ClosureFilter
     create_perm = change_perm = "apdash.manage_calendar"
+
+    def perform_destroy(self, instance):
+        closure_delete(actor=self.request.user, closure=instance)
 
     def get_queryset(self):
         qs = Closure.objects.order_by("date", "id")

@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -249,6 +250,15 @@ class Closure(models.Model):
 
     def __str__(self):
         return f"{self.date:%d %B %Y}: {self.reason}"
+
+    def clean(self):
+        # The page, the API and the admin all save through full_clean: one wording of the rule.
+        if self.school_id and self.partnership_id:
+            raise ValidationError(
+                {"partnership": "A closure is for one school or a whole partnership, not both."}
+            )
+        if not self.school_id and not self.partnership_id:
+            raise ValidationError({"school": "Choose the school or the partnership that is closed."})
 
 
 class AuditEvent(models.Model):

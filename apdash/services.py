@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditAnchor, AuditEvent, Membership, Role, User
+from .checks import Scope, recheck
+from .models import AuditAnchor, AuditEvent, Closure, Membership, Partnership, Role, User
 
 # One advisory lock serialises appends so the hash chain has a single head.
 AUDIT_CHAIN_LOCK = 7_426_010
@@ -117,3 +118,46 @@ def membership_add(*, email: str, role: str, school=None, partnership=None, prov
     )
     membership.full_clean()
     return membership
+
+
+# --- The school calendar: half terms and closures ---------------------------------------------
+
+
+def _calendar_rechecks(partnership_ids) -> None:
+    """A calendar change moves which days are school days and where half terms end, so visits,
+    reviews and attendance are judged again at once for every pupil it can reach: the named
+    partnerships' pupils (None: the schools in no partnership)."""
+    scopes = [Scope.partnership(id) for id in sorted(id for id in partnership_ids if id is not None)]
+    recheck(*scopes, *([Scope.no_partnership()] if None in partnership_ids else []))
+
+
+def _calendar_reach(record) -> set:
+    """The partnerships whose calendar a half term or closure is part of. England's usual half
+    terms (no partnership) reach every partnership, and the schools in none."""
+    if isinstance(record, Closure) and record.school_id is not None:
+        return {record.school.partnership_id}
+    if record.partnership_id is not None:
+        return {record.partnership_id}
+    return {*Partnership.objects.values_list("id", flat=True), None}
+
+
+@transaction.atomic
+def calendar_save(*, actor, model, instance=None, fields: dict):
+    """Add (instance None) or change a half term or a closure, audited; the pupils it reaches are
+    re-checked on commit (before and after a change: a closure moved to another school reaches
+    both)."""
+    before = _calendar_reach(instance) if instance is not None else set()
+    record = model_update(instance if instance is not None else model(), fields)
+    action = f"{model.__name__.lower()}.{'updated' if instance is not None else 'created'}"
+    audit_write(actor, action, record, fields=fields)
+    _calendar_rechecks(before | _calendar_reach(record))
+    return record
+
+
+@transaction.atomic
+def closure_delete(*, actor, closure) -> None:
+    """Remove a wrongly entered closure day; the audit keeps what it was."""
+    reach = _calendar_reach(closure)
+    audit_write(actor, "closure.deleted", closure, date=closure.date.isoformat(), reason=closure.reason)
+    closure.delete()
+    _calendar_rechecks(reach)

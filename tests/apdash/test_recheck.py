@@ -12,15 +12,6 @@ from apdash.checks import Scope, recheck
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    caches["checks"].clear()
-    sent = []
-    monkeypatch.setattr(tasks.recheck, "delay", lambda scope: sent.append(scope))
-    yield sent
-    caches["checks"].clear()
-
-
 def test_a_transaction_re_checks_each_scope_it_touched_once_after_it_commits(
     enqueued, django_capture_on_commit_callbacks
 ):
