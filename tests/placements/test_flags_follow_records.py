@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from apdash.checks import run_scope
+from apdash.models import Closure
+from apdash.services import calendar_save, closure_delete
 from placements.attendance.services import attendance_record, follow_up_record
 from placements.core.rules import Slot
 from placements.core.services import placement_update
@@ -181,3 +183,14 @@ def test_recording_the_safeguarding_file_as_sent_resolves_its_flag_at_once(world
         method="Secure email",
     )
     assert not is_open("safeguarding_transfer_due", pupil=pupil)
+
+
+def test_a_closure_entered_late_clears_that_days_missing_register_and_removing_it_reopens_it(world):
+    placement, commit, who = world["placement"], world["commit"], world["coordinator"]
+    run_scope(NOW)
+    assert is_open("attendance_missing", placement=placement, subject_date=MONDAY)
+    inset = dict(date=MONDAY, school=placement.pupil.school, reason="INSET day")
+    closure = commit(calendar_save, actor=who, model=Closure, fields=inset)
+    assert not is_open("attendance_missing", placement=placement, subject_date=MONDAY)
+    commit(closure_delete, actor=who, closure=closure)
+    assert is_open("attendance_missing", placement=placement, subject_date=MONDAY)

@@ -84,7 +84,9 @@ def attendance_gaps_of(
     placements, *, now: datetime, flagged_days, marks_within: Q, days_by_school=None
 ) -> dict:
     """`attendance_gaps_for` over `Registered` placements or rows; `days_by_school`, when the
-    caller read the calendar already, must cover the window up to today."""
+    caller read the calendar already, must cover the earliest flagged day up to today. A flagged
+    day that is no longer a school day (a closure entered late) is not asked about again, so its
+    flag resolves."""
     local = local_time(now)
     today = local.date()
     lookback = thresholds.attendance_lookback_school_days()
@@ -94,11 +96,12 @@ def attendance_gaps_of(
     if not schools:
         return {}
     if days_by_school is None:
-        days_by_school = school_days_by_school(schools.values(), window_start, today)
-    recent_days = {}
+        days_by_school = school_days_by_school(schools.values(), earliest, today)
+    recent_days, school_days = {}, {}
     for school_id in schools:
         days = [day for day in days_by_school[school_id] if window_start <= day <= today]
         recent_days[school_id] = set(days[-lookback:] if lookback > 0 else [])
+        school_days[school_id] = set(days_by_school[school_id])
     # Only the days the rule looks at: a half term of registers is ~2M marks at England scale.
     watched_days = set().union(*recent_days.values(), *flagged_days.values())
     marks = defaultdict(dict)
@@ -116,7 +119,8 @@ def attendance_gaps_of(
             slots=placement.slots,
             start=placement.start_date,
             end=placement.end_date,
-            days=recent_days[placement.school.id] | flagged_days.get(placement.id, set()),
+            days=recent_days[placement.school.id]
+            | (flagged_days.get(placement.id, set()) & school_days[placement.school.id]),
             marks=marks[placement.id],
             now=naive_now,
             **cutoffs,
@@ -143,7 +147,7 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
     n_marks = _n_marks(today, within)
     # One calendar for both rules: the look-back window and the oldest `N` still on the register.
     schools = {p.school.id: p.school for p in placements} | {m[-1].id: m[-1] for m in n_marks}
-    first = min([_window_start(today), *(m[1] for m in n_marks)])
+    first = min([attendance_earliest(now, flagged_days), *(m[1] for m in n_marks)])
     days_by_school = school_days_by_school(schools.values(), first, today) if schools else {}
     gaps_by_placement = attendance_gaps_of(
         placements,
