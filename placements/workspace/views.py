@@ -91,7 +91,6 @@ def board_context(user, data=None):
         "partnership": partnership,
         "filters": filters,
         "query": urlencode([("date", f"{day:%d/%m/%Y}")]) + (f"&{filters}" if filters else ""),
-        "board": board,
         "page": board.page,
         "rows": board.rows,
         "pupil_count": board.pupil_count,

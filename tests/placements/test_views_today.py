@@ -218,6 +218,7 @@ def test_a_partnership_coordinator_can_narrow_the_board_to_one_school_and_keeps_
     page = board(client, MONDAY, school=second.pk)
     assert "Pupil0001" in page and "Pupil0000" not in page
     assert "3 of 3 pupils at a setting" in page
+    assert f'<option value="{second.pk}" selected>{second.name}</option>' in page
     assert f'school={second.pk}">Next school day' in page
 
 
