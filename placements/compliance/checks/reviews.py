@@ -7,7 +7,8 @@ from datetime import datetime
 
 from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, placement_dates, year_calendar
+from placements.compliance.checks.common import local_time, year_calendar
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -28,7 +29,7 @@ def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
-        placements = placement_dates(
+        placements = placement_rows(
             Placement.objects.active_between(today, today)
             .filter(within)
             .order_by("pupil_id", "start_date", "id")
@@ -57,7 +58,7 @@ def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
             conditions[key] = FlagCondition(
                 key=key,
                 message=f"{placement.pupil_name}'s plan was not reviewed during {term}.",
-                school_id=placement.school_id,
+                school_id=placement.school.id,
                 pupil_id=pupil_id,
                 placement_id=placement.id,
                 provider_id=placement.provider_id,

@@ -7,7 +7,8 @@ from datetime import datetime
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, placement_dates, year_calendar
+from placements.compliance.checks.common import local_time, year_calendar
+from placements.compliance.checks.rows import placement_rows
 from placements.compliance.checks.scope import pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
@@ -27,7 +28,7 @@ def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     checked: set[str] = set()
     year = academic_year_for(today)
     if year is not None:
-        placements = placement_dates(Placement.objects.active_between(year.start_date, today).filter(within))
+        placements = placement_rows(Placement.objects.active_between(year.start_date, today).filter(within))
         calendar = year_calendar(placements, year, today)
         visits = seen_dates_by_setting(
             Placement.objects.filter(within).values("pupil_id"), first=year.start_date, last=year.end_date
@@ -59,7 +60,7 @@ def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
                 condition = FlagCondition(
                     key=f"{kind}:placement={placement.id}:half_term={term.id}",
                     message=message,
-                    school_id=placement.school_id,
+                    school_id=placement.school.id,
                     pupil_id=placement.pupil_id,
                     placement_id=placement.id,
                     provider_id=placement.provider_id,
