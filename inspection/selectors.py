@@ -5,11 +5,13 @@ facts to the rules (`inspection.rules`, the placements rules). The pack's own re
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from apdash import thresholds
@@ -19,15 +21,16 @@ from apdash.selectors import (
     school_days_by_school,
 )
 from placements.attendance import rules as attendance_rules
+from placements.compliance.checks.attendance import KINDS as ATTENDANCE_FLAG_KINDS
 from placements.compliance.checks.attendance import attendance_gaps_for, flagged_attendance_days
 from placements.core.selectors import visible_placements
 from placements.models import (
     AttendanceMark,
     Flag,
-    FollowUp,
     LearningPlan,
     Milestone,
     Placement,
+    Pupil,
     Review,
     TimetableSlot,
 )
@@ -89,6 +92,22 @@ class Readiness:
     @property
     def columns(self):
         return rules.COLUMNS
+
+    def per_school(self, schools) -> list[dict]:
+        """A row per school of `schools`, in that order: its pupils in AP today, how many have
+        something red, and the % green of each column (None for a school with none placed)."""
+        rows_of = defaultdict(list)
+        for row in self.rows:
+            rows_of[row.pupil.school_id].append(row)
+        return [
+            {
+                "school": school,
+                "pupils": len(rows_of[school.id]),
+                "red": sum(1 for row in rows_of[school.id] if row.status == rules.RED),
+                "green": rules.percent_green(row.cells for row in rows_of[school.id]),
+            }
+            for school in schools
+        ]
 
 
 class SchoolCalendar:
@@ -217,6 +236,35 @@ def open_flags_for(placements):
     )
 
 
+class FlagFacts(NamedTuple):
+    kind: str
+    provider_id: int | None
+    placement_id: int | None
+    subject_date: date | None
+
+
+def readiness_flags(placements) -> list[FlagFacts]:
+    """The open flags the readiness rules read, as plain rows: a provider's registration flag (to
+    every school) and the attendance flags of these placements. One query; the pack passes its own
+    `open_flags_for`, a superset with the same answer here."""
+    placements = list(placements)
+    if not placements:
+        return []
+    return [
+        FlagFacts(*row)
+        for row in Flag.objects.filter(resolved_at__isnull=True)
+        .filter(
+            Q(
+                kind=Flag.Kind.HOURS_BREACH_PROVIDER,
+                school__isnull=True,
+                provider_id__in={p.provider_id for p in placements},
+            )
+            | Q(kind__in=ATTENDANCE_FLAG_KINDS, placement_id__in=[p.pk for p in placements])
+        )
+        .values_list("kind", "provider_id", "placement_id", "subject_date")
+    ]
+
+
 def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_pupil_ids=None) -> Readiness:
     """The readiness grid for the AP pupils among `placements` (already scoped to the reader),
     those placed today. `dsl_pupil_ids`: pupils whose concern timeliness the reader may know."""
@@ -246,7 +294,7 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
     year = academic_year_for(today)
     year_start = year.start_date if year else today
     calendar = SchoolCalendar(schools.values(), start=year_start, end=year.end_date if year else today)
-    flags = open_flags_for(placements) if flags is None else flags
+    flags = readiness_flags(placements) if flags is None else flags
     upcoming = _upcoming_at_unregistered({p.pupil_id for p in placements}, today=today)
     school_of = {p.pupil_id: p.pupil.school_id for p in placements}
     providers = _provider_facts(
@@ -264,19 +312,13 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
     visits = seen_dates_by_setting({p.pupil_id for p in placements}, first=year_start, last=today)
 
     # Registers this half term: each school's current half term (or today's week in a holiday).
-    term_start = {}
+    term_start, horizon = {}, {}
     for school_id in schools:
-        current = [t for t in calendar.terms_for(school_id) if t.start_date <= today <= t.end_date]
+        terms = calendar.terms_for(school_id)
+        current = [t for t in terms if t.start_date <= today <= t.end_date]
         term_start[school_id] = current[0].start_date if current else today
-    first_day = min(term_start.values(), default=today)
-    marks = defaultdict(dict)
-    codes = defaultdict(list)
-    for placement_id, day, session, code, outcomes in _marks_with_follow_ups(placement_ids, first_day, today):
-        marks[placement_id][(day, session)] = (code, attendance_rules.is_followed_up(outcomes))
-    by_placement_school = {p.pk: p.pupil.school_id for p in placements}
-    for placement_id, entries in marks.items():
-        start = term_start[by_placement_school[placement_id]]
-        codes[placement_id] = [code for (day, _), (code, _) in entries.items() if day >= start]
+        horizon[school_id] = max([today, *(t.end_date for t in terms if t.start_date <= today)])
+    codes = _codes_this_half_term(placements, term_start=term_start, today=today)
 
     # Only a DSL (or the head) may know that a pupil has a concern (design.md: safeguarding).
     overdue = acknowledgements_overdue({p.pupil_id for p in placements} & set(dsl_pupil_ids), now=now)
@@ -295,6 +337,13 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
         pupil = pupil_placements[0].pupil
         days = calendar.days.get(pupil.school_id, [])
         terms = calendar.terms_for(pupil.school_id)
+        # The rules look at school days from a placement's start to the end of the half terms
+        # begun by today: pass only those, not the whole year's, to each of them.
+        days = days[
+            bisect_left(days, min(p.start_date for p in pupil_placements)) : bisect_right(
+                days, horizon[pupil.school_id]
+            )
+        ]
         facts = []
         for p in pupil_placements:
             slots = tuple(s.as_rule_slot() for s in p.timetable.all())
@@ -362,21 +411,38 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
     )
 
 
-def _marks_with_follow_ups(placement_ids, first: date, last: date):
-    """(placement, day, session, code, [follow-up outcomes]) in two queries."""
-    rows = list(
-        AttendanceMark.objects.filter(
-            placement_id__in=placement_ids, date__gte=first, date__lte=last
-        ).values_list("id", "placement_id", "date", "session", "code")
+def _codes_this_half_term(placements, *, term_start: dict, today: date) -> dict[int, list[str]]:
+    """Each placement's register codes from its school's `term_start` to `today`, counted in the
+    database (one query, a row per placement and code, not per mark)."""
+    by_start = defaultdict(list)
+    for p in placements:
+        by_start[term_start[p.pupil.school_id]].append(p.pk)
+    if not by_start:
+        return {}
+    within = Q()
+    for start, ids in by_start.items():
+        within |= Q(placement_id__in=ids, date__gte=start)
+    codes = defaultdict(list)
+    for placement_id, code, n in (
+        AttendanceMark.objects.filter(within, date__lte=today)
+        .values("placement_id", "code")
+        .annotate(n=Count("id"))
+        .values_list("placement_id", "code", "n")
+        .order_by()
+    ):
+        codes[placement_id] += [code] * n
+    return codes
+
+
+def readiness_pupil_ids(user, *, school_ids, today: date):
+    """The ids of the pupils `readiness_for_user` would give rows for, in the grid's order: a
+    queryset, so a page of them can be read (and then only that page's readiness computed)."""
+    placed = visible_placements(user, today=today).filter(pupil__school_id__in=school_ids)
+    return (
+        Pupil.objects.filter(id__in=placed.active_between(today, today).values("pupil_id"))
+        .order_by("last_name", "first_name", "id")
+        .values_list("id", flat=True)
     )
-    outcomes = defaultdict(list)
-    absences = [r[0] for r in rows if attendance_rules.is_absence(r[4])]
-    if absences:
-        for mark_id, outcome in FollowUp.objects.filter(attendance_id__in=absences).values_list(
-            "attendance_id", "outcome"
-        ):
-            outcomes[mark_id].append(outcome)
-    return [(pid, day, session, code, outcomes[mark_id]) for mark_id, pid, day, session, code in rows]
 
 
 def readiness_for_user(
