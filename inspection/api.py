@@ -83,19 +83,27 @@ class ReadinessViewSet(viewsets.GenericViewSet):
         )
 
     def list(self, request):
-        school_ids = list(visible_schools(request.user).values_list("pk", flat=True))
+        # A subquery, not a list: a national account sees thousands of schools.
+        school_ids = visible_schools(request.user).values("pk")
         wanted = request.query_params.get("school")
         if wanted is not None:
-            school_ids = [pk for pk in school_ids if str(pk) == wanted]
+            chosen = school_ids.filter(pk=wanted) if wanted.isdigit() else school_ids.none()
+            school_ids = list(chosen.values_list("pk", flat=True))
             if not school_ids:
                 raise Http404("No such school")
-        page = self.paginate_queryset(self._readiness(school_ids=school_ids).rows)
-        return self.get_paginated_response(ReadinessSerializer(page, many=True).data)
+        # A page of pupils first, then the readiness of that page only: no request computes it for
+        # every pupil a national account can see.
+        today = timezone.localdate()
+        page = self.paginate_queryset(
+            selectors.readiness_pupil_ids(request.user, school_ids=school_ids, today=today)
+        )
+        rows = self._readiness(school_ids=school_ids, pupil_ids=list(page)).rows if page else []
+        return self.get_paginated_response(ReadinessSerializer(rows, many=True).data)
 
     def retrieve(self, request, pk=None):
         if not str(pk).isdigit():
             raise Http404
-        school_ids = list(visible_schools(request.user).values_list("pk", flat=True))
+        school_ids = visible_schools(request.user).values("pk")
         rows = self._readiness(school_ids=school_ids, pupil_ids=[int(pk)]).rows
         if not rows:
             raise Http404("No such pupil in alternative provision today")

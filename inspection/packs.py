@@ -113,7 +113,6 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         now=now,
         dsl_pupil_ids=pupil_ids if scope.per_pupil_concerns else set(),
         flags=flags,
-        plans=plans,
     )
     limits = readiness_limits()
 

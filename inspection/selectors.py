@@ -5,11 +5,13 @@ facts to the rules (`inspection.rules`, the placements rules). The pack's own re
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from apdash import thresholds
@@ -19,15 +21,17 @@ from apdash.selectors import (
     school_days_by_school,
 )
 from placements.attendance import rules as attendance_rules
+from placements.compliance.checks.attendance import KINDS as ATTENDANCE_FLAG_KINDS
 from placements.compliance.checks.attendance import attendance_gaps_for, flagged_attendance_days
+from placements.core.rules import Slot
 from placements.core.selectors import visible_placements
 from placements.models import (
     AttendanceMark,
     Flag,
-    FollowUp,
     LearningPlan,
     Milestone,
     Placement,
+    Pupil,
     Review,
     TimetableSlot,
 )
@@ -53,18 +57,23 @@ def readiness_limits() -> rules.Limits:
     )
 
 
-def ap_placements(placements, *, first: date, last: date):
-    """Placements (of an already scoped queryset) running on some day of [first, last], with what
-    the readiness rules and the pack read joined: four queries when evaluated."""
+def placed_between(placements, *, first: date, last: date):
+    """Placements (of an already scoped queryset) running on some day of [first, last], in the
+    grid's order, with their pupil, school, provider and timetable (the attendance check's
+    `rule_slots` reads it): two queries when evaluated."""
     return (
         placements.active_between(first, last)
         .select_related("pupil", "pupil__school", "pupil__school__partnership", "provider")
-        .prefetch_related(
-            Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")),
-            Prefetch("risk_assessments", queryset=RiskAssessment.objects.order_by("-created_at")),
-            Prefetch("inductions", queryset=Induction.objects.order_by("-date")),
-        )
+        .prefetch_related(Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")))
         .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "provider__name", "pk")
+    )
+
+
+def ap_placements(placements, *, first: date, last: date):
+    """`placed_between` with the risk assessments and inductions the pack prints: four queries."""
+    return placed_between(placements, first=first, last=last).prefetch_related(
+        Prefetch("risk_assessments", queryset=RiskAssessment.objects.order_by("-created_at")),
+        Prefetch("inductions", queryset=Induction.objects.order_by("-date")),
     )
 
 
@@ -89,6 +98,22 @@ class Readiness:
     @property
     def columns(self):
         return rules.COLUMNS
+
+    def per_school(self, schools) -> list[dict]:
+        """A row per school of `schools`, in that order: its pupils in AP today, how many have
+        something red, and the % green of each column (None for a school with none placed)."""
+        rows_of = defaultdict(list)
+        for row in self.rows:
+            rows_of[row.pupil.school_id].append(row)
+        return [
+            {
+                "school": school,
+                "pupils": len(rows_of[school.id]),
+                "red": sum(1 for row in rows_of[school.id] if row.status == rules.RED),
+                "green": rules.percent_green(row.cells for row in rows_of[school.id]),
+            }
+            for school in schools
+        ]
 
 
 class SchoolCalendar:
@@ -187,19 +212,67 @@ def plans_for(pupil_ids) -> dict[int, LearningPlan]:
     }
 
 
-def _plan_facts(plan, *, today: date) -> rules.PlanFacts | None:
-    if plan is None:
-        return None
-    reviews = [r for r in plan.reviews.all() if r.date <= today]
-    return rules.PlanFacts(
-        goal_label=plan.get_goal_display(),
-        goal_target=plan.goal_target_date,
-        progress=plans_rules.milestone_rollup(
-            [(m.status, m.target_date) for m in plan.milestones.all()], today=today
-        ),
-        review_dates=tuple(sorted(r.date for r in reviews)),
-        next_review_on=reviews[0].next_review_on if reviews else None,
+def plan_facts_for(pupil_ids, *, today: date) -> dict[int, rules.PlanFacts]:
+    """Each pupil's learning plan as the readiness rules read it: its goal, its milestones rolled
+    up and its reviews up to `today`. Three queries of plain rows (no prefetched managers: at a
+    partnership's few hundred pupils those cost more than the rules)."""
+    plans = {
+        plan.pk: plan
+        for plan in LearningPlan.objects.filter(pupil_id__in=pupil_ids).only(
+            "id", "pupil_id", "goal", "goal_target_date"
+        )
+    }
+    milestones = defaultdict(list)
+    for plan_id, status, target in (
+        Milestone.objects.filter(plan_id__in=plans)
+        .order_by("target_date", "pk")
+        .values_list("plan_id", "status", "target_date")
+    ):
+        milestones[plan_id].append((status, target))
+    reviews = defaultdict(list)  # newest first
+    for plan_id, day, next_review_on in (
+        Review.objects.filter(plan_id__in=plans, date__lte=today)
+        .order_by("-date", "-pk")
+        .values_list("plan_id", "date", "next_review_on")
+    ):
+        reviews[plan_id].append((day, next_review_on))
+    return {
+        plan.pupil_id: rules.PlanFacts(
+            goal_label=plan.get_goal_display(),
+            goal_target=plan.goal_target_date,
+            progress=plans_rules.milestone_rollup(milestones[plan.pk], today=today),
+            review_dates=tuple(sorted(day for day, _ in reviews[plan.pk])),
+            next_review_on=reviews[plan.pk][0][1] if reviews[plan.pk] else None,
+        )
+        for plan in plans.values()
+    }
+
+
+def _placement_facts(placement_ids):
+    """Timetable slots, risk assessments (newest first) and the latest induction date of each
+    placement, as plain values: three queries."""
+    slots = defaultdict(list)
+    for placement_id, weekday, start, end in (
+        TimetableSlot.objects.filter(placement_id__in=placement_ids)
+        .order_by("weekday", "start")
+        .values_list("placement_id", "weekday", "start", "end")
+    ):
+        slots[placement_id].append(Slot(weekday, start, end))
+    risks = defaultdict(list)
+    for r in (
+        RiskAssessment.objects.filter(placement_id__in=placement_ids)
+        .only("placement_id", "approved_at", "review_date")
+        .order_by("-created_at")
+    ):
+        risks[r.placement_id].append(rules.RiskFacts(approved=r.is_approved, review_date=r.review_date))
+    inducted = dict(
+        Induction.objects.filter(placement_id__in=placement_ids)
+        .values("placement_id")
+        .annotate(last=Max("date"))
+        .values_list("placement_id", "last")
+        .order_by()
     )
+    return slots, risks, inducted
 
 
 def open_flags_for(placements):
@@ -217,11 +290,40 @@ def open_flags_for(placements):
     )
 
 
+class FlagFacts(NamedTuple):
+    kind: str
+    provider_id: int | None
+    placement_id: int | None
+    subject_date: date | None
+
+
+def readiness_flags(placements) -> list[FlagFacts]:
+    """The open flags the readiness rules read, as plain rows: a provider's registration flag (to
+    every school) and the attendance flags of these placements. One query; the pack passes its own
+    `open_flags_for`, a superset with the same answer here."""
+    placements = list(placements)
+    if not placements:
+        return []
+    return [
+        FlagFacts(*row)
+        for row in Flag.objects.filter(resolved_at__isnull=True)
+        .filter(
+            Q(
+                kind=Flag.Kind.HOURS_BREACH_PROVIDER,
+                school__isnull=True,
+                provider_id__in={p.provider_id for p in placements},
+            )
+            | Q(kind__in=ATTENDANCE_FLAG_KINDS, placement_id__in=[p.pk for p in placements])
+        )
+        .values_list("kind", "provider_id", "placement_id", "subject_date")
+    ]
+
+
 def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_pupil_ids=None) -> Readiness:
     """The readiness grid for the AP pupils among `placements` (already scoped to the reader),
     those placed today. `dsl_pupil_ids`: pupils whose concern timeliness the reader may know."""
     now = now or timezone.now()
-    placements = list(ap_placements(placements, first=today, last=today))
+    placements = list(placed_between(placements, first=today, last=today))
     return readiness_from(placements, today=today, now=now, dsl_pupil_ids=dsl_pupil_ids or set())
 
 
@@ -233,20 +335,19 @@ def _upcoming_at_unregistered(pupil_ids, *, today):
         Placement.objects.running_on_or_after(today)
         .filter(pupil_id__in=list(pupil_ids), provider__registration_status="unregistered")
         .select_related("provider")
-        .prefetch_related("timetable")
         .order_by("start_date", "id")
     ):
         upcoming[p.pupil_id].append(p)
     return upcoming
 
 
-def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=None) -> Readiness:
+def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Readiness:
     limits = readiness_limits()
     schools = {p.pupil.school_id: p.pupil.school for p in placements}
     year = academic_year_for(today)
     year_start = year.start_date if year else today
     calendar = SchoolCalendar(schools.values(), start=year_start, end=year.end_date if year else today)
-    flags = open_flags_for(placements) if flags is None else flags
+    flags = readiness_flags(placements) if flags is None else flags
     upcoming = _upcoming_at_unregistered({p.pupil_id for p in placements}, today=today)
     school_of = {p.pupil_id: p.pupil.school_id for p in placements}
     providers = _provider_facts(
@@ -258,25 +359,22 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
         pairs={(p.pupil.school_id, p.provider_id) for p in placements}
         | {(school_of[pupil_id], u.provider_id) for pupil_id, us in upcoming.items() for u in us},
     )
-    plans = plans_for({p.pupil_id for p in placements}) if plans is None else plans
+    plans = plan_facts_for({p.pupil_id for p in placements}, today=today)
+    slots, risks, inducted = _placement_facts(
+        [p.pk for p in placements] + [u.pk for us in upcoming.values() for u in us]
+    )
     placement_ids = [p.pk for p in placements]
 
     visits = seen_dates_by_setting({p.pupil_id for p in placements}, first=year_start, last=today)
 
     # Registers this half term: each school's current half term (or today's week in a holiday).
-    term_start = {}
+    term_start, horizon = {}, {}
     for school_id in schools:
-        current = [t for t in calendar.terms_for(school_id) if t.start_date <= today <= t.end_date]
+        terms = calendar.terms_for(school_id)
+        current = [t for t in terms if t.start_date <= today <= t.end_date]
         term_start[school_id] = current[0].start_date if current else today
-    first_day = min(term_start.values(), default=today)
-    marks = defaultdict(dict)
-    codes = defaultdict(list)
-    for placement_id, day, session, code, outcomes in _marks_with_follow_ups(placement_ids, first_day, today):
-        marks[placement_id][(day, session)] = (code, attendance_rules.is_followed_up(outcomes))
-    by_placement_school = {p.pk: p.pupil.school_id for p in placements}
-    for placement_id, entries in marks.items():
-        start = term_start[by_placement_school[placement_id]]
-        codes[placement_id] = [code for (day, _), (code, _) in entries.items() if day >= start]
+        horizon[school_id] = max([today, *(t.end_date for t in terms if t.start_date <= today)])
+    codes = _codes_this_half_term(placements, term_start=term_start, today=today)
 
     # Only a DSL (or the head) may know that a pupil has a concern (design.md: safeguarding).
     overdue = acknowledgements_overdue({p.pupil_id for p in placements} & set(dsl_pupil_ids), now=now)
@@ -295,9 +393,15 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
         pupil = pupil_placements[0].pupil
         days = calendar.days.get(pupil.school_id, [])
         terms = calendar.terms_for(pupil.school_id)
+        # The rules look at school days from a placement's start to the end of the half terms
+        # begun by today: pass only those, not the whole year's, to each of them.
+        days = days[
+            bisect_left(days, min(p.start_date for p in pupil_placements)) : bisect_right(
+                days, horizon[pupil.school_id]
+            )
+        ]
         facts = []
         for p in pupil_placements:
-            slots = tuple(s.as_rule_slot() for s in p.timetable.all())
             gaps = gaps_by_placement.get(p.pk, [])
             facts.append(
                 rules.PlacementFacts(
@@ -305,16 +409,13 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
                     provider=providers[(pupil.school_id, p.provider_id)],
                     start=p.start_date,
                     end=p.end_date,
-                    slots=slots,
+                    slots=tuple(slots[p.pk]),
                     qualifications=p.qualifications,
                     rationale=p.rationale,
                     main_responsibility=p.provider_has_main_responsibility,
                     visit_dates=tuple(sorted(visits[setting_key(p)])),
-                    risk_assessments=tuple(
-                        rules.RiskFacts(approved=r.is_approved, review_date=r.review_date)
-                        for r in p.risk_assessments.all()
-                    ),
-                    induction_on=max((i.date for i in p.inductions.all()), default=None),
+                    risk_assessments=tuple(risks[p.pk]),
+                    induction_on=inducted.get(p.pk),
                     school_days_since_start=sum(1 for d in days if p.start_date <= d <= today),
                     attendance_gaps=tuple(gaps),
                 )
@@ -329,7 +430,7 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
                 [c for p in pupil_placements for c in codes[p.pk]]
             ),
             school_dsl_named=bool(pupil.school.dsl_name or pupil.school.dsl_email),
-            plan=_plan_facts(plans.get(pupil.pk), today=today),
+            plan=plans.get(pupil.pk),
             concerns_overdue=overdue.get(pupil.pk, 0) if pupil.pk in dsl_pupil_ids else None,
             hours_placements=tuple(
                 rules.PlacementFacts(
@@ -337,7 +438,7 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
                     provider=providers[(pupil.school_id, u.provider_id)],
                     start=u.start_date,
                     end=u.end_date,
-                    slots=tuple(s.as_rule_slot() for s in u.timetable.all()),
+                    slots=tuple(slots[u.pk]),
                     main_responsibility=u.provider_has_main_responsibility,
                 )
                 for u in upcoming[pupil.pk]
@@ -362,21 +463,38 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None, plans=N
     )
 
 
-def _marks_with_follow_ups(placement_ids, first: date, last: date):
-    """(placement, day, session, code, [follow-up outcomes]) in two queries."""
-    rows = list(
-        AttendanceMark.objects.filter(
-            placement_id__in=placement_ids, date__gte=first, date__lte=last
-        ).values_list("id", "placement_id", "date", "session", "code")
+def _codes_this_half_term(placements, *, term_start: dict, today: date) -> dict[int, list[str]]:
+    """Each placement's register codes from its school's `term_start` to `today`, counted in the
+    database (one query, a row per placement and code, not per mark)."""
+    by_start = defaultdict(list)
+    for p in placements:
+        by_start[term_start[p.pupil.school_id]].append(p.pk)
+    if not by_start:
+        return {}
+    within = Q()
+    for start, ids in by_start.items():
+        within |= Q(placement_id__in=ids, date__gte=start)
+    codes = defaultdict(list)
+    for placement_id, code, n in (
+        AttendanceMark.objects.filter(within, date__lte=today)
+        .values("placement_id", "code")
+        .annotate(n=Count("id"))
+        .values_list("placement_id", "code", "n")
+        .order_by()
+    ):
+        codes[placement_id] += [code] * n
+    return codes
+
+
+def readiness_pupil_ids(user, *, school_ids, today: date):
+    """The ids of the pupils `readiness_for_user` would give rows for, in the grid's order: a
+    queryset, so a page of them can be read (and then only that page's readiness computed)."""
+    placed = visible_placements(user, today=today).filter(pupil__school_id__in=school_ids)
+    return (
+        Pupil.objects.filter(id__in=placed.active_between(today, today).values("pupil_id"))
+        .order_by("last_name", "first_name", "id")
+        .values_list("id", flat=True)
     )
-    outcomes = defaultdict(list)
-    absences = [r[0] for r in rows if attendance_rules.is_absence(r[4])]
-    if absences:
-        for mark_id, outcome in FollowUp.objects.filter(attendance_id__in=absences).values_list(
-            "attendance_id", "outcome"
-        ):
-            outcomes[mark_id].append(outcome)
-    return [(pid, day, session, code, outcomes[mark_id]) for mark_id, pid, day, session, code in rows]
 
 
 def readiness_for_user(

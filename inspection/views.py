@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import rules as django_rules
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,52 +42,129 @@ def _school_staff_only(request):
         raise Http404
 
 
-def _grid(readiness):
-    """Rows of (column, cell, link to fix it) for the template."""
+TAGS = {rules.GREEN: ("green", "Green"), rules.AMBER: ("yellow", "Amber"), rules.RED: ("red", "Red")}
+PUPILS_PER_PAGE = 50
+
+
+def _fix_url(row, cell) -> str:
+    if not cell.fix or cell.status == rules.GREEN:
+        return ""
+    return FIX_PAGES[cell.fix.kind](row, cell.fix.object_id)
+
+
+def _grid(rows):
+    """Rows of (column, cell, tag colour, tag words, link to fix it) for the template."""
     return [
         {
             "row": row,
             "cells": [
                 (
                     column,
-                    row.cells[column.key],
-                    FIX_PAGES[row.cells[column.key].fix.kind](row, row.cells[column.key].fix.object_id)
-                    if row.cells[column.key].fix
-                    else "",
+                    cell,
+                    *TAGS[cell.status],
+                    _fix_url(row, cell),
                 )
                 for column in rules.COLUMNS
+                for cell in [row.cells[column.key]]
             ],
         }
-        for row in readiness.rows
+        for row in rows
     ]
+
+
+def _chosen(schools, key, value):
+    """The schools in `schools` (a queryset) whose `key` is `value` from the query string; 404
+    for anything not among them."""
+    if value == "none" and key == "partnership_id":
+        found = list(schools.filter(partnership__isnull=True))
+    else:
+        found = list(schools.filter(**{key: value})) if value.isdigit() else []
+    if not found:
+        raise Http404("No such school")
+    return found
 
 
 @login_required
 def readiness(request):
+    """One school's grid, pupil by pupil. A reader with several schools first sees them rolled
+    up, a school a row, each linking to its grid; one with several partnerships (service staff)
+    first chooses a partnership. No request computes readiness for more than one partnership."""
     _school_staff_only(request)
-    schools = list(visible_schools(request.user))
-    if not schools:
-        raise Http404
-    wanted = request.GET.get("school")
-    chosen = schools
-    if wanted:
-        chosen = [s for s in schools if str(s.pk) == wanted]
-        if not chosen:
-            raise Http404("No such school")
+    schools = visible_schools(request.user).order_by("name")
+    context = {
+        "columns": rules.COLUMNS,
+        # The rules predicate alone: no per-user permission tables to read.
+        "can_la_return": django_rules.has_perm("inspection.download_la_return", request.user),
+    }
     today = timezone.localdate()
+    if request.GET.get("school"):
+        school = _chosen(schools, "pk", request.GET["school"])[0]
+        if len(_chosen(schools, "partnership_id", str(school.partnership_id or "none"))[:2]) > 1:
+            context["back"] = (_partnership_query(school.partnership_id), _schools_in(school.partnership))
+        elif len(schools[:2]) > 1:
+            context["back"] = ("", "All partnerships")
+        return _school_grid(request, school, today, context)
+    few = list(schools[:2])
+    if not few:
+        raise Http404
+    if len(few) == 1:
+        return _school_grid(request, few[0], today, context)
+    partnerships = list(
+        schools.values("partnership_id", "partnership__name")
+        .annotate(schools=Count("id"))
+        .order_by("partnership__name")
+    )
+    if request.GET.get("partnership"):
+        chosen = _chosen(schools, "partnership_id", request.GET["partnership"])
+    elif len(partnerships) > 1:
+        context["partnerships"] = partnerships
+        return render(request, "inspection/readiness_partnerships.html", context)
+    else:
+        chosen = list(schools)
+    if len(partnerships) > 1:
+        context["back"] = ("", "All partnerships")
+    if len(chosen) == 1:
+        return _school_grid(request, chosen[0], today, context)
     result = selectors.readiness_for_user(request.user, school_ids=[s.pk for s in chosen], today=today)
+    rows = result.per_school(chosen)
+    return render(
+        request,
+        "inspection/readiness_schools.html",
+        {
+            **context,
+            "rows": [{**row, "values": [row["green"][c.key] for c in rules.COLUMNS]} for row in rows],
+            "total": {
+                "pupils": len(result.rows),
+                "red": sum(row["red"] for row in rows),
+                "values": [result.overall[c.key] for c in rules.COLUMNS],
+            },
+            "partnership": chosen[0].partnership,
+        },
+    )
+
+
+def _partnership_query(partnership_id) -> str:
+    return f"?partnership={partnership_id or 'none'}"
+
+
+def _schools_in(partnership) -> str:
+    return f"All schools in {partnership.name}" if partnership else "All schools outside a partnership"
+
+
+def _school_grid(request, school, today, context):
+    result = selectors.readiness_for_user(request.user, school_ids=[school.pk], today=today)
+    page = Paginator(result.rows, PUPILS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspection/readiness.html",
         {
+            **context,
             "readiness": result,
             "rollup": packs.rollup_table(result),
-            "grid": _grid(result),
-            "schools": schools,
-            "chosen": chosen[0] if wanted else None,
-            "columns": rules.COLUMNS,
-            # The rules predicate alone: no per-user permission tables to read.
-            "can_la_return": django_rules.has_perm("inspection.download_la_return", request.user),
+            "grid": _grid(page.object_list),
+            "page": page,
+            "query": f"school={school.pk}",
+            "school": school,
         },
     )
 

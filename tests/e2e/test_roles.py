@@ -224,6 +224,15 @@ def test_a_partnership_coordinators_day(page, today):
     expect(page.get_by_text("Not on the county directory")).to_be_visible()
     look(page, "partnership-provider")
 
+    # Readiness: the partnership's schools a row each, then one school's pupils.
+    page.get_by_role("link", name="Inspection", exact=True).click()
+    expect(page.get_by_role("heading", name="Each school")).to_be_visible()
+    look(page, "partnership-readiness")
+    page.get_by_role("link", name="Birch Academy", exact=True).click()
+    expect(page.get_by_role("link", name="All schools in Wendlow Partnership")).to_be_visible()
+    expect(page.locator('td[data-column="e"]')).to_have_count(4)
+    look(page, "partnership-readiness-school")
+
 
 def test_a_dsls_day(page, today):
     school, provider, placement, _ = school_with_pupils()

@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash.models import Role
-from inspection import selectors
+from inspection import rules, selectors, views
 from tests.factories import (
     InductionFactory,
     LearningPlanFactory,
     MilestoneFactory,
+    PartnershipFactory,
     ProviderAuditFactory,
     ProviderFactory,
     PupilFactory,
@@ -224,15 +225,89 @@ def test_provider_staff_cannot_open_the_readiness_grid(client):
     assert client.get(reverse("inspection:readiness")).status_code == 404
 
 
-def test_a_partnership_coordinator_sees_each_school_and_the_partnership_rollup(client):
+def _partnership_with_schools(names, *, pupils_each=1, partnership=None):
+    partnership = partnership or PartnershipFactory()
+    schools = []
+    for name in names:
+        school = SchoolFactory(name=name, partnership=partnership)
+        for _ in range(pupils_each):
+            placement_with_timetable(pupil=PupilFactory(school=school), start_date=timezone.localdate())
+        schools.append(school)
+    return partnership, schools
+
+
+def test_a_partnership_coordinator_sees_a_row_per_school_then_one_schools_pupils(client):
+    # Bounded rows on purpose: several schools are rolled up a school a row, each linking to its
+    # own grid, rather than every pupil of the partnership in one grid.
     seed_calendar(2026)
-    first = SchoolFactory(name="Alder School")
-    second = SchoolFactory(name="Birch School", partnership=first.partnership)
-    for school in (first, second):
-        placement_with_timetable(pupil=PupilFactory(school=school), start_date=timezone.localdate())
-    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=first.partnership))
+    partnership, (alder, birch) = _partnership_with_schools(["Alder School", "Birch School"])
+    alder_pupil, birch_pupil = (school.pupils.get() for school in (alder, birch))
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
     page = client.get(reverse("inspection:readiness")).content.decode()
-    assert "Alder School" in page and "Birch School" in page and "All schools" in page
+    assert f'href="?school={alder.pk}">Alder School</a>' in page
+    assert f'href="?school={birch.pk}">Birch School</a>' in page
+    assert "All schools" in page
+    assert alder_pupil.full_name not in page and birch_pupil.full_name not in page
+    grid = client.get(reverse("inspection:readiness"), {"school": alder.pk}).content.decode()
+    assert alder_pupil.full_name in grid and birch_pupil.full_name not in grid
+    assert f"All schools in {partnership.name}" in grid
+
+
+def test_each_schools_row_counts_what_the_selector_counts_for_its_pupils(client):
+    seed_calendar(2026)
+    partnership, schools = _partnership_with_schools(["Alder School", "Birch School"], pupils_each=2)
+    user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
+    today = timezone.localdate()
+    result = selectors.readiness_for_user(user, school_ids=[s.pk for s in schools], today=today)
+    (alder, birch) = result.per_school(schools)
+    assert (alder["pupils"], birch["pupils"]) == (2, 2)
+    alder_rows = [row for row in result.rows if row.pupil.school_id == schools[0].pk]
+    assert alder["red"] == sum(1 for row in alder_rows if row.status == "red")
+    assert alder["green"] == rules.percent_green(row.cells for row in alder_rows)
+
+
+def test_service_staff_choose_a_partnership_then_a_school(client):
+    seed_calendar(2026)
+    north, (alder, birch) = _partnership_with_schools(["Alder School", "Birch School"])
+    south, (cedar,) = _partnership_with_schools(["Cedar School"])
+    sign_in_with_two_factor(client, member(Role.SUPERUSER))
+    page = client.get(reverse("inspection:readiness")).content.decode()
+    assert f'href="?partnership={north.pk}">{north.name}</a>' in page
+    assert f'href="?partnership={south.pk}">{south.name}</a>' in page
+    assert "Alder School" not in page and "Cedar School" not in page
+    schools = client.get(reverse("inspection:readiness"), {"partnership": north.pk}).content.decode()
+    assert "Alder School" in schools and "Birch School" in schools and "Cedar School" not in schools
+    # A partnership of one school goes straight to its pupils, with the way back to the list.
+    grid = client.get(reverse("inspection:readiness"), {"partnership": south.pk}).content.decode()
+    assert cedar.pupils.get().full_name in grid and "All partnerships" in grid
+
+
+@pytest.mark.parametrize("asked", [{"partnership": "abc"}, {"school": "abc"}, {"partnership": "other"}])
+def test_another_partnership_or_a_made_up_one_is_not_found(client, asked):
+    partnership, _ = _partnership_with_schools(["Alder School", "Birch School"])
+    other, _ = _partnership_with_schools(["Cedar School"])
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    if asked.get("partnership") == "other":
+        asked = {"partnership": other.pk}
+    assert client.get(reverse("inspection:readiness"), asked).status_code == 404
+
+
+def test_a_large_schools_pupils_come_a_page_at_a_time_and_its_rollup_counts_them_all(client, monkeypatch):
+    monkeypatch.setattr(views, "PUPILS_PER_PAGE", 2)
+    seed_calendar(2026)
+    _, (school,) = _partnership_with_schools(["Alder School"], pupils_each=3)
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    first = client.get(reverse("inspection:readiness")).content.decode()
+    second = client.get(reverse("inspection:readiness"), {"school": school.pk, "page": 2}).content.decode()
+    assert first.count('data-column="e"') == 2 and second.count('data-column="e"') == 1
+    assert "Pupils 1 to 2 of 3." in first and f"?school={school.pk}&amp;page=2" in first
+    names = {p.full_name for p in school.pupils.all()}
+    assert {n for n in names if n in first} | {n for n in names if n in second} == names
+    # The roll-up above the grid is the whole school's, not the page's.
+    result = selectors.readiness_for_user(
+        member(Role.SCHOOL_COORDINATOR, school=school), school_ids=[school.pk], today=timezone.localdate()
+    )
+    assert len(result.rows) == 3
 
 
 def test_the_head_sees_the_readiness_summary_on_their_home_page(client):
@@ -263,6 +338,32 @@ def _school_with_pupils(count):
     return school
 
 
+@pytest.mark.parametrize(("schools", "pupils_each"), [(2, 1), (4, 6)])
+def test_the_schools_rollup_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, schools, pupils_each
+):
+    seed_calendar(2026)
+    names = [f"School {n}" for n in range(schools)]
+    partnership, _ = _partnership_with_schools(names, pupils_each=pupils_each)
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    # The grid's queries, and one for the partnerships among the user's schools.
+    with django_assert_max_num_queries(27):
+        response = client.get(reverse("inspection:readiness"))
+    assert response.content.decode().count("?school=") == schools
+
+
+@pytest.mark.parametrize("partnerships", [2, 6])
+def test_the_partnership_list_runs_a_fixed_number_of_queries_and_no_readiness(
+    client, django_assert_max_num_queries, partnerships
+):
+    for n in range(partnerships):
+        _partnership_with_schools([f"School {n}a", f"School {n}b"])
+    sign_in_with_two_factor(client, member(Role.SUPERUSER))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inspection:readiness"))
+    assert response.content.decode().count("?partnership=") == partnerships
+
+
 @pytest.mark.parametrize("pupils", [10, 200])
 def test_the_readiness_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pupils):
     school = _school_with_pupils(pupils)
@@ -272,4 +373,5 @@ def test_the_readiness_page_runs_a_fixed_number_of_queries(client, django_assert
     # days, placements running later at unregistered providers, concerns past acknowledgement).
     with django_assert_max_num_queries(26):
         response = client.get(reverse("inspection:readiness"))
-    assert response.content.decode().count('data-column="e"') == pupils
+    # A page of pupils at a time (deliberately: a large school's pupils are paginated).
+    assert response.content.decode().count('data-column="e"') == min(pupils, views.PUPILS_PER_PAGE)
