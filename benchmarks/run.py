@@ -223,14 +223,24 @@ EXTRA_PAGES = [
 def pages_for(user) -> dict[str, str]:
     """Label → URL of each list or dashboard page the user can open: home, the navigation's
     pages and a few reached from them."""
+    from django.db.models import Count
     from django.urls import reverse
 
     from apdash.navigation import navigation_items
-    from apdash.selectors import user_roles
+    from apdash.selectors import user_roles, visible_schools
 
     pages = {"Home": reverse("home")}
     pages.update(dict(navigation_items(user, user_roles(user))))
     pages.update({label: reverse(name) for label, name in EXTRA_PAGES})
+    if "Inspection" in pages:
+        # Readiness is read a partnership, then a school, at a time: time where the grid lives
+        # too (the user's largest school), not only the page a user lands on.
+        school = (
+            visible_schools(user).annotate(pupil_count=Count("pupils")).order_by("-pupil_count", "pk").first()
+        )
+        if school is not None:
+            pages["Inspection, a partnership"] = f"{pages['Inspection']}?partnership={school.partnership_id}"
+            pages["Inspection, largest school"] = f"{pages['Inspection']}?school={school.pk}"
     return pages
 
 
