@@ -8,13 +8,14 @@ time, so no worker's memory grows with the number of schools."""
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import F
+from django.db.models import Count, F
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
 
@@ -26,25 +27,38 @@ SECTION_TEMPLATE = "inspection/pack/section.html"
 PARTS_DIR = "evidence-packs/parts"
 # Progress: the parts share 5–90 %, then the contents, the merge and the page numbers.
 PARTS_FROM, PARTS_TO = 5, 90
+# Contents entries that fit under the cover, and on each page after it (measured; a wrong guess
+# costs one more layout of the contents).
+CONTENTS_FIRST_PAGE, CONTENTS_PER_PAGE = 28, 51
 
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a pack: "front", "school" (with its id) or "back"."""
+    """One part of a pack: "front", "school" (with its id) or "back", and where it is bound."""
 
     kind: str
     school_id: int | None = None
+    position: int = 0
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "school_id": self.school_id}
+        return {"kind": self.kind, "school_id": self.school_id, "position": self.position}
 
 
 def pack_parts(pack: EvidencePack) -> list[Part]:
-    """The parts of a partnership pack, in the order they are bound."""
+    """The parts of a partnership pack in the order they are sent to the workers, largest first,
+    so that the workers taking them in turn finish close together: the back (every open flag of
+    the partnership) and the front (every provider) cover the whole partnership, then the schools
+    by their number of pupils. Each knows its position in the bound pack."""
     from apdash.models import School
 
-    schools = School.objects.filter(partnership=pack.partnership_id).order_by("name", "pk")
-    return [Part("front"), *(Part("school", s.pk) for s in schools), Part("back")]
+    schools = list(
+        School.objects.filter(partnership=pack.partnership_id)
+        .annotate(pupil_count=Count("pupils"))
+        .order_by("name", "pk")
+    )
+    back = Part("back", position=len(schools) + 1)
+    by_size = sorted(enumerate(schools, start=1), key=lambda item: -item[1].pupil_count)
+    return [back, Part("front"), *(Part("school", school.pk, at) for at, school in by_size)]
 
 
 def _scope(pack: EvidencePack, school_id: int | None = None) -> packs.PackScope:
@@ -100,6 +114,7 @@ def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict
         progress=Least(F("progress") + step, PARTS_TO), stage=f"Rendered {part.kind} section"
     )
     return {
+        "position": part.position,
         "file": name,
         "pages": len(document.pages),
         "bookmarks": _bookmarks(document, top_level=2 if part.kind == "school" else 1),
@@ -117,7 +132,8 @@ def _contents(parts: list[dict], *, first_page: int) -> list[dict]:
 
 def _render_contents(pack: EvidencePack, parts: list[dict], *, today, now):
     """The cover and contents. Its own length moves every page number after it, so it is laid out
-    with its length guessed, then again until the guess holds (one pass more at most in practice)."""
+    with its length guessed from its number of entries (about CONTENTS_FIRST_PAGE under the cover,
+    CONTENTS_PER_PAGE on each page after), then again until the guess holds."""
     scope = _scope(pack)
     context = {
         "scope": scope,
@@ -127,7 +143,8 @@ def _render_contents(pack: EvidencePack, parts: list[dict], *, today, now):
         "part": "contents",
         "running_head": _running_head(scope.title),
     }
-    guess = 1
+    entries = sum(len(part["bookmarks"]) for part in parts)
+    guess = 1 + math.ceil(max(0, entries - CONTENTS_FIRST_PAGE) / CONTENTS_PER_PAGE)
     for _ in range(4):
         document = _render({**context, "contents": _contents(parts, first_page=guess + 1)})
         if len(document.pages) == guess:
@@ -145,9 +162,11 @@ def _sources(contents_pdf: bytes, parts: list[dict]):
 
 
 def bind(pack: EvidencePack, parts: list[dict], *, today, now: datetime, out: BinaryIO) -> int:
-    """Cover and contents, then the parts in order, written into `out` a part at a time (so the
-    memory it takes does not grow with the partnership), page numbers stamped across the whole
-    pack, and the headings as PDF bookmarks pointing at their pages. Returns the page count."""
+    """Cover and contents, then the parts in their places (they were rendered largest first),
+    written into `out` a part at a time (so the memory it takes does not grow with the
+    partnership), page numbers stamped across the whole pack, and the headings as PDF bookmarks
+    pointing at their pages. Returns the page count."""
+    parts = sorted(parts, key=lambda part: part["position"])
     EvidencePack.objects.filter(pk=pack.pk).update(progress=PARTS_TO, stage="Writing the contents")
     document, contents = _render_contents(pack, parts, today=today, now=now)
     total = len(document.pages) + sum(part["pages"] for part in parts)

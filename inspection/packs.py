@@ -167,6 +167,9 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     calendar = SchoolCalendar(schools.values(), start=first, end=last)
 
     readiness_by_pupil = {row.pupil.pk: row for row in readiness.rows}
+    flags_by_pupil = defaultdict(list)
+    for flag in flags:
+        flags_by_pupil[flag.pupil_id].append(flag)
     by_pupil = defaultdict(list)
     for p in placements:
         by_pupil[p.pupil_id].append(p)
@@ -241,7 +244,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                 "readiness_cells": [(c, readiness_by_pupil[pupil.pk].cells[c.key]) for c in rules.COLUMNS]
                 if pupil.pk in readiness_by_pupil
                 else [],
-                "flags": [f for f in flags if f.pupil_id == pupil.pk],
+                "flags": flags_by_pupil[pupil.pk],
             }
         )
         progress(done, total)

@@ -156,3 +156,36 @@ def test_the_floor_is_a_bare_document_of_the_pages_asked_for():
     result = pack_floor.floor_render(pages=6)
     assert result.pages == 6
     assert result.seconds > 0 and result.pages_per_second == pytest.approx(6 / result.seconds)
+
+
+def test_parts_go_to_the_workers_largest_first_and_know_their_place_in_the_pack():
+    partnership = PartnershipFactory()
+    small = SchoolFactory(name="Ash School", partnership=partnership)
+    large = SchoolFactory(name="Birch School", partnership=partnership)
+    PupilFactory(school=small)
+    for _ in range(3):
+        PupilFactory(school=large)
+    pack = EvidencePack.objects.create(
+        scope="partnership",
+        partnership=partnership,
+        date_from=timezone.localdate() - timedelta(days=30),
+        date_to=timezone.localdate(),
+    )
+
+    parts = pack_sections.pack_parts(pack)
+
+    # The whole-partnership sections first, then the school with more pupils.
+    assert [(p.kind, p.school_id) for p in parts] == [
+        ("back", None),
+        ("front", None),
+        ("school", large.pk),
+        ("school", small.pk),
+    ]
+    # Bound in the pack's order: front, the schools by name, back.
+    bound = sorted(parts, key=lambda p: p.position)
+    assert [(p.kind, p.school_id) for p in bound] == [
+        ("front", None),
+        ("school", small.pk),
+        ("school", large.pk),
+        ("back", None),
+    ]
