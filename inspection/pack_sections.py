@@ -61,18 +61,6 @@ def pack_parts(pack: EvidencePack) -> list[Part]:
     return [back, Part("front"), *(Part("school", school.pk, at) for at, school in by_size)]
 
 
-def _scope(pack: EvidencePack, school_id: int | None = None) -> packs.PackScope:
-    from apdash.models import School
-
-    if school_id is None:
-        schools = list(School.objects.filter(partnership=pack.partnership_id).select_related("partnership"))
-    else:
-        schools = list(School.objects.filter(pk=school_id).select_related("partnership"))
-    return packs.PackScope(
-        title=pack.partnership.name, schools=schools, date_from=pack.date_from, date_to=pack.date_to
-    )
-
-
 def _running_head(title: str) -> str:
     return title.replace("\\", "").replace('"', "'")
 
@@ -100,7 +88,7 @@ def _bookmarks(document, *, top_level: int = 1) -> list[tuple[int, str, int]]:
 
 def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
     """Render one part to a PDF in storage; returns its file name, page count and headings."""
-    scope = _scope(pack, part.school_id if part.kind == "school" else None)
+    scope = packs.pack_scope(pack, school_id=part.school_id if part.kind == "school" else None)
     data = packs.pack_data(scope, today=today, now=now)
     document = _render(
         {**data, "part": part.kind, "running_head": _running_head(scope.title)},
@@ -134,7 +122,7 @@ def _render_contents(pack: EvidencePack, parts: list[dict], *, today, now):
     """The cover and contents. Its own length moves every page number after it, so it is laid out
     with its length guessed from its number of entries (about CONTENTS_FIRST_PAGE under the cover,
     CONTENTS_PER_PAGE on each page after), then again until the guess holds."""
-    scope = _scope(pack)
+    scope = packs.pack_scope(pack)
     context = {
         "scope": scope,
         "schools": sorted(scope.schools, key=lambda s: s.name),

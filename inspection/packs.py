@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from apdash.models import Membership, Partnership, Role
+from apdash.models import Membership, Partnership, Role, School
 from apdash.selectors import (
     academic_year_for,
     user_scope,
@@ -85,6 +85,31 @@ class PackScope:
     # Per-pupil concern counts only in a pack built by a DSL or the head signed in with their second
     # factor; anyone else's pack carries school-level safeguarding totals only.
     per_pupil_concerns: bool = False
+
+
+def pack_scope(pack: EvidencePack, *, school_id: int | None = None) -> PackScope:
+    """What a pack covers, with its options; `school_id` narrows a partnership pack to the one
+    school a part built on a worker renders (same title, same options as the whole)."""
+    if pack.scope == EvidencePack.Scope.PARTNERSHIP:
+        schools = School.objects.filter(partnership=pack.partnership_id)
+        if school_id is not None:
+            schools = schools.filter(pk=school_id)
+        schools = list(schools.select_related("partnership"))
+        title = pack.partnership.name
+    elif pack.scope == EvidencePack.Scope.PUPIL:
+        schools = [pack.pupil.school]
+        title = pack.pupil.school.name
+    else:
+        schools = [pack.school]
+        title = pack.school.name
+    return PackScope(
+        title=title,
+        schools=schools,
+        date_from=pack.date_from,
+        date_to=pack.date_to,
+        pupil=pack.pupil,
+        per_pupil_concerns=bool(pack.options.get("per_pupil_concerns")),
+    )
 
 
 def _weeks(first: date, last: date) -> float:

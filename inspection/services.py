@@ -88,28 +88,6 @@ def evidence_packs_requeue(*, now, older_than_minutes: int) -> int:
     return len(pack_ids)
 
 
-def pack_scope(pack: EvidencePack) -> packs.PackScope:
-    from apdash.models import School
-
-    if pack.scope == EvidencePack.Scope.PARTNERSHIP:
-        schools = list(School.objects.filter(partnership=pack.partnership).select_related("partnership"))
-        title = pack.partnership.name
-    elif pack.scope == EvidencePack.Scope.PUPIL:
-        schools = [pack.pupil.school]
-        title = pack.pupil.school.name
-    else:
-        schools = [pack.school]
-        title = pack.school.name
-    return packs.PackScope(
-        title=title,
-        schools=schools,
-        date_from=pack.date_from,
-        date_to=pack.date_to,
-        pupil=pack.pupil,
-        per_pupil_concerns=bool(pack.options.get("per_pupil_concerns")),
-    )
-
-
 def _set_progress(pack_id: int, progress: int, stage: str, **extra) -> None:
     # Outside any transaction, so the page polling the pack sees each step as it happens.
     EvidencePack.objects.filter(pk=pack_id).update(progress=progress, stage=stage, **extra)
@@ -146,7 +124,7 @@ def evidence_pack_generate(*, pack_id: int) -> EvidencePack:
     _set_progress(pack.pk, 1, "Starting", status=EvidencePack.Status.RUNNING, error="")
     try:
         pdf, pages = render_pack_pdf(
-            pack_scope(pack),
+            packs.pack_scope(pack),
             today=min(timezone.localdate(), pack.date_to),
             progress=lambda percent, stage: _set_progress(pack.pk, percent, stage),
         )

@@ -324,7 +324,7 @@ def pack_retry(request, pk):
         date_from=old.date_from,
         date_to=old.date_to,
         options={
-            "per_pupil_concerns": packs.may_see_pupil_concerns(request.user, services.pack_scope(old).schools)
+            "per_pupil_concerns": packs.may_see_pupil_concerns(request.user, packs.pack_scope(old).schools)
         },
     )
     return redirect("inspection:pack_detail", pk=pack.pk)

@@ -440,7 +440,7 @@ def test_only_a_dsl_or_head_with_their_second_factor_gets_per_pupil_concern_coun
     )
     pack = EvidencePack.objects.get()
     assert pack.options["per_pupil_concerns"] is per_pupil
-    data = packs.pack_data(services.pack_scope(pack), today=date(2026, 11, 20))
+    data = packs.pack_data(packs.pack_scope(pack), today=date(2026, 11, 20))
     (entry,) = data["pupils"]
     assert (entry["concerns"] is not None) is per_pupil
     # Everyone gets the school-level totals.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apdash.models import Role
-from inspection import pack_floor, pack_sections, services, tasks
+from inspection import pack_floor, pack_sections, packs, services, tasks
 from inspection.models import EvidencePack
 from tests.factories import (
     PartnershipFactory,
@@ -189,3 +189,21 @@ def test_parts_go_to_the_workers_largest_first_and_know_their_place_in_the_pack(
         ("school", large.pk),
         ("back", None),
     ]
+
+
+def test_a_schools_part_keeps_the_packs_title_and_the_dsls_per_pupil_concern_counts():
+    partnership = PartnershipFactory(name="Northshire AP Partnership")
+    school, sister = SchoolFactory(partnership=partnership), SchoolFactory(partnership=partnership)
+    pack = EvidencePack.objects.create(
+        scope="partnership",
+        partnership=partnership,
+        date_from=date(2026, 9, 1),
+        date_to=date(2026, 11, 20),
+        options={"per_pupil_concerns": True},
+    )
+    part = packs.pack_scope(pack, school_id=sister.pk)
+    whole = packs.pack_scope(pack)
+    assert part.schools == [sister]
+    assert sorted(s.pk for s in whole.schools) == sorted([school.pk, sister.pk])
+    assert part.title == whole.title == "Northshire AP Partnership"
+    assert part.per_pupil_concerns and whole.per_pupil_concerns
