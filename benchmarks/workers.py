@@ -62,7 +62,7 @@ def celery_workers(count: int):
 
     from django.db import connection
 
-    from apdash.celery import app
+    from apdash.celery import app, sending_to
 
     broker, queue = broker_url(), f"bench-{uuid.uuid4().hex[:8]}"
     env = {
@@ -102,31 +102,19 @@ def celery_workers(count: int):
         )
         for name in names
     ]
-    switched = {
-        "CELERY_TASK_ALWAYS_EAGER": False,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_RESULT_BACKEND": broker,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    previous = {key: app.conf.get(key) for key in switched}
-    app.conf.update(switched)
-    app.__dict__.pop("backend", None)  # the result backend is cached on first use
-    app.__dict__.pop("amqp", None)
     try:
-        deadline = time.monotonic() + 120
-        waiting = set(names)
-        while waiting:
-            if any(w.poll() is not None for w in workers):
-                raise RuntimeError("a Celery worker exited on start")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the Celery workers did not answer within 120 s")
-            for reply in app.control.ping(destination=list(waiting), timeout=1) or []:
-                waiting -= set(reply)
-        yield [w.pid for w in workers]
+        with sending_to(broker, CELERY_TASK_DEFAULT_QUEUE=queue):
+            deadline = time.monotonic() + 120
+            waiting = set(names)
+            while waiting:
+                if any(w.poll() is not None for w in workers):
+                    raise RuntimeError("a Celery worker exited on start")
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the Celery workers did not answer within 120 s")
+                for reply in app.control.ping(destination=list(waiting), timeout=1) or []:
+                    waiting -= set(reply)
+            yield [w.pid for w in workers]
     finally:
-        app.conf.update(previous)
-        app.__dict__.pop("backend", None)
-        app.__dict__.pop("amqp", None)
         for worker in workers:
             worker.terminate()
         for worker in workers:

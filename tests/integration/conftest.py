@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from apdash.celery import app as celery_app
+from apdash.celery import sending_to
 from tests.services import need, port_open, redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,21 +92,8 @@ def real_broker(transactional_db):
         connection.vendor == "postgresql",
         "PostgreSQL (a worker process cannot share an in-memory SQLite test DB)",
     )
-    # The app reads Django settings under the CELERY_ namespace, so only the namespaced keys
-    # really switch eager mode off and point the producer at Redis.
-    switched = {
-        "CELERY_TASK_ALWAYS_EAGER": False,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_RESULT_BACKEND": broker,
-    }
-    previous = {key: celery_app.conf.get(key) for key in switched}
-    celery_app.conf.update(switched)
-    celery_app.__dict__.pop("backend", None)  # the result backend is cached on first use
-    try:
+    with sending_to(broker):
         yield broker
-    finally:
-        celery_app.conf.update(previous)
-        celery_app.__dict__.pop("backend", None)
 
 
 @pytest.fixture
