@@ -266,12 +266,19 @@ def _scheduled_at(placements, *, today):
         for school_id, found in school_days_by_school(schools.values(), first, last).items()
     }
 
-    def scheduled(placement, day, session):
-        if day not in days.get(placement.pupil.school_id, ()):
-            return False
-        return any(
-            slot.weekday == day.weekday() and session in core_rules.slot_sessions(slot.start, slot.end)
+    sessions = {
+        placement.pk: {
+            (slot.weekday, session)
             for slot in placement.timetable.all()
+            for session in core_rules.slot_sessions(slot.start, slot.end)
+        }
+        for placement in placements
+    }
+
+    def scheduled(placement, day, session):
+        return (
+            day in days.get(placement.pupil.school_id, ())
+            and (day.weekday(), session) in sessions[placement.pk]
         )
 
     return scheduled

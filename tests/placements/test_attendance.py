@@ -780,6 +780,18 @@ def test_no_way_in_records_a_mark_for_a_day_not_yet_here(today):
     assert not AttendanceMark.objects.exists()
 
 
+def test_a_bad_value_after_many_good_rows_of_the_same_kind_is_still_refused_and_nothing_saved(today):
+    # Rows repeating one set of values are validated once; a row differing only in a bad value
+    # must still be caught.
+    placement = placement_with_timetable(days=(0, 1, 2), start_date=date(2026, 9, 7))
+    days = [date(2026, 11, 16) - timedelta(weeks=n) for n in range(8)]
+    good = [{"placement": placement, "date": day, "session": "AM", "code": "B"} for day in days]
+    bad = {"placement": placement, "date": today, "session": "AM", "code": "B", "minutes_late": 40000}
+    with pytest.raises(ValidationError, match="minutes_late"):
+        attendance_services.attendance_bulk_record(entries=[*good, bad], source=AttendanceMark.Source.IMPORT)
+    assert not AttendanceMark.objects.exists()
+
+
 def test_a_link_more_than_the_grace_period_ahead_is_refused_at_creation(client, today, settings):
     settings.APDASH_REGISTER_LINK_GRACE_DAYS = 1
     placement = placement_with_timetable(days=(2, 3, 4), start_date=date(2026, 9, 7))
