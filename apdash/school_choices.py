@@ -1,7 +1,7 @@
 """Which schools a list page offers to filter by. A select of every school is fine for a
 partnership's twenty, but a superuser sees England's three thousand: a page of them all is
 unreadable and takes most of a second to draw. They are offered the partnerships instead, and
-the schools of the partnership chosen."""
+the schools of the partnership chosen; so are service staff, whatever the number of schools."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from apdash.models import Partnership
-from apdash.selectors import visible_schools
+from apdash.selectors import user_scope, visible_schools
 
 # More schools than this and a list page asks for the partnership first.
 SCHOOL_CHOICES_LIMIT = 100
@@ -35,8 +35,8 @@ def school_choices(user, data) -> SchoolChoices:
     of the chosen partnership, or of the chosen school's (so a link to one school's rows still
     finds it), or none until one is chosen."""
     schools = visible_schools(user).order_by("name", "pk")
-    count = schools.count()
-    if count <= SCHOOL_CHOICES_LIMIT:
+    # Service staff see every school: like readiness, they work a partnership at a time.
+    if not user_scope(user).everything and (count := schools.count()) <= SCHOOL_CHOICES_LIMIT:
         return SchoolChoices(schools=schools, partnerships=None, ask_school=count > 1)
     partnerships = Partnership.objects.filter(schools__in=schools).distinct().order_by("name")
     data = data or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from apdash.models import Role, User
 from apdash.selectors import (
@@ -92,20 +92,33 @@ def flag_summary(user) -> list[dict]:
 def flags_by_kind_and_school(user, schools) -> dict:
     """Open flags the user may see, counted by kind (rows) and school (columns), with the
     provider-wide ones (no school) apart: the partnership home's summary. One query."""
-    schools = list(schools)
-    counts = {
-        (row["kind"], row["school_id"]): row["n"]
-        for row in visible_flags(user)
+    return _flags_by_kind(user, list(schools), column="school_id", param="school")
+
+
+def flags_by_kind_and_partnership(user, partnerships) -> dict:
+    """`flags_by_kind_and_school` with a column per partnership (`pk` None: the schools in none),
+    for service staff, whose schools run to thousands."""
+    return _flags_by_kind(user, list(partnerships), column="school__partnership_id", param="partnership")
+
+
+def _flags_by_kind(user, columns: list, *, column: str, param: str) -> dict:
+    counts, provider_wide = {}, {}
+    for kind, key, no_school, n in (
+        visible_flags(user)
         .filter(resolved_at__isnull=True)
-        .values("kind", "school_id")
+        .annotate(no_school=ExpressionWrapper(Q(school__isnull=True), output_field=BooleanField()))
+        .values_list("kind", column, "no_school")
         .annotate(n=Count("id"))
         .order_by()
-    }
+    ):
+        if no_school:
+            provider_wide[kind] = provider_wide.get(kind, 0) + n
+        else:
+            counts[(kind, key)] = n
     rows = []
     for kind in KINDS:
-        cells = [(school, counts.get((kind.code, school.pk), 0)) for school in schools]
-        provider_wide = counts.get((kind.code, None), 0)
-        total = sum(n for _, n in cells) + provider_wide
+        cells = [(each, counts.get((kind.code, each.pk), 0)) for each in columns]
+        total = sum(n for _, n in cells) + provider_wide.get(kind.code, 0)
         if total:
             rows.append(
                 {
@@ -113,15 +126,15 @@ def flags_by_kind_and_school(user, schools) -> dict:
                     "label": kind.label,
                     "severity": kind.severity,
                     "cells": cells,
-                    "provider_wide": provider_wide,
+                    "provider_wide": provider_wide.get(kind.code, 0),
                     "total": total,
                 }
             )
     rows.sort(key=lambda row: (row["severity"] != Flag.Severity.RED, -row["total"]))
     return {
-        "schools": schools,
+        "columns": columns,
+        "param": param,
         "rows": rows,
-        "by_school": [(school, sum(r["cells"][i][1] for r in rows)) for i, school in enumerate(schools)],
         "provider_wide": sum(r["provider_wide"] for r in rows),
         "total": sum(r["total"] for r in rows),
     }

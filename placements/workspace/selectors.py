@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apdash import thresholds
+from apdash.models import Partnership
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, visible_schools
 from placements.attendance import rules as attendance_rules
 from placements.attendance import selectors as attendance_selectors
@@ -385,22 +386,66 @@ def registration_test_standing(provider, *, today: date) -> dict:
     }
 
 
+def _overview_counts(today: date) -> dict:
+    """What the home tables count, per school or per partnership: AP pupils, the pupils at a
+    setting today (the today board's count, from the same queryset) and open flags."""
+    return {
+        "pupil_count": Pupil.objects.filter(id__in=ap_pupil_ids(today)),
+        "placed_count": Pupil.objects.filter(
+            id__in=Placement.objects.at_a_setting_on(today).values("pupil_id")
+        ),
+        "open_flag_count": Flag.objects.filter(resolved_at__isnull=True),
+    }
+
+
 def school_overview(user, *, today: date):
-    """The user's schools, each with its AP pupils, the pupils at a setting today (the today
-    board's count, from the same queryset) and open flags: counted per listed school, where
+    """The user's schools, each with `_overview_counts`: counted per listed school, where
     joining pupils to placements and flags multiplies the rows."""
-    placed = Pupil.objects.filter(
-        school_id=OuterRef("pk"), id__in=Placement.objects.at_a_setting_on(today).values("pupil_id")
-    )
     return visible_schools(user).annotate(
-        pupil_count=_count_per(
-            Pupil.objects.filter(school_id=OuterRef("pk"), id__in=ap_pupil_ids(today)), "school_id"
-        ),
-        placed_count=_count_per(placed, "school_id"),
-        open_flag_count=_count_per(
-            Flag.objects.filter(school_id=OuterRef("pk"), resolved_at__isnull=True), "school_id"
-        ),
+        **{
+            name: _count_per(counted.filter(school_id=OuterRef("pk")), "school_id")
+            for name, counted in _overview_counts(today).items()
+        }
     )
+
+
+@dataclass
+class PartnershipRow:
+    pk: int | None  # None: the schools in no partnership
+    name: str
+    school_count: int
+    pupil_count: int
+    placed_count: int
+    open_flag_count: int
+
+
+def partnership_overview(user, *, today: date) -> list[PartnershipRow]:
+    """Service staff's home, a row per partnership (then the schools in none) with its schools
+    and `_overview_counts`: a table of England's schools would run to thousands of rows."""
+    schools = visible_schools(user).order_by()
+    counts = {
+        name: dict(
+            counted.filter(school__in=schools)
+            .order_by()
+            .values_list("school__partnership_id")
+            .annotate(n=Count("pk"))
+        )
+        for name, counted in _overview_counts(today).items()
+    }
+    partnerships = dict(
+        schools.values_list("partnership_id").annotate(n=Count("pk")).values_list("partnership_id", "n")
+    )
+    names = dict(Partnership.objects.filter(pk__in=[p for p in partnerships if p]).values_list("pk", "name"))
+    rows = [
+        PartnershipRow(
+            pk=partnership_id,
+            name=names.get(partnership_id, "Schools in no partnership"),
+            school_count=school_count,
+            **{name: counted.get(partnership_id, 0) for name, counted in counts.items()},
+        )
+        for partnership_id, school_count in partnerships.items()
+    ]
+    return sorted(rows, key=lambda row: (row.pk is None, row.name))
 
 
 def at_a_glance(user, *, today: date) -> dict:

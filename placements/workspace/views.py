@@ -139,13 +139,18 @@ def _role_sections(user, role, today):
             {"template": "placements/today_home_provider.html", "providers": providers, "placements": rows}
         ]
     if role in (Role.PARTNERSHIP_COORDINATOR, Role.SUPERUSER):
-        schools = list(selectors.school_overview(user, today=today).order_by("name"))
+        if role == Role.SUPERUSER:
+            # Service staff work a partnership at a time, as on the list pages.
+            partnerships = selectors.partnership_overview(user, today=today)
+            overview = {"template": "placements/today_home_partnerships.html", "partnerships": partnerships}
+            flags = compliance_selectors.flags_by_kind_and_partnership(user, partnerships)
+        else:
+            schools = list(selectors.school_overview(user, today=today).order_by("name"))
+            overview = {"template": "placements/today_home_schools.html", "schools": schools}
+            flags = compliance_selectors.flags_by_kind_and_school(user, schools)
         return [
-            {"template": "placements/today_home_schools.html", "schools": schools},
-            {
-                "template": "placements/today_home_flag_summary.html",
-                **compliance_selectors.flags_by_kind_and_school(user, schools),
-            },
+            overview,
+            {"template": "placements/today_home_flag_summary.html", **flags},
             {
                 "template": "placements/today_home_providers.html",
                 "providers": compliance_selectors.providers_with_issues(user),

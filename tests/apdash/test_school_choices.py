@@ -88,3 +88,11 @@ def test_a_superusers_attendance_picker_offers_one_partnerships_schools_at_a_tim
     page = client.get(url, {"partnership": south.pk, "school": schools["Ash"].pk}).content.decode()
     assert '<span class="govuk-caption-l">Cedar</span>' in page
     assert client.get(url, {"school": "999999"}).status_code == 404
+
+
+def test_service_staff_choose_a_partnership_first_however_few_the_schools():
+    north, south, schools = two_partnerships()
+    offered = choices.school_choices(member(Role.SUPERUSER), {})
+    assert [p.name for p in offered.partnerships] == ["North", "South"] and not offered.ask_school
+    offered = choices.school_choices(member(Role.SUPERUSER), {"partnership": str(north.pk)})
+    assert [s.name for s in offered.schools] == ["Ash", "Birch"]

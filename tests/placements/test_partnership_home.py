@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apdash.models import Role
 from placements.models import Flag
-from placements.workspace.selectors import school_overview, today_board
+from placements.workspace.selectors import partnership_overview, school_overview, today_board
 from tests.factories import (
     FlagFactory,
     PartnershipFactory,
@@ -54,6 +54,47 @@ def test_the_partnership_home_counts_flags_by_kind_and_school_linking_to_the_fil
     assert f'href="{reverse("placements:pupil_list")}?school={a.pk}">Alder School</a>' in page
     listed = client.get(f"{flags}?kind=visit_overdue&school={b.pk}").content.decode()
     assert listed.count("· Birch Academy") == 1 and "· Alder School" not in listed
+
+
+def test_service_staff_see_a_row_per_partnership_agreeing_with_its_schools_rows():
+    today = timezone.localdate()
+    today -= timedelta(days=today.weekday())
+    north, south = PartnershipFactory(name="North"), PartnershipFactory(name="South")
+    for school in (SchoolFactory(partnership=north), SchoolFactory(partnership=north)):
+        placement_with_timetable(pupil=PupilFactory(school=school), days=(0,))
+        FlagFactory(school=school)
+    placement_with_timetable(pupil=PupilFactory(school=SchoolFactory(partnership=south)), days=(1,))
+    placement_with_timetable(pupil=PupilFactory(school=SchoolFactory(partnership=None)), days=(0,))
+    rows = {row.name: row for row in partnership_overview(member(Role.SUPERUSER), today=today)}
+    assert list(rows) == ["North", "South", "Schools in no partnership"]
+    coordinator = member(Role.PARTNERSHIP_COORDINATOR, partnership=north)
+    schools = list(school_overview(coordinator, today=today))
+    north_row = rows["North"]
+    assert north_row.school_count == len(schools) == 2
+    assert north_row.pupil_count == sum(s.pupil_count for s in schools) == 2
+    assert north_row.placed_count == sum(s.placed_count for s in schools) == 2
+    assert north_row.open_flag_count == sum(s.open_flag_count for s in schools) == 2
+    assert (rows["South"].pupil_count, rows["South"].placed_count) == (1, 0)
+    assert rows["Schools in no partnership"].pupil_count == 1
+
+
+def test_service_staffs_home_counts_flags_by_kind_and_partnership_linking_to_that_partnerships_flags(
+    client,
+):
+    north, south = PartnershipFactory(name="North"), PartnershipFactory(name="South")
+    alder = SchoolFactory(partnership=north, name="Alder School")
+    cedar = SchoolFactory(partnership=south, name="Cedar School")
+    for school in (alder, alder, SchoolFactory(partnership=north), cedar):
+        FlagFactory(school=school, kind=Flag.Kind.VISIT_OVERDUE, severity=Flag.Severity.RED)
+    client.force_login(member(Role.SUPERUSER))
+    page = client.get(reverse("home")).content.decode()
+    flags = reverse("placements:flag_list")
+    assert f'href="{flags}?kind=visit_overdue&amp;partnership={north.pk}">3<' in page
+    assert f'href="{flags}?kind=visit_overdue&amp;partnership={south.pk}">1<' in page
+    assert f'href="{reverse("placements:pupil_list")}?partnership={north.pk}">North</a>' in page
+    assert "Alder School" not in page  # a row per partnership, not per school
+    listed = client.get(f"{flags}?kind=visit_overdue&partnership={south.pk}").content.decode()
+    assert listed.count("· Cedar School") == 1 and "· Alder School" not in listed
 
 
 def test_the_provider_page_shows_the_registration_test_as_it_stands_and_marks_who_counts(client):
