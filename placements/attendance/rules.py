@@ -112,17 +112,20 @@ def is_absence(code: str) -> bool:
     return attendance_group(code) in (AUTHORISED, UNAUTHORISED)
 
 
+# The two questions above as sets: a school's figures ask them of every mark of its year.
+_POSSIBLE = frozenset(code for code in ATTENDANCE_CODES if is_possible_session(code))
+_ATTENDING = frozenset(code for code in _POSSIBLE if counts_as_attending(code))
+
+
 def attendance_percentage(codes: Iterable[str], *, places: int | None = 1) -> float | None:
     """Present-or-approved sessions ÷ possible sessions; "not counted" codes are not possible
     sessions (domain.md "Attendance"). None when there were no possible sessions. Rounded to
     `places` decimal places; None: exact."""
     possible = attended = 0
     for code in codes:
-        if not is_possible_session(code):
-            continue
-        possible += 1
-        if counts_as_attending(code):
-            attended += 1
+        if code in _POSSIBLE:
+            possible += 1
+            attended += code in _ATTENDING
     if possible == 0:
         return None
     exact = 100 * attended / possible

@@ -258,12 +258,12 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
         figures.without_register = rules.without_register_phrase(
             sum(missing.get(p.pk, 0) for p, _ in figures.placements)
         )
-    providers = {}
-    for placement in placements.values():
-        providers[placement.provider_id] = (
-            placement.provider,
-            rules.attendance_percentage(by_provider[placement.provider_id]),
-        )
+    # Once per provider, not per placement: a provider's marks are many placements' marks.
+    providers = {placement.provider_id: placement.provider for placement in placements.values()}
+    providers = {
+        provider_id: (provider, rules.attendance_percentage(by_provider[provider_id]))
+        for provider_id, provider in providers.items()
+    }
     return {
         "terms": terms,
         "pupils": list(pupils.values()),
