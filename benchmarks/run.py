@@ -271,6 +271,8 @@ def page_rows(args, world, count_queries) -> list[dict]:
         client, small = Client(), Client()
         sign_in(client, user)
         sign_in(small, small_user)
+        if client.get("/bench/floor/").status_code != 200:
+            raise RuntimeError(f"the floor page refuses {role}: its rows would time a refusal")
 
         def get(c, url):
             return lambda: c.get(url)
