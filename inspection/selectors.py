@@ -378,9 +378,11 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
     visits = seen_dates_by_setting({p.pupil_id for p in placements}, first=year_start, last=today)
 
     # Registers this half term: each school's current half term (or today's week in a holiday).
-    term_start, horizon = {}, {}
+    term_start, horizon, term_facts = {}, {}, {}
     for school_id in schools:
         terms = calendar.terms_for(school_id)
+        # Each school's half terms as the rules take them, built once for all its pupils.
+        term_facts[school_id] = (tuple(t.dates for t in terms), {t.id: str(t) for t in terms})
         current = [t for t in terms if t.start_date <= today <= t.end_date]
         term_start[school_id] = current[0].start_date if current else today
         horizon[school_id] = max([today, *(t.end_date for t in terms if t.start_date <= today)])
@@ -405,7 +407,6 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
     for pupil_placements in by_pupil.values():
         pupil = pupil_placements[0].pupil
         days = calendar.days.get(pupil.school_id, [])
-        terms = calendar.terms_for(pupil.school_id)
         # The rules look at school days from a placement's start to the end of the half terms
         # begun by today: pass only those, not the whole year's, to each of them.
         days = days[
@@ -439,8 +440,8 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
             id=pupil.pk,
             placements=tuple(facts),
             school_days=tuple(days),
-            half_terms=tuple(t.dates for t in terms),
-            half_term_names={t.id: str(t) for t in terms},
+            half_terms=term_facts[pupil.school_id][0],
+            half_term_names=term_facts[pupil.school_id][1],
             attendance_percentage=attendance_rules.attendance_percentage(
                 [c for p in pupil_placements for c in codes[p.pk]]
             ),
