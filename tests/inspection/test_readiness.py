@@ -121,6 +121,28 @@ def test_the_grid_says_what_is_missing_in_words_and_links_to_where_to_fix_it(pup
     assert reverse("safeguarding:placement", args=[at_ride.pk]) in page
 
 
+@pytest.mark.parametrize(
+    ("kind", "url"),
+    [
+        ("placement", lambda pupil: reverse("placements:placement_edit", args=[77])),
+        ("visit", lambda pupil: reverse("placements:visit_create", args=[77])),
+        ("risk_assessment", lambda pupil: reverse("safeguarding:placement", args=[77])),
+        ("induction", lambda pupil: reverse("safeguarding:placement", args=[77])),
+        ("provider", lambda pupil: reverse("providers:provider_detail", args=[77])),
+        ("register", lambda pupil: f"{reverse('placements:register_grid')}?school={pupil.school_id}"),
+        ("pupil", lambda pupil: reverse("placements:pupil_detail", args=[pupil.pk])),
+        ("plan", lambda pupil: reverse("placements:plan_edit", args=[pupil.pk])),
+        ("milestone", lambda pupil: reverse("placements:milestone_create", args=[pupil.pk])),
+        ("review", lambda pupil: reverse("placements:review_create", args=[pupil.pk])),
+        ("safeguarding", lambda pupil: reverse("safeguarding:inbox")),
+    ],
+)
+def test_each_put_this_right_link_opens_the_page_for_that_problem(kind, url):
+    pupil = PupilFactory()
+    row = selectors.ReadinessRow(pupil=pupil, placements=[], cells={})
+    assert views._FixLinks().url(row, rules.Fix(kind, 77)) == url(pupil)
+
+
 def test_a_pupil_with_no_learning_plan_is_red_on_plan_and_the_grid_links_to_the_plan_page(
     pupil_at_two_settings, client
 ):
