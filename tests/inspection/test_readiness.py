@@ -369,7 +369,7 @@ def test_the_schools_rollup_runs_a_fixed_number_of_queries(
     partnership, _ = _partnership_with_schools(names, pupils_each=pupils_each)
     client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
     # The grid's queries, and one for the partnerships among the user's schools.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("inspection:readiness"))
     assert response.content.decode().count("?school=") == schools
 
@@ -390,10 +390,11 @@ def test_the_partnership_list_runs_a_fixed_number_of_queries_and_no_readiness(
 def test_the_readiness_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pupils):
     school = _school_with_pupils(pupils)
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
-    # 18 for the grid, 3 for the learning plans, their milestones and their reviews, and 5 for
-    # the facts read with the checks' own selectors (registers and follow-ups over the check's
-    # days, placements running later at unregistered providers, concerns past acknowledgement).
-    with django_assert_max_num_queries(26):
+    # 16 for the grid (one read of the calendar, for the rules and the registers alike), 3 for
+    # the learning plans, their milestones and their reviews, and 3 for the facts read with the
+    # checks' own selectors (registers and follow-ups over the check's days, placements running
+    # later at unregistered providers, concerns past acknowledgement).
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("inspection:readiness"))
     # A page of pupils at a time (deliberately: a large school's pupils are paginated).
     assert response.content.decode().count('data-column="e"') == min(pupils, views.PUPILS_PER_PAGE)
