@@ -121,6 +121,22 @@ def test_the_grid_says_what_is_missing_in_words_and_links_to_where_to_fix_it(pup
     assert reverse("safeguarding:placement", args=[at_ride.pk]) in page
 
 
+def test_names_in_the_grid_show_as_typed_and_never_as_markup(pupil_at_two_settings, client):
+    user, school, at_ride, _ = pupil_at_two_settings
+    at_ride.provider.name = "Ride & <b>Go</b>"
+    at_ride.provider.save()
+    at_ride.rationale = ""
+    at_ride.save()
+    pupil = at_ride.pupil
+    pupil.first_name = "<i>Kai</i>"
+    pupil.save()
+    client.force_login(user)
+    page = client.get(reverse("inspection:readiness")).content.decode()
+    assert "No rationale recorded for the placement at Ride &amp; &lt;b&gt;Go&lt;/b&gt;." in page
+    assert "for &lt;i&gt;Kai&lt;/i&gt; Walsh</span>" in page
+    assert "<b>Go</b>" not in page and "<i>Kai</i>" not in page
+
+
 @pytest.mark.parametrize(
     ("kind", "url"),
     [
