@@ -15,14 +15,16 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from apdash import thresholds
-from apdash.selectors import (
-    academic_year_for,
-    half_terms_for,
-    school_days_by_school,
-)
+from apdash.selectors import academic_year_for, school_calendar
 from placements.attendance import rules as attendance_rules
 from placements.compliance.checks.attendance import KINDS as ATTENDANCE_FLAG_KINDS
-from placements.compliance.checks.attendance import attendance_gaps_for, flagged_attendance_days
+from placements.compliance.checks.attendance import (
+    Registered,
+    attendance_earliest,
+    attendance_gaps_of,
+    flagged_attendance_days,
+)
+from placements.compliance.checks.common import local_time
 from placements.core.rules import Slot
 from placements.core.selectors import visible_placements
 from placements.models import (
@@ -59,19 +61,20 @@ def readiness_limits() -> rules.Limits:
 
 def placed_between(placements, *, first: date, last: date):
     """Placements (of an already scoped queryset) running on some day of [first, last], in the
-    grid's order, with their pupil, school, provider and timetable (the attendance check's
-    `rule_slots` reads it): two queries when evaluated."""
+    grid's order, with their pupil, school and provider: one query when evaluated (the readiness
+    rules read the timetables as plain rows, `_placement_facts`)."""
     return (
         placements.active_between(first, last)
         .select_related("pupil", "pupil__school", "pupil__school__partnership", "provider")
-        .prefetch_related(Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")))
         .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "provider__name", "pk")
     )
 
 
 def ap_placements(placements, *, first: date, last: date):
-    """`placed_between` with the risk assessments and inductions the pack prints: four queries."""
+    """`placed_between` with the timetables, risk assessments and inductions the pack and the
+    census print: four queries."""
     return placed_between(placements, first=first, last=last).prefetch_related(
+        Prefetch("timetable", queryset=TimetableSlot.objects.order_by("weekday", "start")),
         Prefetch("risk_assessments", queryset=RiskAssessment.objects.order_by("-created_at")),
         Prefetch("inductions", queryset=Induction.objects.order_by("-date")),
     )
@@ -117,18 +120,25 @@ class Readiness:
 
 
 class SchoolCalendar:
-    """Half terms and school days for the schools in view (a few queries, not one per pupil)."""
+    """Half terms and school days in [start, end] for the schools in view: two queries, however
+    many schools and partnerships."""
 
     def __init__(self, schools, *, start: date, end: date):
         self.schools = {s.id: s for s in schools}
-        self.terms = {
-            pid: half_terms_for(partnership_id=pid, start=start, end=end)
-            for pid in {s.partnership_id for s in self.schools.values()}
-        }
-        self.days = school_days_by_school(self.schools.values(), start, end) if self.schools else {}
+        self.start, self.end = start, end
+        self.days, self.terms = ({}, {})
+        if self.schools:
+            self.days, self.terms = school_calendar(self.schools.values(), start, end)
 
     def terms_for(self, school_id):
         return self.terms.get(self.schools[school_id].partnership_id, [])
+
+    def days_covering(self, first: date, last: date) -> dict[int, list[date]] | None:
+        """Each school's days up to `last`, when the calendar read covers [first, last] (else
+        None: the caller reads its own)."""
+        if not (self.start <= first and last <= self.end):
+            return None
+        return {school_id: days[: bisect_right(days, last)] for school_id, days in self.days.items()}
 
 
 def qa_visits_for(provider_ids, schools):
@@ -368,9 +378,11 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
     visits = seen_dates_by_setting({p.pupil_id for p in placements}, first=year_start, last=today)
 
     # Registers this half term: each school's current half term (or today's week in a holiday).
-    term_start, horizon = {}, {}
+    term_start, horizon, term_facts = {}, {}, {}
     for school_id in schools:
         terms = calendar.terms_for(school_id)
+        # Each school's half terms as the rules take them, built once for all its pupils.
+        term_facts[school_id] = (tuple(t.dates for t in terms), {t.id: str(t) for t in terms})
         current = [t for t in terms if t.start_date <= today <= t.end_date]
         term_start[school_id] = current[0].start_date if current else today
         horizon[school_id] = max([today, *(t.end_date for t in terms if t.start_date <= today)])
@@ -378,12 +390,15 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
 
     # Only a DSL (or the head) may know that a pupil has a concern (design.md: safeguarding).
     overdue = acknowledgements_overdue({p.pupil_id for p in placements} & set(dsl_pupil_ids), now=now)
-    # The same registers and follow-ups, over the same days, as the attendance check.
-    gaps_by_placement = attendance_gaps_for(
-        placements,
+    # The same registers and follow-ups, over the same days, as the attendance check (reading
+    # the calendar already read when it covers the days the check looks back over).
+    flagged_days = flagged_attendance_days((f.placement_id, f.kind, f.subject_date) for f in flags)
+    gaps_by_placement = attendance_gaps_of(
+        [Registered(p.pk, p.pupil.school, p.start_date, p.end_date, slots[p.pk]) for p in placements],
         now=now,
-        flagged_days=flagged_attendance_days((f.placement_id, f.kind, f.subject_date) for f in flags),
+        flagged_days=flagged_days,
         marks_within=Q(placement_id__in=placement_ids),
+        days_by_school=calendar.days_covering(attendance_earliest(now, flagged_days), local_time(now).date()),
     )
     by_pupil = defaultdict(list)
     for p in placements:
@@ -392,7 +407,6 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
     for pupil_placements in by_pupil.values():
         pupil = pupil_placements[0].pupil
         days = calendar.days.get(pupil.school_id, [])
-        terms = calendar.terms_for(pupil.school_id)
         # The rules look at school days from a placement's start to the end of the half terms
         # begun by today: pass only those, not the whole year's, to each of them.
         days = days[
@@ -416,7 +430,9 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
                     visit_dates=tuple(sorted(visits[setting_key(p)])),
                     risk_assessments=tuple(risks[p.pk]),
                     induction_on=inducted.get(p.pk),
-                    school_days_since_start=sum(1 for d in days if p.start_date <= d <= today),
+                    school_days_since_start=max(
+                        0, bisect_right(days, today) - bisect_left(days, p.start_date)
+                    ),
                     attendance_gaps=tuple(gaps),
                 )
             )
@@ -424,8 +440,8 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
             id=pupil.pk,
             placements=tuple(facts),
             school_days=tuple(days),
-            half_terms=tuple(t.dates for t in terms),
-            half_term_names={t.id: str(t) for t in terms},
+            half_terms=term_facts[pupil.school_id][0],
+            half_term_names=term_facts[pupil.school_id][1],
             attendance_percentage=attendance_rules.attendance_percentage(
                 [c for p in pupil_placements for c in codes[p.pk]]
             ),

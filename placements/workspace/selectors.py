@@ -29,6 +29,7 @@ from placements.core.selectors import (
     visible_pupils,
 )
 from placements.visits.models import Visit
+from providers.models import Provider
 
 
 @dataclass
@@ -451,14 +452,16 @@ def partnership_overview(user, *, today: date) -> list[PartnershipRow]:
 def at_a_glance(user, *, today: date) -> dict:
     """A head's summary: pupils at a setting today (as the today board counts them), the providers
     used and the open flags."""
-    placements = list(placements_manageable_by(user).active_on(today).select_related("provider"))
-    providers = {p.provider_id: p.provider for p in placements}
-    flags = list(visible_flags(user).filter(resolved_at__isnull=True))
+    # The providers and flags alone: not each placement, nor each flag's pupil, school and provider.
+    providers = list(
+        Provider.objects.filter(id__in=placements_manageable_by(user).active_on(today).values("provider_id"))
+    )
+    flags = list(visible_flags(user).filter(resolved_at__isnull=True).select_related(None))
     placed = placements_manageable_by(user).at_a_setting_on(today).values("pupil_id").distinct()
     return {
         "pupils_placed": placed.count(),
-        "registered": sorted((p for p in providers.values() if p.is_registered), key=lambda p: p.name),
-        "unregistered": sorted((p for p in providers.values() if p.limits_apply), key=lambda p: p.name),
+        "registered": sorted((p for p in providers if p.is_registered), key=lambda p: p.name),
+        "unregistered": sorted((p for p in providers if p.limits_apply), key=lambda p: p.name),
         "red_flags": [f for f in flags if f.severity == Flag.Severity.RED],
         "amber_count": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
     }

@@ -94,7 +94,7 @@ def test_the_readiness_list_costs_the_same_queries_at_any_size(
             start_date=timezone.localdate() - timedelta(days=10),
         )
     client = api(world.coordinator)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(20):
         response = client.get("/api/v1/readiness/")
     assert response.json()["count"] == pupils
 

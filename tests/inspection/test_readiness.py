@@ -121,6 +121,44 @@ def test_the_grid_says_what_is_missing_in_words_and_links_to_where_to_fix_it(pup
     assert reverse("safeguarding:placement", args=[at_ride.pk]) in page
 
 
+def test_names_in_the_grid_show_as_typed_and_never_as_markup(pupil_at_two_settings, client):
+    user, school, at_ride, _ = pupil_at_two_settings
+    at_ride.provider.name = "Ride & <b>Go</b>"
+    at_ride.provider.save()
+    at_ride.rationale = ""
+    at_ride.save()
+    pupil = at_ride.pupil
+    pupil.first_name = "<i>Kai</i>"
+    pupil.save()
+    client.force_login(user)
+    page = client.get(reverse("inspection:readiness")).content.decode()
+    assert "No rationale recorded for the placement at Ride &amp; &lt;b&gt;Go&lt;/b&gt;." in page
+    assert "for &lt;i&gt;Kai&lt;/i&gt; Walsh</span>" in page
+    assert "<b>Go</b>" not in page and "<i>Kai</i>" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "url"),
+    [
+        ("placement", lambda pupil: reverse("placements:placement_edit", args=[77])),
+        ("visit", lambda pupil: reverse("placements:visit_create", args=[77])),
+        ("risk_assessment", lambda pupil: reverse("safeguarding:placement", args=[77])),
+        ("induction", lambda pupil: reverse("safeguarding:placement", args=[77])),
+        ("provider", lambda pupil: reverse("providers:provider_detail", args=[77])),
+        ("register", lambda pupil: f"{reverse('placements:register_grid')}?school={pupil.school_id}"),
+        ("pupil", lambda pupil: reverse("placements:pupil_detail", args=[pupil.pk])),
+        ("plan", lambda pupil: reverse("placements:plan_edit", args=[pupil.pk])),
+        ("milestone", lambda pupil: reverse("placements:milestone_create", args=[pupil.pk])),
+        ("review", lambda pupil: reverse("placements:review_create", args=[pupil.pk])),
+        ("safeguarding", lambda pupil: reverse("safeguarding:inbox")),
+    ],
+)
+def test_each_put_this_right_link_opens_the_page_for_that_problem(kind, url):
+    pupil = PupilFactory()
+    row = selectors.ReadinessRow(pupil=pupil, placements=[], cells={})
+    assert views._FixLinks().url(row, rules.Fix(kind, 77)) == url(pupil)
+
+
 def test_a_pupil_with_no_learning_plan_is_red_on_plan_and_the_grid_links_to_the_plan_page(
     pupil_at_two_settings, client
 ):
@@ -347,7 +385,7 @@ def test_the_schools_rollup_runs_a_fixed_number_of_queries(
     partnership, _ = _partnership_with_schools(names, pupils_each=pupils_each)
     client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
     # The grid's queries, and one for the partnerships among the user's schools.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("inspection:readiness"))
     assert response.content.decode().count("?school=") == schools
 
@@ -368,10 +406,11 @@ def test_the_partnership_list_runs_a_fixed_number_of_queries_and_no_readiness(
 def test_the_readiness_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pupils):
     school = _school_with_pupils(pupils)
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
-    # 18 for the grid, 3 for the learning plans, their milestones and their reviews, and 5 for
-    # the facts read with the checks' own selectors (registers and follow-ups over the check's
-    # days, placements running later at unregistered providers, concerns past acknowledgement).
-    with django_assert_max_num_queries(26):
+    # 16 for the grid (one read of the calendar, for the rules and the registers alike), 3 for
+    # the learning plans, their milestones and their reviews, and 3 for the facts read with the
+    # checks' own selectors (registers and follow-ups over the check's days, placements running
+    # later at unregistered providers, concerns past acknowledgement).
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("inspection:readiness"))
     # A page of pupils at a time (deliberately: a large school's pupils are paginated).
     assert response.content.decode().count('data-column="e"') == min(pupils, views.PUPILS_PER_PAGE)

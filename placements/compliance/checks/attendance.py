@@ -18,7 +18,6 @@ from placements.compliance.checks.common import (
     SESSION_WORDS,
     local_time,
     long_date,
-    rule_slots,
 )
 from placements.compliance.checks.rows import School as SchoolRef
 from placements.compliance.checks.rows import placement_rows
@@ -68,25 +67,15 @@ class Registered(NamedTuple):
     slots: tuple
 
 
-def attendance_gaps_for(placements, *, now: datetime, flagged_days, marks_within: Q) -> dict:
-    """The registers missing and the absences not followed up, for each placement (pupil, school
-    and timetable loaded): over the last `lookback` school days and the days already flagged. The
-    one answer the check, the readiness grid (c) and the pack read. Three queries."""
-    return attendance_gaps_of(
-        [Registered(p.id, p.pupil.school, p.start_date, p.end_date, rule_slots(p)) for p in placements],
-        now=now,
-        flagged_days=flagged_days,
-        marks_within=marks_within,
-    )
-
-
 def attendance_gaps_of(
     placements, *, now: datetime, flagged_days, marks_within: Q, days_by_school=None
 ) -> dict:
-    """`attendance_gaps_for` over `Registered` placements or rows; `days_by_school`, when the
-    caller read the calendar already, must cover the earliest flagged day up to today. A flagged
-    day that is no longer a school day (a closure entered late) is not asked about again, so its
-    flag resolves."""
+    """The registers missing and the absences not followed up, for each placement (`Registered`
+    or a row, with its school and timetable): over the last `lookback` school days and the days
+    already flagged. The one answer the check, the readiness grid (c) and the pack read. One
+    query, three when `days_by_school` is not given; when the caller read the calendar already it
+    must cover the earliest flagged day up to today. A flagged day that is no longer a school day
+    (a closure entered late) is not asked about again, so its flag resolves."""
     local = local_time(now)
     today = local.date()
     lookback = thresholds.attendance_lookback_school_days()

@@ -11,7 +11,6 @@ from apdash.models import HalfTerm
 from apdash.rules import HalfTermDates
 from apdash.selectors import school_calendar
 from placements.compliance.checks.rows import PlacementRow
-from placements.core import rules as core_rules
 
 SESSION_WORDS = {"AM": "morning", "PM": "afternoon"}
 
@@ -22,10 +21,6 @@ def local_time(now: datetime) -> datetime:
 
 def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def rule_slots(placement) -> list[core_rules.Slot]:
-    return [slot.as_rule_slot() for slot in placement.timetable.all()]
 
 
 @dataclass(frozen=True)
