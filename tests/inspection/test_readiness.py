@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apdash.models import Role
-from inspection import rules, selectors, views
+from inspection import readiness_grid, rules, selectors, views
 from tests.factories import (
     InductionFactory,
     LearningPlanFactory,
@@ -156,7 +156,7 @@ def test_names_in_the_grid_show_as_typed_and_never_as_markup(pupil_at_two_settin
 def test_each_put_this_right_link_opens_the_page_for_that_problem(kind, url):
     pupil = PupilFactory()
     row = selectors.ReadinessRow(pupil=pupil, placements=[], cells={})
-    assert views._FixLinks().url(row, rules.Fix(kind, 77)) == url(pupil)
+    assert readiness_grid._FixLinks().url(row, rules.Fix(kind, 77)) == url(pupil)
 
 
 def test_a_pupil_with_no_learning_plan_is_red_on_plan_and_the_grid_links_to_the_plan_page(
