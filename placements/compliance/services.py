@@ -64,6 +64,7 @@ def flags_sync(
     now: datetime | None = None,
     checked_keys: set[str] | None = None,
     within: Q | None = None,
+    open_flags: dict[str, dict[str, OpenFlag]] | None = None,
 ) -> CheckResult:
     """Open one flag per condition (unless a person resolved that key), refresh the wording of
     those still open, and resolve open flags of `kind` whose condition has cleared. With
@@ -71,8 +72,10 @@ def flags_sync(
     a past half term stays open across the year's rollover and after its placement ends, until a
     person resolves it. `within` limits the run to the flags of a scope (the conditions were
     computed for that scope only). Safe to run twice at once: the partial unique constraint on
-    open keys turns a racing insert into a no-op."""
-    return flags_sync_kinds({kind: conditions}, now=now, checked_keys=checked_keys, within=within)[0]
+    open keys turns a racing insert into a no-op. `open_flags`: as for `flags_sync_kinds`."""
+    return flags_sync_kinds(
+        {kind: conditions}, now=now, checked_keys=checked_keys, within=within, open_flags=open_flags
+    )[0]
 
 
 def flags_sync_kinds(
@@ -85,7 +88,8 @@ def flags_sync_kinds(
 ) -> list[CheckResult]:
     """`flags_sync` for several kinds of one check and one scope at once, with `open_flags` when
     the check read them already (`open_flags_of`, same kinds and scope). When nothing changed (a
-    re-run over the same data) it reads one query for all the kinds: the open flags."""
+    re-run over the same data) it reads one query for all the kinds: the open flags (none when
+    `open_flags` are given)."""
     now = now or timezone.now()
     within = within if within is not None else Q()
     # Within a caller's transaction (a scoped re-check) no savepoint: an error here aborts the

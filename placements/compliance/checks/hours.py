@@ -12,7 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Value
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time
-from placements.compliance.checks.scope import providers_q, pupils_q
+from placements.compliance.checks.scope import provider_open_flags, providers_q, pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync, flags_sync_kinds
 from placements.core import rules as core_rules
@@ -173,9 +173,16 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
             {Flag.Kind.HOURS_BREACH_PUPIL: breaches, Flag.Kind.HOURS_NEAR_LIMIT: near},
             now=now,
             within=pupil_within,
+            open_flags=pupil_open_flags(scope, (Flag.Kind.HOURS_BREACH_PUPIL, Flag.Kind.HOURS_NEAR_LIMIT)),
         )
     if provider_within is not None:
         results.append(
-            flags_sync(Flag.Kind.HOURS_BREACH_PROVIDER, provider_breaches, now=now, within=provider_within)
+            flags_sync(
+                Flag.Kind.HOURS_BREACH_PROVIDER,
+                provider_breaches,
+                now=now,
+                within=provider_within,
+                open_flags=provider_open_flags(scope, (Flag.Kind.HOURS_BREACH_PROVIDER,)),
+            )
         )
     return results
