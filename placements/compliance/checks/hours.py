@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 from collections import defaultdict
 from datetime import datetime
-from functools import reduce
 
 from django.db.models import BooleanField, ExpressionWrapper, Value
 
@@ -76,8 +74,12 @@ def run_hours(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     # each marked with the rules it is in (a mark depends on the pupil or the provider only, so
     # it holds for a whole row of one pupil at one provider).
     wanted = [q for q in (pupil_within, provider_within) if q is not None]
-    if all(wanted):
-        placements = placements.filter(reduce(operator.or_, wanted))
+    if len(wanted) == 2 and all(wanted):
+        # Each side through its own index: an OR of the two in one WHERE scans every placement.
+        ids = [Placement.objects.filter(q).order_by().values("pk") for q in wanted]
+        placements = placements.filter(pk__in=ids[0].union(ids[1]))
+    elif all(wanted):
+        placements = placements.filter(*wanted)
     rows = _rows(
         placements.annotate(for_pupils=_within(pupil_within), for_providers=_within(provider_within)),
         today=today,
