@@ -24,10 +24,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Scope:
-    """What a check run covers: everything; one partnership's pupils, or those of the schools in
-    none (provider-wide rules are left to the `providers` shard); the provider-wide rules alone,
-    for every provider; one provider, pupil or placement (with the provider-wide rules of the
-    providers they touch)."""
+    """What a check run covers: everything; the pupils of one partnership (or of the partnerships
+    with ids from `id` to `last`: a sweep's shard), or of the schools in none (provider-wide rules
+    are left to the `providers` shard); the provider-wide rules alone, for every provider; one
+    provider, pupil or placement (with the provider-wide rules of the providers they touch)."""
 
     EVERYTHING = "everything"
     PARTNERSHIP = "partnership"
@@ -42,12 +42,15 @@ class Scope:
 
     level: str = EVERYTHING
     id: int | None = None
+    last: int | None = None
 
     def __post_init__(self):
         if self.level not in self.LEVELS:
             raise ValueError(f"Unknown scope {self.level!r}")
         if (self.id is None) != (self.level in self.WHOLE):
             raise ValueError(f"A {self.level} scope {'needs' if self.id is None else 'takes no'} id")
+        if self.last is not None and (self.level != self.PARTNERSHIP or self.last < self.id):
+            raise ValueError(f"A {self.level} scope takes no range to {self.last}")
 
     @classmethod
     def everything(cls) -> Scope:
@@ -56,6 +59,12 @@ class Scope:
     @classmethod
     def partnership(cls, id) -> Scope:
         return cls(cls.PARTNERSHIP, int(id))
+
+    @classmethod
+    def partnerships(cls, first, last) -> Scope:
+        """The partnerships with ids from `first` to `last` (one, when they are equal)."""
+        first, last = int(first), int(last)
+        return cls(cls.PARTNERSHIP, first, last if last != first else None)
 
     @classmethod
     def no_partnership(cls) -> Scope:
@@ -79,12 +88,15 @@ class Scope:
 
     @property
     def key(self) -> str:
-        return self.level if self.id is None else f"{self.level}={self.id}"
+        if self.id is None:
+            return self.level
+        return f"{self.level}={self.id}" + (f"-{self.last}" if self.last is not None else "")
 
     @classmethod
     def from_key(cls, key: str) -> Scope:
-        level, _, id = key.partition("=")
-        return cls(level, int(id) if id else None)
+        level, _, ids = key.partition("=")
+        id, _, last = ids.partition("-")
+        return cls(level, int(id) if id else None, int(last) if last else None)
 
     @property
     def runs_pupil_rules(self) -> bool:
@@ -223,7 +235,7 @@ def run_scope(now: datetime, scope: Scope | None = None, *, names=None) -> list[
     same scope so a run that read the data before a change cannot write after the run that read
     it after (on PostgreSQL; SQLite serialises all writes anyway)."""
     scope = scope or EVERYTHING
-    with transaction.atomic():
+    with transaction.atomic(), _sharing():
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -233,6 +245,40 @@ def run_scope(now: datetime, scope: Scope | None = None, *, names=None) -> list[
             if names is None or check.name in names:
                 results.extend(check.run(now, scope=scope))
     return results
+
+
+_run = threading.local()
+
+
+@contextmanager
+def _sharing():
+    before = getattr(_run, "shared", None)
+    _run.shared = {}
+    try:
+        yield
+    finally:
+        _run.shared = before
+
+
+def shared(key, read: Callable, *, alone: Callable | None = None):
+    """Inside `run_scope`: what `read()` returned the first time a check of this run asked for
+    `key`, so the scope's placements, calendar and open flags are read once for all the checks
+    rather than once each (a one-pupil re-check is mostly such fixed reads). Outside a run (one
+    check by itself), `alone()` if given (what that check alone needs), else `read()`. The run's
+    `now` and scope are fixed, so a key names the rest of what was read; share only what no check
+    of the run writes (each flag kind is written by its own check alone)."""
+    memo = getattr(_run, "shared", None)
+    if memo is None:
+        return (alone or read)()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def shared_so_far(key):
+    """What a check of this run has already read under `key` (see `shared`), or None: for a check
+    that can answer from it when there, and asks the database otherwise."""
+    return (getattr(_run, "shared", None) or {}).get(key)
 
 
 # One advisory lock space for scoped runs (the second half of the key is the scope).

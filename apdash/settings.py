@@ -181,6 +181,10 @@ CACHES = {
     ),
 }
 APDASH_RECHECK_CACHE = "checks"
+# The sweep runs the partnerships in shards of about this many schools (a whole partnership each
+# at least): each task costs a fixed few dozen queries, so England's 150 partnerships one a task
+# spent more on that than on their pupils.
+APDASH_SWEEP_SHARD_SCHOOLS = env.int("APDASH_SWEEP_SHARD_SCHOOLS", default=80)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

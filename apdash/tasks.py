@@ -1,12 +1,14 @@
 """Celery tasks for the compliance checks: thin wrappers over the registered check functions.
-The sweep is sharded: one task per partnership (its pupils) and one for the provider-wide rules
-(each provider once), as a Celery group; a write re-checks its own scope (`checks.recheck`)."""
+The sweep is sharded: one task per range of partnerships (their pupils), one for the schools in
+none and one for the provider-wide rules (each provider once), as a Celery group; a write
+re-checks its own scope (`checks.recheck`)."""
 
 from datetime import datetime
 
 from celery import group, shared_task
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Count
 from django.utils import timezone
 
 from .checks import Scope, get_check, recheck_pending_key, registered_checks, run_scope
@@ -47,10 +49,20 @@ def recheck(scope: str) -> list[dict]:
 
 
 def sweep_shards() -> list[Scope]:
-    """One shard per partnership (its pupils' rules), one for the schools in none, and one for
-    the provider-wide rules."""
-    ids = Partnership.objects.order_by("id").values_list("id", flat=True)
-    return [*(Scope.partnership(id) for id in ids), Scope.no_partnership(), Scope.providers()]
+    """The provider-wide rules (the longest task: first, so the others fill in around it), then
+    the partnerships' pupils in ranges of whole partnerships of about `APDASH_SWEEP_SHARD_SCHOOLS`
+    schools each, then the schools in none."""
+    shards, first, schools = [Scope.providers()], None, 0
+    rows = Partnership.objects.order_by("id").annotate(schools_count=Count("schools"))
+    for id, count in rows.values_list("id", "schools_count"):
+        first = id if first is None else first
+        schools += count
+        if schools >= settings.APDASH_SWEEP_SHARD_SCHOOLS:
+            shards.append(Scope.partnerships(first, id))
+            first, schools = None, 0
+    if first is not None:
+        shards.append(Scope.partnerships(first, id))
+    return [*shards, Scope.no_partnership()]
 
 
 @shared_task(name="apdash.run_checks", acks_late=True)

@@ -51,6 +51,14 @@ def peak_rss_mb(pid: int) -> int | None:
     return max(peaks, default=None)
 
 
+def persistent(database_url: str) -> str:
+    """The URL with the workers' connections kept between tasks, as production keeps them
+    (`settings_production`: CONN_MAX_AGE 60 s); otherwise each task opens its own."""
+    if "conn_max_age" in database_url:
+        return database_url
+    return database_url + ("&" if "?" in database_url else "?") + "conn_max_age=60"
+
+
 @contextmanager
 def celery_workers(count: int):
     """`count` real `celery worker` processes (prefork, one child each: the threads pool's loop
@@ -68,7 +76,7 @@ def celery_workers(count: int):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "apdash.settings",
-        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "DATABASE_URL": persistent(os.environ["DATABASE_URL"]),
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "CELERY_TASK_ALWAYS_EAGER": "false",

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from apdash import checks, thresholds
 from apdash.models import School
-from apdash.selectors import school_days_by_school
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.common import school_days_of
+from placements.compliance.checks.scope import partnerships_q, pupil_open_flags, pupils_q
 from placements.compliance.kinds import register_fix_page
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.rules import pupil_name
@@ -36,7 +36,7 @@ def run_concern_unacknowledged(now: datetime, scope: checks.Scope | None = None)
     fields = ("id", "urgency", "raised_at", "pupil__school_id", "placement_id")
     rows = Concern.objects.filter(within, status=Concern.Status.NEW).values_list(*fields)
     if scope.level == checks.Scope.PARTNERSHIP:
-        flags_within = Q(school__partnership=scope.id)
+        flags_within = partnerships_q(scope, "school__partnership")
     elif scope.level == checks.Scope.NO_PARTNERSHIP:
         flags_within = Q(school__partnership__isnull=True)
     elif within:
@@ -99,7 +99,12 @@ def run_risk_assessment_missing(now: datetime, scope: checks.Scope | None = None
         )
         for placement_id, pupil_id, school_id, provider_id, provider_name in rows
     ]
-    return [flags_sync(Flag.Kind.RISK_ASSESSMENT_MISSING, conditions, now=now, within=within)]
+    open_flags = pupil_open_flags(scope, (Flag.Kind.RISK_ASSESSMENT_MISSING,))
+    return [
+        flags_sync(
+            Flag.Kind.RISK_ASSESSMENT_MISSING, conditions, now=now, within=within, open_flags=open_flags
+        )
+    ]
 
 
 def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
@@ -125,7 +130,7 @@ def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> l
     conditions = []
     if rows:
         schools = {row[2]: School(id=row[2], partnership_id=row[3]) for row in rows}
-        days = school_days_by_school(schools.values(), min(row[6] for row in rows), today)
+        days = school_days_of(schools.values(), min(row[6] for row in rows), today, today=today)
         for placement_id, pupil_id, school_id, _, provider_id, provider_name, start_date in rows:
             # School days from the start on: the days are in date order.
             elapsed = len(days[school_id]) - bisect_left(days[school_id], start_date)
@@ -145,7 +150,10 @@ def run_induction_missing(now: datetime, scope: checks.Scope | None = None) -> l
                     subject_date=start_date,
                 )
             )
-    return [flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now, within=within)]
+    open_flags = pupil_open_flags(scope, (Flag.Kind.INDUCTION_MISSING,))
+    return [
+        flags_sync(Flag.Kind.INDUCTION_MISSING, conditions, now=now, within=within, open_flags=open_flags)
+    ]
 
 
 def run_safeguarding_transfer(now: datetime, scope: checks.Scope | None = None) -> list[checks.CheckResult]:
@@ -169,8 +177,8 @@ def run_safeguarding_transfer(now: datetime, scope: checks.Scope | None = None) 
         first = min(row[5] for row in pupils)
         schools = {row[3]: School(id=row[3], partnership_id=row[4]) for row in pupils}
         # Enough calendar days to hold the allowed school days across a holiday.
-        days = school_days_by_school(
-            schools.values(), first, max(today, first) + timedelta(days=7 * allowed + 21)
+        days = school_days_of(
+            schools.values(), first, max(today, first) + timedelta(days=7 * allowed + 21), today=today
         )
         for pupil_id, first_name, last_name, school_id, _, left_on, moved_to in pupils:
             due = rules.transfer_due_by(left_on, days[school_id], allowed=allowed)
@@ -188,7 +196,12 @@ def run_safeguarding_transfer(now: datetime, scope: checks.Scope | None = None) 
                     details={"left_on": left_on.isoformat(), "due_by": due.isoformat()},
                 )
             )
-    return [flags_sync(Flag.Kind.SAFEGUARDING_TRANSFER_DUE, conditions, now=now, within=within)]
+    open_flags = pupil_open_flags(scope, (Flag.Kind.SAFEGUARDING_TRANSFER_DUE,))
+    return [
+        flags_sync(
+            Flag.Kind.SAFEGUARDING_TRANSFER_DUE, conditions, now=now, within=within, open_flags=open_flags
+        )
+    ]
 
 
 def register_checks() -> None:

@@ -4,12 +4,14 @@ conditions that hold now; `flags_sync` makes the open flags of that kind match i
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apdash.checks import CheckResult
@@ -39,7 +41,9 @@ class OpenFlag(NamedTuple):
     pk: int
     key: str
     message: str
-    details: dict
+    # As stored, undecoded: a shard reads thousands of open flags, and decoding them all cost more
+    # than the query. `flags_sync_kinds` decodes only those whose wording it must compare.
+    details_json: str
     severity: str
     placement_id: int | None
     subject_date: date | None
@@ -51,7 +55,8 @@ def open_flags_of(kinds, within: Q | None = None) -> dict[str, dict[str, OpenFla
     rows = Flag.objects.filter(
         within if within is not None else Q(), kind__in=list(found), resolved_at__isnull=True
     )
-    for kind, *values in rows.order_by().values_list("kind", *OpenFlag._fields):
+    fields = [Cast("details", TextField()) if name == "details_json" else name for name in OpenFlag._fields]
+    for kind, *values in rows.order_by().values_list("kind", *fields):
         flag = OpenFlag(*values)
         found[kind][flag.key] = flag
     return found
@@ -64,6 +69,7 @@ def flags_sync(
     now: datetime | None = None,
     checked_keys: set[str] | None = None,
     within: Q | None = None,
+    open_flags: dict[str, dict[str, OpenFlag]] | None = None,
 ) -> CheckResult:
     """Open one flag per condition (unless a person resolved that key), refresh the wording of
     those still open, and resolve open flags of `kind` whose condition has cleared. With
@@ -71,8 +77,10 @@ def flags_sync(
     a past half term stays open across the year's rollover and after its placement ends, until a
     person resolves it. `within` limits the run to the flags of a scope (the conditions were
     computed for that scope only). Safe to run twice at once: the partial unique constraint on
-    open keys turns a racing insert into a no-op."""
-    return flags_sync_kinds({kind: conditions}, now=now, checked_keys=checked_keys, within=within)[0]
+    open keys turns a racing insert into a no-op. `open_flags`: as for `flags_sync_kinds`."""
+    return flags_sync_kinds(
+        {kind: conditions}, now=now, checked_keys=checked_keys, within=within, open_flags=open_flags
+    )[0]
 
 
 def flags_sync_kinds(
@@ -85,7 +93,8 @@ def flags_sync_kinds(
 ) -> list[CheckResult]:
     """`flags_sync` for several kinds of one check and one scope at once, with `open_flags` when
     the check read them already (`open_flags_of`, same kinds and scope). When nothing changed (a
-    re-run over the same data) it reads one query for all the kinds: the open flags."""
+    re-run over the same data) it reads one query for all the kinds: the open flags (none when
+    `open_flags` are given)."""
     now = now or timezone.now()
     within = within if within is not None else Q()
     # Within a caller's transaction (a scoped re-check) no savepoint: an error here aborts the
@@ -131,7 +140,9 @@ def flags_sync_kinds(
                         cleared[kind].append(flag.pk)
                     continue
                 wanted = (c.message, c.details, c.severity or default_severity)
-                if (flag.message, flag.details, flag.severity) != wanted:
+                if (flag.message, flag.severity) != (wanted[0], wanted[2]) or json.loads(
+                    flag.details_json
+                ) != wanted[1]:
                     changed.append(Flag(pk=flag.pk, message=wanted[0], details=wanted[1], severity=wanted[2]))
         Flag.objects.bulk_create([flag for flags in new.values() for flag in flags], ignore_conflicts=True)
         Flag.objects.bulk_update(changed, ["message", "details", "severity"])

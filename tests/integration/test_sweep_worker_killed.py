@@ -61,9 +61,15 @@ def queue(real_broker):
         celery_app.amqp.__dict__.pop("router", None)
 
 
-def test_killing_the_worker_mid_sweep_loses_no_flag_and_duplicates_none(queue):
-    # The shards the sweep task sends go to this queue too.
-    worker_env = {"CELERY_VISIBILITY_TIMEOUT": "3", "CELERY_TASK_DEFAULT_QUEUE": queue}
+def test_killing_the_worker_mid_sweep_loses_no_flag_and_duplicates_none(queue, settings):
+    # The shards the sweep task sends go to this queue too, one partnership each (so there are
+    # many to die among).
+    worker_env = {
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "APDASH_SWEEP_SHARD_SCHOOLS": "1",
+    }
+    settings.APDASH_SWEEP_SHARD_SCHOOLS = 1
     seed_world()
     run_scope(timezone.make_aware(datetime.fromisoformat(AT)))
     expected = open_keys()

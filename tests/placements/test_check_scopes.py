@@ -86,7 +86,10 @@ def everything():
     return found
 
 
-def test_the_sharded_sweep_opens_exactly_the_flags_of_the_full_run(world):
+@pytest.mark.parametrize("shard_schools", [1, 80])
+def test_the_sharded_sweep_opens_exactly_the_flags_of_the_full_run(world, settings, shard_schools):
+    # One partnership a shard, or both in one range.
+    settings.APDASH_SWEEP_SHARD_SCHOOLS = shard_schools
     expected = everything()
     assert {key.split(":")[0] for key, *_ in expected} >= {
         "hours_breach_pupil",
@@ -114,6 +117,34 @@ def test_a_partnership_shard_opens_its_pupils_flags_and_no_provider_wide_flag(wo
         f for f in expected if f[0].startswith("concern_unacknowledged") and f[3] == north.id
     }
     assert not Flag.objects.filter(pupil__isnull=True, school__isnull=True).exists()
+
+
+def test_a_range_of_partnerships_opens_the_flags_of_those_partnerships_only(world):
+    expected = everything()
+    north, south = world["partnerships"]
+    run_scope(NOW, Scope.partnerships(north.id, south.id))
+    both = {f for f in expected if f[3] in (north.id, south.id)}
+    assert open_flags() == {f for f in both if f[1] is not None or f[0].startswith("concern_unacknowledged")}
+    Flag.objects.all().delete()
+    run_scope(NOW, Scope.partnerships(south.id, south.id))
+    assert {f[3] for f in open_flags()} == {south.id}
+
+
+def test_the_sweep_shards_whole_partnerships_by_schools_with_the_provider_wide_rules_first(settings):
+    partnerships = [PartnershipFactory() for _ in range(5)]
+    for partnership, schools in zip(partnerships, (2, 1, 3, 1, 1), strict=True):
+        SchoolFactory.create_batch(schools, partnership=partnership)
+    ids = [p.id for p in partnerships]
+    settings.APDASH_SWEEP_SHARD_SCHOOLS = 3
+    assert sweep_shards() == [
+        Scope.providers(),
+        Scope.partnerships(ids[0], ids[1]),
+        Scope.partnership(ids[2]),
+        Scope.partnerships(ids[3], ids[4]),
+        Scope.no_partnership(),
+    ]
+    settings.APDASH_SWEEP_SHARD_SCHOOLS = 1
+    assert sweep_shards()[1:-1] == [Scope.partnership(id) for id in ids]
 
 
 def test_the_providers_shard_runs_each_provider_wide_rule_once_and_no_pupil_rule(world):
@@ -167,6 +198,9 @@ def test_a_scoped_run_leaves_the_flags_of_other_pupils_alone(world):
     assert not breach_open(second.pupil)
 
 
+PUPIL_RECHECK_QUERIES = 26
+
+
 def pupil_recheck_queries(pupil_id):
     with CaptureQueriesContext(connection) as queries:
         run_scope(NOW, Scope.pupil(pupil_id))
@@ -186,11 +220,25 @@ def test_re_checking_one_pupil_makes_the_same_number_of_queries_for_30_and_300_p
     run_scope(NOW)
     large = pupil_recheck_queries(pupil_id)
     assert large == small, (small, large)
+    # The scope's placements, calendar and open flags are read once for all the checks.
+    assert small <= PUPIL_RECHECK_QUERIES, small
 
 
 def test_a_scope_names_one_level_and_round_trips_through_its_key():
-    for scope in (Scope(), Scope.providers(), Scope.no_partnership(), Scope.pupil(4), Scope.partnership(2)):
+    for scope in (
+        Scope(),
+        Scope.providers(),
+        Scope.no_partnership(),
+        Scope.pupil(4),
+        Scope.partnership(2),
+        Scope.partnerships(2, 9),
+    ):
         assert Scope.from_key(scope.key) == scope
+    assert Scope.partnerships(3, 3) == Scope.partnership(3)
+    with pytest.raises(ValueError):
+        Scope("partnership", 9, 2)
+    with pytest.raises(ValueError):
+        Scope("pupil", 2, 9)
     with pytest.raises(ValueError):
         Scope("pupil")
     with pytest.raises(ValueError):

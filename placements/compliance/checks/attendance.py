@@ -18,12 +18,13 @@ from placements.compliance.checks.common import (
     SESSION_WORDS,
     local_time,
     long_date,
+    school_days_of,
 )
 from placements.compliance.checks.rows import School as SchoolRef
 from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync_kinds, open_flags_of
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core import rules as core_rules
 from placements.core.models import Placement
 
@@ -124,7 +125,7 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
         return []
     today = local_time(now).date()
     # One read of the open flags: the days they watch, and what flags_sync compares with.
-    open_flags = open_flags_of((*KINDS, Flag.Kind.N_CODE_UNRESOLVED), within)
+    open_flags = pupil_open_flags(scope, (*KINDS, Flag.Kind.N_CODE_UNRESOLVED))
     flagged_days = flagged_attendance_days(
         (flag.placement_id, kind, flag.subject_date) for kind in KINDS for flag in open_flags[kind].values()
     )
@@ -137,7 +138,7 @@ def run_attendance(now: datetime, scope: Scope | None = None) -> list[CheckResul
     # One calendar for both rules: the look-back window and the oldest `N` still on the register.
     schools = {p.school.id: p.school for p in placements} | {m[-1].id: m[-1] for m in n_marks}
     first = min([attendance_earliest(now, flagged_days), *(m[1] for m in n_marks)])
-    days_by_school = school_days_by_school(schools.values(), first, today) if schools else {}
+    days_by_school = school_days_of(schools.values(), first, today, today=today) if schools else {}
     gaps_by_placement = attendance_gaps_of(
         placements,
         now=now,

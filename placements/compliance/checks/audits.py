@@ -8,9 +8,9 @@ from datetime import datetime
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time
-from placements.compliance.checks.scope import providers_q
+from placements.compliance.checks.scope import provider_open_flags, providers_q
 from placements.compliance.models import Flag
-from placements.compliance.services import FlagCondition, flags_sync
+from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
 from providers import rules
 from providers.models import Provider, ProviderAudit
@@ -82,7 +82,9 @@ def run_audits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
                 },
             )
         )
-    return [
-        flags_sync(Flag.Kind.AUDIT_EXPIRED, conditions, now=now, within=within),
-        flags_sync(Flag.Kind.AUDIT_UNSATISFACTORY, unsatisfactory, now=now, within=within),
-    ]
+    return flags_sync_kinds(
+        {Flag.Kind.AUDIT_EXPIRED: conditions, Flag.Kind.AUDIT_UNSATISFACTORY: unsatisfactory},
+        now=now,
+        within=within,
+        open_flags=provider_open_flags(scope, (Flag.Kind.AUDIT_EXPIRED, Flag.Kind.AUDIT_UNSATISFACTORY)),
+    )

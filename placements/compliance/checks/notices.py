@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
 from apdash.models import AcademicYear
-from apdash.selectors import school_days_by_school
 from placements.compliance import rules
-from placements.compliance.checks.common import local_time, long_date
+from placements.compliance.checks.common import local_time, long_date, school_days_of
 from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
@@ -32,7 +31,7 @@ def _school_days_to_start(placements, today):
     last = max(p.start_date for p in future)
     first = today + timedelta(days=1)
     schools = {p.school.id: p.school for p in future}
-    days = school_days_by_school(schools.values(), first, last)
+    days = school_days_of(schools.values(), first, last, today=today)
     years = list(AcademicYear.objects.overlapping(first, last).values_list("start_date", "end_date"))
     counted = {}
     for p in future:
@@ -119,4 +118,7 @@ def run_notices(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
         {Flag.Kind.PARENTAL_NOTICE_MISSING: notices, Flag.Kind.LA_NOTIFICATION_MISSING: la},
         now=now,
         within=within,
+        open_flags=pupil_open_flags(
+            scope, (Flag.Kind.PARENTAL_NOTICE_MISSING, Flag.Kind.LA_NOTIFICATION_MISSING)
+        ),
     )

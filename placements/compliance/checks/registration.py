@@ -6,7 +6,7 @@ from datetime import datetime
 
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
-from placements.compliance.checks.scope import providers_q
+from placements.compliance.checks.scope import provider_open_flags, providers_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core.models import Placement
@@ -80,4 +80,7 @@ def run_registration(now: datetime, scope: Scope | None = None) -> list[CheckRes
         {Flag.Kind.REGISTRATION_LAPSED: lapsed, Flag.Kind.REGISTRATION_UNVERIFIED: unverified},
         now=now,
         within=flags_within,
+        open_flags=provider_open_flags(
+            scope, (Flag.Kind.REGISTRATION_LAPSED, Flag.Kind.REGISTRATION_UNVERIFIED)
+        ),
     )

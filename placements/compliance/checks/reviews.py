@@ -6,13 +6,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from apdash.checks import CheckResult, Scope
-from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, year_calendar
-from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.common import local_time, year_so_far
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
-from placements.core.models import Placement
+from placements.core import rules as core_rules
 from placements.plans import rules as plans_rules
 from placements.plans.models import Review
 
@@ -27,14 +25,13 @@ def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     today = local_time(now).date()
     conditions: dict[str, FlagCondition] = {}
     checked: set[str] = set()
-    year = academic_year_for(today)
+    year, this_year, calendar = year_so_far(within, today, needs_from=today)
     if year is not None:
-        placements = placement_rows(
-            Placement.objects.active_between(today, today)
-            .filter(within)
-            .order_by("pupil_id", "start_date", "id")
+        # Those active today, from the year's (visits read the same), each pupil's in date order.
+        placements = sorted(
+            (p for p in this_year if core_rules.is_active_on(p.start_date, p.end_date, today)),
+            key=lambda p: (p.pupil_id, p.start_date, p.id),
         )
-        calendar = year_calendar(placements, year, today)
         reviews = defaultdict(list)
         for pupil_id, day in Review.objects.filter(
             pupils_q(scope, "plan__pupil"), date__gte=year.start_date, date__lte=year.end_date
@@ -69,6 +66,11 @@ def run_reviews(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     # term is recorded, or a person resolves it (never by the year rolling over or the placement ending).
     return [
         flags_sync(
-            Flag.Kind.REVIEW_OVERDUE, list(conditions.values()), now=now, checked_keys=checked, within=within
+            Flag.Kind.REVIEW_OVERDUE,
+            list(conditions.values()),
+            now=now,
+            checked_keys=checked,
+            within=within,
+            open_flags=pupil_open_flags(scope, (Flag.Kind.REVIEW_OVERDUE,)),
         )
     ]

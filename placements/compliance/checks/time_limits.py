@@ -9,7 +9,7 @@ from apdash.checks import CheckResult, Scope
 from placements.compliance import rules
 from placements.compliance.checks.common import local_time
 from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync_kinds
 from placements.core import rules as core_rules
@@ -71,4 +71,4 @@ def run_time_limits(now: datetime, scope: Scope | None = None) -> list[CheckResu
                     },
                 )
             )
-    return flags_sync_kinds(found, now=now, within=within)
+    return flags_sync_kinds(found, now=now, within=within, open_flags=pupil_open_flags(scope, found))

@@ -7,7 +7,7 @@ from datetime import datetime
 from apdash.checks import CheckResult, Scope
 from placements.compliance.checks.common import local_time, long_date
 from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -42,4 +42,7 @@ def run_timetable(now: datetime, scope: Scope | None = None) -> list[CheckResult
         )
         for p in placements
     ]
-    return [flags_sync(Flag.Kind.TIMETABLE_MISSING, conditions, now=now, within=within)]
+    open_flags = pupil_open_flags(scope, (Flag.Kind.TIMETABLE_MISSING,))
+    return [
+        flags_sync(Flag.Kind.TIMETABLE_MISSING, conditions, now=now, within=within, open_flags=open_flags)
+    ]

@@ -6,10 +6,8 @@ from datetime import datetime
 
 from apdash import thresholds
 from apdash.checks import CheckResult, Scope
-from apdash.selectors import academic_year_for
-from placements.compliance.checks.common import local_time, year_calendar
-from placements.compliance.checks.rows import placement_rows
-from placements.compliance.checks.scope import pupils_q
+from placements.compliance.checks.common import local_time, year_so_far
+from placements.compliance.checks.scope import pupil_open_flags, pupils_q
 from placements.compliance.models import Flag
 from placements.compliance.services import FlagCondition, flags_sync
 from placements.core.models import Placement
@@ -26,10 +24,8 @@ def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
     due: list[FlagCondition] = []
     overdue: list[FlagCondition] = []
     checked: set[str] = set()
-    year = academic_year_for(today)
+    year, placements, calendar = year_so_far(within, today)
     if year is not None:
-        placements = placement_rows(Placement.objects.active_between(year.start_date, today).filter(within))
-        calendar = year_calendar(placements, year, today)
         visits = seen_dates_by_setting(
             Placement.objects.filter(within).values("pupil_id"), first=year.start_date, last=year.end_date
         )
@@ -72,7 +68,15 @@ def run_visits(now: datetime, scope: Scope | None = None) -> list[CheckResult]:
                     },
                 )
                 (overdue if gap.overdue else due).append(condition)
+    open_flags = pupil_open_flags(scope, (Flag.Kind.VISIT_DUE, Flag.Kind.VISIT_OVERDUE))
     return [
-        flags_sync(Flag.Kind.VISIT_DUE, due, now=now, within=within),
-        flags_sync(Flag.Kind.VISIT_OVERDUE, overdue, now=now, checked_keys=checked, within=within),
+        flags_sync(Flag.Kind.VISIT_DUE, due, now=now, within=within, open_flags=open_flags),
+        flags_sync(
+            Flag.Kind.VISIT_OVERDUE,
+            overdue,
+            now=now,
+            checked_keys=checked,
+            within=within,
+            open_flags=open_flags,
+        ),
     ]
