@@ -34,23 +34,24 @@ PARTS_FROM, PARTS_TO = 5, 90
 CONTENTS_FIRST_PAGE, CONTENTS_PER_PAGE = 28, 51
 
 
-# Pupils, providers (in the register) and open flags printed by one part: each slice takes 10–25
+# Pupils, providers (in the register) and open flags printed by one part: each slice takes 10–26
 # pages (measured at the county scale), so that no part's layout, the most memory a worker takes,
 # grows with the partnership or with its largest school.
-PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 12, 40, 150
+PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 13, 40, 150
 
 
 @dataclass(frozen=True)
 class Part:
     """One part of a pack: "front" (summary and planning-call sheet), "register" (a slice of the
     providers), "school" (a slice of one school's pupils), "back" (unregistered providers) or
-    "flags" (a slice of the open flags), each slice from its `first`; where it is bound, and out of
-    how many parts."""
+    "flags" (a slice of the open flags), each slice its `count` things from its `first` (None: to
+    the end); where it is bound, and out of how many parts."""
 
     kind: str
     school_id: int | None = None
     position: int = 0
     first: int = 0
+    count: int | None = None
     of: int = 1
 
     def as_dict(self) -> dict:
@@ -59,13 +60,21 @@ class Part:
             "school_id": self.school_id,
             "position": self.position,
             "first": self.first,
+            "count": self.count,
             "of": self.of,
         }
 
+    @property
+    def window(self) -> slice:
+        return slice(self.first, None if self.count is None else self.first + self.count)
 
-def _slices(count: int, size: int) -> range:
-    """Where each slice of `count` things starts (one slice, maybe empty, when there are none)."""
-    return range(0, max(count, 1), size)
+
+def _slices(count: int, most: int) -> list[tuple[int, int]]:
+    """`count` things in as few slices of at most `most` as hold them, as even as can be: (first,
+    how many) of each; one empty slice when there are none."""
+    n = max(1, math.ceil(count / most))
+    bounds = [round(i * count / n) for i in range(n + 1)]
+    return [(bounds[i], bounds[i + 1] - bounds[i]) for i in range(n)]
 
 
 def pack_parts(pack: EvidencePack) -> list[Part]:
@@ -80,19 +89,20 @@ def pack_parts(pack: EvidencePack) -> list[Part]:
     pupils, providers, flags = packs.pack_sizes(packs.pack_scope(pack))
     registers = _slices(providers, PROVIDERS_PER_PART)
     groups = [
-        (school.pk, first, min(PUPILS_PER_PART, pupils.get(school.pk, 0) - first))
+        (school.pk, first, count)
         for school in schools
-        for first in _slices(pupils.get(school.pk, 0), PUPILS_PER_PART)
+        for first, count in _slices(pupils.get(school.pk, 0), PUPILS_PER_PART)
     ]
-    of = len(registers) + len(groups) + len(_slices(flags, FLAGS_PER_PART)) + 2
+    slices = _slices(flags, FLAGS_PER_PART)
+    of = len(registers) + len(groups) + len(slices) + 2
     after_register, back = len(registers) + 1, len(registers) + len(groups) + 1
     by_size = sorted(enumerate(groups, start=after_register), key=lambda item: -item[1][2])
     return [
-        *(Part("school", school_id, at, first=first, of=of) for at, (school_id, first, _) in by_size),
-        *(Part("register", position=n, first=first, of=of) for n, first in enumerate(registers, start=1)),
+        *(Part("school", school_id, at, first, count, of) for at, (school_id, first, count) in by_size),
+        *(Part("register", None, n, first, count, of) for n, (first, count) in enumerate(registers, start=1)),
         *(
-            Part("flags", position=back + n, first=first, of=of)
-            for n, first in enumerate(_slices(flags, FLAGS_PER_PART), start=1)
+            Part("flags", None, back + n, first, count, of)
+            for n, (first, count) in enumerate(slices, start=1)
         ),
         Part("front", of=of),
         Part("back", position=back, of=of),
@@ -125,18 +135,16 @@ def _part_data(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
     """What one part prints, read for that part alone: a school's pupils, the front's figures, a
     slice of the register or of the flags, or the unregistered providers' section."""
     if part.kind == "school":
-        pupils = slice(part.first, part.first + PUPILS_PER_PART)
-        scope = packs.pack_scope(pack, school_id=part.school_id, pupils=pupils)
+        scope = packs.pack_scope(pack, school_id=part.school_id, pupils=part.window)
         return packs.pack_data(scope, today=today, now=now)
     scope = packs.pack_scope(pack)
     if part.kind == "front":
         return packs.pack_front_data(scope, today=today, now=now)
     if part.kind == "register":
-        return packs.pack_register_data(scope, providers=slice(part.first, part.first + PROVIDERS_PER_PART))
+        return packs.pack_register_data(scope, providers=part.window)
     if part.kind == "back":
         return packs.pack_unregistered_data(scope, today=today)
-    window = slice(part.first, part.first + FLAGS_PER_PART)
-    return {**packs.pack_flags_data(scope, flags=window), "flags_continued": part.first > 0}
+    return {**packs.pack_flags_data(scope, flags=part.window), "flags_continued": part.first > 0}
 
 
 def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:

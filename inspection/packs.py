@@ -278,7 +278,7 @@ def pack_register_data(scope: PackScope, *, providers: slice) -> dict:
         "scope": scope,
         "register": _provider_register(chosen, schools=list(_schools(scope, placements).values())),
         "register_continued": providers.start > 0,
-        "register_last": providers.stop >= len(groups),
+        "register_last": providers.stop is None or providers.stop >= len(groups),
     }
 
 

@@ -279,14 +279,15 @@ def test_a_large_partnerships_register_and_flags_are_split_into_parts_of_bounded
 
     # Each school's one pupil is a part of its own: a slice of two would hold one.
     assert [p.first for p in parts if p.kind == "school"] == [0] * 5
-    assert [(p.kind, p.first) for p in parts if p.kind in ("register", "flags")] == [
-        ("register", 0),
-        ("register", 2),
-        ("register", 4),
-        ("flags", 0),
-        ("flags", 3),
-        ("flags", 6),
-        ("flags", 9),
+    # Five providers in slices of at most two, ten flags of at most three: as even as can be.
+    assert [(p.kind, p.first, p.count) for p in parts if p.kind in ("register", "flags")] == [
+        ("register", 0, 2),
+        ("register", 2, 1),
+        ("register", 3, 2),
+        ("flags", 0, 2),
+        ("flags", 2, 3),
+        ("flags", 5, 3),
+        ("flags", 8, 2),
     ]
     assert [p.position for p in parts] == list(range(len(parts)))
 
