@@ -34,10 +34,10 @@ PARTS_FROM, PARTS_TO = 5, 90
 CONTENTS_FIRST_PAGE, CONTENTS_PER_PAGE = 28, 51
 
 
-# Pupils, providers (in the register) and open flags printed by one part: each slice takes 10–26
+# Pupils, providers (in the register) and open flags printed by one part: each slice takes 15–26
 # pages (measured at the county scale), so that no part's layout, the most memory a worker takes,
 # grows with the partnership or with its largest school.
-PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 13, 40, 150
+PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 13, 60, 250
 
 
 @dataclass(frozen=True)
