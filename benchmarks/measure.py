@@ -13,6 +13,9 @@ SWEEP_ENGLAND_TWO_WORKERS_S = 15.0
 RECHECK_S = 0.050
 PACK_PAGES_PER_S = 0.8  # of the floor's
 PACK_PARTS_PAGES_PER_S = 1.6  # of the floor's, on two workers
+# No worker's peak memory grows with the partnership: the big partnership's pack takes each worker
+# to at most this many times the peak the same workers reached on the two-pupil partnership's.
+PACK_PARTS_RSS_FACTOR = 1.5
 IMPORT_S = 2.0
 SLOW_PAGE_S = 3.0
 GROUPS = ("pages", "checks", "pack", "import")

@@ -6,7 +6,15 @@ from __future__ import annotations
 import resource
 import time
 
-from benchmarks.measure import PACK_PAGES_PER_S, PACK_PARTS_PAGES_PER_S, fewer, row, timed, timed_pair
+from benchmarks.measure import (
+    PACK_PAGES_PER_S,
+    PACK_PARTS_PAGES_PER_S,
+    PACK_PARTS_RSS_FACTOR,
+    fewer,
+    row,
+    timed,
+    timed_pair,
+)
 from benchmarks.workers import broker_reachable, broker_url, celery_workers, peak_rss_mb
 
 
@@ -53,9 +61,11 @@ def pack_rows(args, world, today) -> list[dict]:
 
 def partnership_pack_rows(args, world, today) -> list[dict]:
     """The big partnership's pack, asked for as its co-ordinator would, rendered in parts (a
-    chord: front, one part per school, back, then the binding) on two real workers; timed from
-    the request to the finished PDF, against the WeasyPrint floor for the same pages and density
-    in one process. Each worker's peak RSS is reported."""
+    chord: the front, the register and the flags in slices, one part per school, then the
+    binding) on two real workers; timed from the request to the finished PDF, against the
+    WeasyPrint floor for the same pages and density in one process. Each worker's peak RSS is
+    held to a multiple of the larger peak the same workers reached on the two-pupil partnership's
+    pack, measured first."""
     from apdash.models import Partnership
     from benchmarks import floors
     from inspection import packs, services
@@ -73,7 +83,10 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
         pack.refresh_from_db()
 
     scenario = "partnership pack in sections, two workers (chord)"
-    target = f"≥ {PACK_PARTS_PAGES_PER_S:g}× the floor's pages per second; worker RSS reported"
+    target = (
+        f"≥ {PACK_PARTS_PAGES_PER_S:g}× the floor's pages per second; each worker's peak RSS "
+        f"≤ {PACK_PARTS_RSS_FACTOR:g}× the largest after the two-pupil pack"
+    )
     broker = broker_url()
     if not broker_reachable(broker):
         return [row(args.scale, scenario, None, None, target, None, note=f"no Redis at {broker}")]
@@ -81,7 +94,7 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
     partnership = world["schools"][0].partnership
     first, last = packs.default_pack_range(today)
     with celery_workers(2) as pids:
-        # Warm-up: the two-pupil partnership's pack (three parts), so the timing leaves out each
+        # Warm-up: the two-pupil partnership's pack (five parts), so the timing leaves out each
         # worker's first imports and fonts.
         small = Partnership.objects.get(name="Bench small partnership")
         warm = services.evidence_pack_request(
@@ -100,6 +113,8 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
         density = floors.pdf_chars_per_page(handle.read())
     floor_s = timed(lambda: floors.render_bare(pack.pages, chars_per_page=density), 0)
     ours_rate, floor_rate = pack.pages / seconds, pack.pages / floor_s
+    # Measured in this run: the workers' peaks after the two-pupil pack, then after the big one.
+    rss_bound = round(PACK_PARTS_RSS_FACTOR * max(small_rss))
     schools = world["schools"][0].partnership.schools.count()
     return [
         row(
@@ -108,7 +123,7 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
             seconds,
             floor_s,
             target,
-            ours_rate >= PACK_PARTS_PAGES_PER_S * floor_rate,
+            ours_rate >= PACK_PARTS_PAGES_PER_S * floor_rate and max(rss) <= rss_bound,
             pages=pack.pages,
             schools=schools,
             chars_per_page=density,
@@ -116,10 +131,11 @@ def partnership_pack_rows(args, world, today) -> list[dict]:
             floor_pages_per_s=round(floor_rate, 1),
             worker_peak_rss_mb=rss,
             worker_peak_rss_mb_after_small_pack=small_rss,
+            worker_peak_rss_bound_mb=rss_bound,
             note=f"{ours_rate:.1f} vs {floor_rate:.1f} pages/s; worker peak RSS "
             + ", ".join(f"{r} MB" for r in rss)
             + " (after the two-pupil pack: "
             + ", ".join(f"{r} MB" for r in small_rss)
-            + ")",
+            + f"; bound {rss_bound} MB)",
         )
     ]

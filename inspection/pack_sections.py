@@ -1,9 +1,11 @@
-"""A partnership's evidence pack built in parts on parallel workers (issue 15): the front sections,
-each school's pupils and the closing sections are each rendered to a PDF by their own Celery task;
-then one task writes the cover and contents (page numbers read from the parts' own headings) and
-binds the parts a part at a time (inspection.pdf_binding), stamping "Page n of N" on every page as
-it copies it. Each part holds one school's pupils at most and the binding holds one part at a
-time, so no worker's memory grows with the number of schools."""
+"""A partnership's evidence pack built in parts on parallel workers (issue 15): the summary and
+planning-call sheet, the provider register a slice of providers at a time, each school's pupils,
+the unregistered providers' section and the open flags a slice at a time are each rendered to a
+PDF by their own Celery task; then one task writes the cover and contents (page numbers read from
+the parts' own headings) and binds the parts a part at a time (inspection.pdf_binding), stamping
+"Page n of N" on every page as it copies it. Each part holds one school's pupils or one slice,
+and reads only what it prints; the binding holds one part at a time: so no worker's memory grows
+with the number of schools."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
 
@@ -32,33 +34,79 @@ PARTS_FROM, PARTS_TO = 5, 90
 CONTENTS_FIRST_PAGE, CONTENTS_PER_PAGE = 28, 51
 
 
+# Pupils, providers (in the register) and open flags printed by one part: each slice takes 15–26
+# pages (measured at the county scale), so that no part's layout, the most memory a worker takes,
+# grows with the partnership or with its largest school.
+PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 13, 60, 250
+
+
 @dataclass(frozen=True)
 class Part:
-    """One part of a pack: "front", "school" (with its id) or "back", and where it is bound."""
+    """One part of a pack: "front" (summary and planning-call sheet), "register" (a slice of the
+    providers), "school" (a slice of one school's pupils), "back" (unregistered providers) or
+    "flags" (a slice of the open flags), each slice its `count` things from its `first` (None: to
+    the end); where it is bound, and out of how many parts."""
 
     kind: str
     school_id: int | None = None
     position: int = 0
+    first: int = 0
+    count: int | None = None
+    of: int = 1
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "school_id": self.school_id, "position": self.position}
+        return {
+            "kind": self.kind,
+            "school_id": self.school_id,
+            "position": self.position,
+            "first": self.first,
+            "count": self.count,
+            "of": self.of,
+        }
+
+    @property
+    def window(self) -> slice:
+        return slice(self.first, None if self.count is None else self.first + self.count)
+
+
+def _slices(count: int, most: int) -> list[tuple[int, int]]:
+    """`count` things in as few slices of at most `most` as hold them, as even as can be: (first,
+    how many) of each; one empty slice when there are none."""
+    n = max(1, math.ceil(count / most))
+    bounds = [round(i * count / n) for i in range(n + 1)]
+    return [(bounds[i], bounds[i + 1] - bounds[i]) for i in range(n)]
 
 
 def pack_parts(pack: EvidencePack) -> list[Part]:
     """The parts of a partnership pack in the order they are sent to the workers, largest first,
-    so that the workers taking them in turn finish close together: the back (every open flag of
-    the partnership) and the front (every provider) cover the whole partnership, then the schools
-    by their number of pupils. Each knows its position in the bound pack."""
+    so that the workers taking them in turn finish close together: the slices of the schools'
+    pupils, fullest first, then those of the register and of the open flags, the front and the
+    unregistered providers' section. Each knows its position in the bound pack: front, register,
+    the schools by name, unregistered providers, flags."""
     from apdash.models import School
 
-    schools = list(
-        School.objects.filter(partnership=pack.partnership_id)
-        .annotate(pupil_count=Count("pupils"))
-        .order_by("name", "pk")
-    )
-    back = Part("back", position=len(schools) + 1)
-    by_size = sorted(enumerate(schools, start=1), key=lambda item: -item[1].pupil_count)
-    return [back, Part("front"), *(Part("school", school.pk, at) for at, school in by_size)]
+    schools = list(School.objects.filter(partnership=pack.partnership_id).order_by("name", "pk"))
+    pupils, providers, flags = packs.pack_sizes(packs.pack_scope(pack))
+    registers = _slices(providers, PROVIDERS_PER_PART)
+    groups = [
+        (school.pk, first, count)
+        for school in schools
+        for first, count in _slices(pupils.get(school.pk, 0), PUPILS_PER_PART)
+    ]
+    slices = _slices(flags, FLAGS_PER_PART)
+    of = len(registers) + len(groups) + len(slices) + 2
+    after_register, back = len(registers) + 1, len(registers) + len(groups) + 1
+    by_size = sorted(enumerate(groups, start=after_register), key=lambda item: -item[1][2])
+    return [
+        *(Part("school", school_id, at, first, count, of) for at, (school_id, first, count) in by_size),
+        *(Part("register", None, n, first, count, of) for n, (first, count) in enumerate(registers, start=1)),
+        *(
+            Part("flags", None, back + n, first, count, of)
+            for n, (first, count) in enumerate(slices, start=1)
+        ),
+        Part("front", of=of),
+        Part("back", position=back, of=of),
+    ]
 
 
 def _running_head(title: str) -> str:
@@ -72,32 +120,42 @@ def _render(context: dict):
     return HTML(string=html, base_url=".").render()
 
 
-def _bookmarks(document, *, top_level: int = 1) -> list[tuple[int, str, int]]:
-    """(level, label, page index in this part) of each heading the stylesheet bookmarks (h2, h3);
-    a school's part starts at its pupils' level (2), under "4. Each pupil"."""
-    found = []
+def _bookmarks(document) -> list[tuple[int, str, int]]:
+    """(level, label, page index in this part) of each heading the stylesheet bookmarks: h2 at
+    level 1, h3 (a provider in the register, a pupil) at level 2, whichever part printed the
+    section heading above it."""
+    return [
+        (level, label, index)
+        for index, page in enumerate(document.pages)
+        for level, label, _target, _state in page.bookmarks
+    ]
 
-    def walk(nodes, level):
-        for label, (page, _x, _y), children, _state in nodes:
-            found.append((level, label, page))
-            walk(children, level + 1)
 
-    walk(document.make_bookmark_tree(), top_level)
-    return found
+def _part_data(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
+    """What one part prints, read for that part alone: a school's pupils, the front's figures, a
+    slice of the register or of the flags, or the unregistered providers' section."""
+    if part.kind == "school":
+        scope = packs.pack_scope(pack, school_id=part.school_id, pupils=part.window)
+        return packs.pack_data(scope, today=today, now=now)
+    scope = packs.pack_scope(pack)
+    if part.kind == "front":
+        return packs.pack_front_data(scope, today=today, now=now)
+    if part.kind == "register":
+        return packs.pack_register_data(scope, providers=part.window)
+    if part.kind == "back":
+        return packs.pack_unregistered_data(scope, today=today)
+    return {**packs.pack_flags_data(scope, flags=part.window), "flags_continued": part.first > 0}
 
 
 def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
     """Render one part to a PDF in storage; returns its file name, page count and headings."""
-    scope = packs.pack_scope(pack, school_id=part.school_id if part.kind == "school" else None)
-    data = packs.pack_data(scope, today=today, now=now)
-    document = _render(
-        {**data, "part": part.kind, "running_head": _running_head(scope.title)},
-    )
-    name = f"{PARTS_DIR}/pack-{pack.pk}-{part.kind}-{part.school_id or 0}.pdf"
+    data = _part_data(pack, part, today=today, now=now)
+    document = _render({**data, "part": part.kind, "running_head": _running_head(data["scope"].title)})
+    name = f"{PARTS_DIR}/pack-{pack.pk}-{part.kind}-{part.school_id or 0}-{part.first}.pdf"
     if default_storage.exists(name):
         default_storage.delete(name)  # a redelivered task writes its part again
     name = default_storage.save(name, ContentFile(document.write_pdf()))
-    step = max(1, (PARTS_TO - PARTS_FROM) // max(1, len(pack_parts(pack))))
+    step = max(1, (PARTS_TO - PARTS_FROM) // max(1, part.of))
     EvidencePack.objects.filter(pk=pack.pk).update(
         progress=Least(F("progress") + step, PARTS_TO), stage=f"Rendered {part.kind} section"
     )
@@ -105,7 +163,7 @@ def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict
         "position": part.position,
         "file": name,
         "pages": len(document.pages),
-        "bookmarks": _bookmarks(document, top_level=2 if part.kind == "school" else 1),
+        "bookmarks": _bookmarks(document),
     }
 
 

@@ -40,7 +40,9 @@ from .selectors import (
     Readiness,
     SchoolCalendar,
     ap_placements,
+    open_flags,
     open_flags_for,
+    placed_between,
     plans_for,
     qa_visits_for,
     readiness_from,
@@ -85,11 +87,14 @@ class PackScope:
     # Per-pupil concern counts only in a pack built by a DSL or the head signed in with their second
     # factor; anyone else's pack carries school-level safeguarding totals only.
     per_pupil_concerns: bool = False
+    # Some of the schools' pupils only: a part of a partnership pack built on a worker.
+    pupil_ids: list[int] | None = None
 
 
-def pack_scope(pack: EvidencePack, *, school_id: int | None = None) -> PackScope:
+def pack_scope(pack: EvidencePack, *, school_id: int | None = None, pupils: slice | None = None) -> PackScope:
     """What a pack covers, with its options; `school_id` narrows a partnership pack to the one
-    school a part built on a worker renders (same title, same options as the whole)."""
+    school a part built on a worker renders (same title, same options as the whole), and `pupils`
+    to a slice of that school's pupils, in the pack's order."""
     if pack.scope == EvidencePack.Scope.PARTNERSHIP:
         schools = School.objects.filter(partnership=pack.partnership_id)
         if school_id is not None:
@@ -102,7 +107,7 @@ def pack_scope(pack: EvidencePack, *, school_id: int | None = None) -> PackScope
     else:
         schools = [pack.school]
         title = pack.school.name
-    return PackScope(
+    scope = PackScope(
         title=title,
         schools=schools,
         date_from=pack.date_from,
@@ -110,10 +115,191 @@ def pack_scope(pack: EvidencePack, *, school_id: int | None = None) -> PackScope
         pupil=pack.pupil,
         per_pupil_concerns=bool(pack.options.get("per_pupil_concerns")),
     )
+    if pupils is not None:
+        scope.pupil_ids = _pupil_ids(_placements(scope, prefetch=False))[pupils]
+    return scope
+
+
+def _pupil_ids(placements) -> list[int]:
+    """The pupils of these placements, in the pack's order (as their sections are printed)."""
+    return list(dict.fromkeys(p.pupil_id for p in placements))
 
 
 def _weeks(first: date, last: date) -> float:
     return max(1.0, ((last - first).days + 1) / 7)
+
+
+def _placements(scope: PackScope, *, prefetch: bool = True) -> list:
+    """The pack's placements: its pupils' alternative provision in the date range; `prefetch`
+    adds the risk assessments and inductions only the pupils' sections print."""
+    base = Placement.objects.filter(pupil__school__in=scope.schools)
+    if scope.pupil is not None:
+        base = base.filter(pupil=scope.pupil)
+    if scope.pupil_ids is not None:
+        base = base.filter(pupil_id__in=scope.pupil_ids)
+    read = ap_placements if prefetch else placed_between
+    return list(read(base, first=scope.date_from, last=scope.date_to))
+
+
+def _visits(placement_ids, scope: PackScope) -> dict[int, list]:
+    visits = defaultdict(list)
+    for visit in Visit.objects.filter(
+        placement_id__in=placement_ids, date__gte=scope.date_from, date__lte=scope.date_to
+    ).order_by("date"):
+        visits[visit.placement_id].append(visit)
+    return visits
+
+
+def _this_half_term(pupils, plans, calendar: SchoolCalendar, *, day: date) -> dict:
+    """Milestones met and plan reviews held so far in the half term running on `day` (the first
+    pupil's school's, in the pack's order), across the pack's pupils."""
+    this_half_term = {"term": None, "milestones_met": 0, "reviews": 0}
+    for pupil in pupils:
+        terms = calendar.terms_for(pupil.school_id)
+        current = next((t for t in terms if t.start_date <= day <= t.end_date), None)
+        if current is None:
+            continue
+        this_half_term["term"] = this_half_term["term"] or current
+        plan = plans.get(pupil.pk)
+        if plan is not None:
+            this_half_term["milestones_met"] += sum(
+                1
+                for m in plan.milestones.all()
+                if m.met_on and current.start_date <= m.met_on <= current.end_date
+            )
+            this_half_term["reviews"] += sum(
+                1 for r in plan.reviews.all() if current.start_date <= r.date <= current.end_date
+            )
+    return this_half_term
+
+
+def _concern_totals(concerns: dict, placements, schools) -> list:
+    """School-level safeguarding totals: concerns raised, open and acknowledged, and about how
+    many pupils, per school (by name)."""
+    totals = {school.pk: {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0} for school in schools}
+    pupil_school = {p.pupil_id: p.pupil.school_id for p in placements}
+    for pupil_id, summary in concerns.items():
+        entry = totals.setdefault(
+            pupil_school[pupil_id], {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0}
+        )
+        for key in ("total", "open", "acknowledged"):
+            entry[key] += summary[key]
+        entry["pupils"] += 1
+    return [(school, totals[school.pk]) for school in schools if school.pk in totals]
+
+
+def _schools(scope: PackScope, placements) -> dict:
+    """The schools a pack is about: its pupils' (or the scope's, when it has no pupils)."""
+    return {p.pupil.school_id: p.pupil.school for p in placements} or {s.id: s for s in scope.schools}
+
+
+def _front(scope: PackScope, placements, *, today, now, codes, visits, severities, flags=None) -> dict:
+    """Sections 1 and 2 (the summary and the planning-call sheet) from the pack's placements,
+    each placement's attendance codes, its visits and the open flags' severities. `flags` (the open
+    flags, when already read) spares the readiness its own read of them."""
+    day = min(today, scope.date_to)
+    pupils = {p.pupil_id: p.pupil for p in placements}
+    plans = plans_for(set(pupils))
+    readiness = readiness_from(
+        [p for p in placements if p.is_active_on(day)],
+        today=day,
+        now=now,
+        dsl_pupil_ids=set(pupils) if scope.per_pupil_concerns else set(),
+        flags=flags,
+    )
+    schools = _schools(scope, placements)
+    by_name = sorted(schools.values(), key=lambda s: s.name)
+    calendar = SchoolCalendar(schools.values(), start=scope.date_from, end=scope.date_to)
+    concerns = concern_summary_for_pupils(set(pupils))
+    providers = _planning_call(placements, codes, day=day)
+    return {
+        "scope": scope,
+        "today": today,
+        "generated_at": now,
+        "schools": by_name,
+        "summary": {
+            "pupils": len(pupils),
+            "providers": len(providers),
+            "unregistered": sum(1 for row in providers if row["provider"].limits_apply),
+            "attendance": attendance_rules.attendance_percentage([c for cs in codes.values() for c in cs]),
+            "visits": sum(1 for vs in visits.values() for v in vs if v.pupil_seen),
+            "red_flags": sum(1 for s in severities if s == Flag.Severity.RED),
+            "amber_flags": sum(1 for s in severities if s == Flag.Severity.AMBER),
+            "this_half_term": _this_half_term(pupils.values(), plans, calendar, day=day),
+            "concern_totals": _concern_totals(concerns, placements, by_name),
+        },
+        "per_pupil_concerns": scope.per_pupil_concerns,
+        "concerns": concerns if scope.per_pupil_concerns else {},
+        "plans": plans,
+        "calendar": calendar,
+        "readiness": readiness,
+        "rollup": rollup_table(readiness),
+        "providers": providers,
+    }
+
+
+def pack_front_data(scope: PackScope, *, today: date, now: datetime) -> dict:
+    """What the front of a pack built in parts prints (sections 1 and 2): the figures over the whole
+    partnership, read as codes and counts, without the pupils' own sections."""
+    placements = _placements(scope, prefetch=False)
+    codes = defaultdict(list)
+    for placement_id, code in AttendanceMark.objects.filter(
+        placement_id__in=[p.pk for p in placements], date__gte=scope.date_from, date__lte=scope.date_to
+    ).values_list("placement_id", "code"):
+        codes[placement_id].append(code)
+    return _front(
+        scope,
+        placements,
+        today=today,
+        now=now,
+        codes=codes,
+        visits=_visits([p.pk for p in placements], scope),
+        severities=list(open_flags(placements).values_list("severity", flat=True)),
+    )
+
+
+def pack_sizes(scope: PackScope) -> tuple[dict[int, int], int, int]:
+    """How many pupils each school has in the pack, how many providers its register lists and how
+    many open flags it prints."""
+    placements = _placements(scope, prefetch=False)
+    pupils = defaultdict(set)
+    for p in placements:
+        pupils[p.pupil.school_id].add(p.pupil_id)
+    counts = {school_id: len(ids) for school_id, ids in pupils.items()}
+    return counts, len({p.provider_id for p in placements}), open_flags(placements).count()
+
+
+def pack_register_data(scope: PackScope, *, providers: slice) -> dict:
+    """A slice of section 3 of a pack built in parts: its providers, in the whole pack's order."""
+    placements = _placements(scope, prefetch=False)
+    groups = _by_provider(placements)
+    chosen = [group[0].provider for group in groups[providers]]
+    return {
+        "scope": scope,
+        "register": _provider_register(chosen, schools=list(_schools(scope, placements).values())),
+        "register_continued": providers.start > 0,
+        "register_last": providers.stop is None or providers.stop >= len(groups),
+    }
+
+
+def pack_unregistered_data(scope: PackScope, *, today: date) -> dict:
+    """What section 5 of a pack built in parts prints: hours and days at unregistered providers."""
+    placements = _placements(scope, prefetch=False)
+    limits = readiness_limits()
+    breaches = open_flags(placements).filter(kind=Flag.Kind.HOURS_BREACH_PROVIDER)
+    return {
+        "scope": scope,
+        "limits": limits,
+        "unregistered": _unregistered_compliance(
+            placements, breaches, limits=limits, day=min(today, scope.date_to)
+        ),
+    }
+
+
+def pack_flags_data(scope: PackScope, *, flags: slice) -> dict:
+    """A slice of section 6 of a pack built in parts: its open flags, in the whole pack's order."""
+    chosen = open_flags(_placements(scope, prefetch=False))[flags]
+    return {"scope": scope, "flags": [(f, kinds.next_step(f.kind)) for f in chosen]}
 
 
 def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, progress=None) -> dict:
@@ -122,23 +308,11 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     now = now or timezone.now()
     progress = progress or (lambda done, total: None)
     first, last = scope.date_from, scope.date_to
-    base = Placement.objects.filter(pupil__school__in=scope.schools)
-    if scope.pupil is not None:
-        base = base.filter(pupil=scope.pupil)
-    placements = list(ap_placements(base, first=first, last=last))
+    placements = _placements(scope)
     placement_ids = [p.pk for p in placements]
     flags = open_flags_for(placements)
     # Placements running at the end of the range (today, for a range up to today) are "current".
     day = min(today, last)
-    pupil_ids = {p.pupil_id for p in placements}
-    plans = plans_for(pupil_ids)
-    readiness = readiness_from(
-        [p for p in placements if p.is_active_on(day)],
-        today=day,
-        now=now,
-        dsl_pupil_ids=pupil_ids if scope.per_pupil_concerns else set(),
-        flags=flags,
-    )
     limits = readiness_limits()
 
     marks = defaultdict(list)
@@ -162,25 +336,22 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
             entry["intervals"].append(
                 attendance_rules.follow_up_seconds(mark.first_recorded_at, reached.contacted_at)
             )
-    visits = defaultdict(list)
-    for visit in Visit.objects.filter(
-        placement_id__in=placement_ids, date__gte=first, date__lte=last
-    ).order_by("date"):
-        visits[visit.placement_id].append(visit)
-    concerns = concern_summary_for_pupils(pupil_ids)
-    concern_totals = {
-        school.pk: {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0} for school in scope.schools
-    }
-    pupil_school = {p.pupil_id: p.pupil.school_id for p in placements}
-    for pupil_id, summary in concerns.items():
-        totals = concern_totals.setdefault(
-            pupil_school[pupil_id], {"total": 0, "open": 0, "acknowledged": 0, "pupils": 0}
-        )
-        for key in ("total", "open", "acknowledged"):
-            totals[key] += summary[key]
-        totals["pupils"] += 1
-    if not scope.per_pupil_concerns:
-        concerns = {}
+    visits = _visits(placement_ids, scope)
+    front = _front(
+        scope,
+        placements,
+        today=today,
+        now=now,
+        codes=marks,
+        visits=visits,
+        severities=[f.severity for f in flags],
+        flags=flags,
+    )
+    plans, concerns, calendar = front.pop("plans"), front.pop("concerns"), front.pop("calendar")
+    front["register"] = _provider_register(
+        [row["provider"] for row in front["providers"]], schools=list(_schools(scope, placements).values())
+    )
+    pupil_ids = {p.pupil_id for p in placements}
     qualifications = defaultdict(list)
     for qualification in Qualification.objects.filter(pupil_id__in=pupil_ids).select_related("provider"):
         qualifications[qualification.pupil_id].append(qualification)
@@ -188,10 +359,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
     for outcome in Outcome.objects.filter(pupil_id__in=pupil_ids).select_related("placement__provider"):
         outcomes[outcome.pupil_id].append(outcome)
 
-    schools = {p.pupil.school_id: p.pupil.school for p in placements} or {s.id: s for s in scope.schools}
-    calendar = SchoolCalendar(schools.values(), start=first, end=last)
-
-    readiness_by_pupil = {row.pupil.pk: row for row in readiness.rows}
+    readiness_by_pupil = {row.pupil.pk: row for row in front["readiness"].rows}
     flags_by_pupil = defaultdict(list)
     for flag in flags:
         flags_by_pupil[flag.pupil_id].append(flag)
@@ -200,7 +368,6 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         by_pupil[p.pupil_id].append(p)
     pupils = []
     total = len(by_pupil)
-    this_half_term = {"term": None, "milestones_met": 0, "reviews": 0}
     for done, pupil_placements in enumerate(by_pupil.values(), start=1):
         pupil = pupil_placements[0].pupil
         terms = calendar.terms_for(pupil.school_id)
@@ -229,20 +396,9 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                     "induction": next(iter(p.inductions.all()), None),
                 }
             )
-        summary = concerns.get(pupil.pk)
         plan = plans.get(pupil.pk)
         milestones = list(plan.milestones.all()) if plan else []
         reviews = [r for r in plan.reviews.all() if first <= r.date <= last] if plan else []
-        current = next((t for t in terms if t.start_date <= day <= t.end_date), None)
-        if current is not None:
-            this_half_term["term"] = this_half_term["term"] or current
-        if current is not None and plan is not None:
-            this_half_term["milestones_met"] += sum(
-                1 for m in milestones if m.met_on and current.start_date <= m.met_on <= current.end_date
-            )
-            this_half_term["reviews"] += sum(
-                1 for r in plan.reviews.all() if current.start_date <= r.date <= current.end_date
-            )
         pupils.append(
             {
                 "pupil": pupil,
@@ -250,7 +406,7 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
                 "attendance": attendance_rules.attendance_percentage(
                     [c for p in pupil_placements for c in marks[p.pk]]
                 ),
-                "concerns": summary,
+                "concerns": concerns.get(pupil.pk),
                 "plan": plan,
                 "milestones": milestones,
                 "plan_progress": plans_rules.milestone_rollup(
@@ -274,34 +430,8 @@ def pack_data(scope: PackScope, *, today: date, now: datetime | None = None, pro
         )
         progress(done, total)
 
-    providers = _planning_call(placements, marks, day=day)
     return {
-        "scope": scope,
-        "today": today,
-        "generated_at": now,
-        "schools": sorted(schools.values(), key=lambda s: s.name),
-        "summary": {
-            "pupils": len(by_pupil),
-            "providers": len(providers),
-            "unregistered": sum(1 for row in providers if row["provider"].limits_apply),
-            "attendance": attendance_rules.attendance_percentage(
-                [c for codes in marks.values() for c in codes]
-            ),
-            "visits": sum(1 for vs in visits.values() for v in vs if v.pupil_seen),
-            "red_flags": sum(1 for f in flags if f.severity == Flag.Severity.RED),
-            "amber_flags": sum(1 for f in flags if f.severity == Flag.Severity.AMBER),
-            "this_half_term": this_half_term,
-            "concern_totals": [
-                (school, concern_totals[school.pk])
-                for school in sorted(schools.values(), key=lambda s: s.name)
-                if school.pk in concern_totals
-            ],
-        },
-        "per_pupil_concerns": scope.per_pupil_concerns,
-        "readiness": readiness,
-        "rollup": rollup_table(readiness),
-        "providers": providers,
-        "register": _provider_register(providers, schools=list(schools.values())),
+        **front,
         "pupils": pupils,
         "unregistered": _unregistered_compliance(placements, flags, limits=limits, day=day),
         "limits": limits,
@@ -321,11 +451,8 @@ def rollup_table(readiness: Readiness) -> list[tuple[rules.Column, list]]:
 def _planning_call(placements, marks, *, day: date) -> list[dict]:
     """The planning-call sheet: each provider used, its pupils and reasons, start dates, hours a
     week scheduled and attended (scheduled hours × the share of sessions attended)."""
-    by_provider = defaultdict(list)
-    for p in placements:
-        by_provider[p.provider_id].append(p)
     rows = []
-    for group in by_provider.values():
+    for group in _by_provider(placements):
         provider = group[0].provider
         scheduled = attended = 0.0
         reasons = defaultdict(int)
@@ -348,11 +475,21 @@ def _planning_call(placements, marks, *, day: date) -> list[dict]:
                 "placements": group,
             }
         )
-    return sorted(rows, key=lambda row: row["provider"].name)
+    return rows
+
+
+def _by_provider(placements) -> list[list]:
+    """The placements grouped by provider, the providers by name (then as first placed)."""
+    groups = defaultdict(list)
+    for p in placements:
+        groups[p.provider_id].append(p)
+    return sorted(groups.values(), key=lambda group: group[0].provider.name)
 
 
 def _provider_register(providers, *, schools) -> list[dict]:
-    ids = [row["provider"].id for row in providers]
+    """Each provider's registration, latest audit and the last three quality-assurance visits the
+    schools may see."""
+    ids = [provider.id for provider in providers]
     audits = defaultdict(list)
     for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by("-audited_on"):
         audits[audit.provider_id].append(audit)
@@ -361,11 +498,11 @@ def _provider_register(providers, *, schools) -> list[dict]:
         qa[visit.provider_id].append(visit)
     return [
         {
-            "provider": row["provider"],
-            "audit": next(iter(audits[row["provider"].id]), None),
-            "qa_visits": qa[row["provider"].id][:3],
+            "provider": provider,
+            "audit": next(iter(audits[provider.id]), None),
+            "qa_visits": qa[provider.id][:3],
         }
-        for row in providers
+        for provider in providers
     ]
 
 

@@ -285,10 +285,13 @@ def _placement_facts(placement_ids):
     return slots, risks, inducted
 
 
-def open_flags_for(placements):
+def open_flags(placements):
+    """The open flags about these placements' pupils, providers and schools, in the pack's order
+    (red first, then by kind and age; the id settles ties, so a pack built in parts can print them
+    a slice at a time and print each once)."""
     pupil_ids = {p.pupil_id for p in placements}
     provider_ids = {p.provider_id for p in placements}
-    return list(
+    return (
         Flag.objects.filter(resolved_at__isnull=True)
         .filter(
             Q(pupil_id__in=pupil_ids)
@@ -296,8 +299,12 @@ def open_flags_for(placements):
             | Q(school_id__in={p.pupil.school_id for p in placements}, pupil__isnull=True)
         )
         .select_related("provider", "pupil")
-        .order_by("-severity", "kind", "opened_at")
+        .order_by("-severity", "kind", "opened_at", "pk")
     )
+
+
+def open_flags_for(placements):
+    return list(open_flags(placements))
 
 
 class FlagFacts(NamedTuple):

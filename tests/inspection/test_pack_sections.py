@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from apdash.models import Role
 from inspection import pack_floor, pack_sections, packs, services, tasks
 from inspection.models import EvidencePack
+from placements.models import Flag
 from tests.factories import (
+    FlagFactory,
     PartnershipFactory,
     ProviderAuditFactory,
     ProviderFactory,
@@ -28,9 +30,21 @@ from tests.inspection.pdf import page_texts, save_pngs
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=["whole sections", "sections in slices"])
+def slices(request, monkeypatch):
+    """Built as the county's partnership is: the schools' pupils, the register and the open flags
+    in slices (here of one pupil, one provider and two flags), each its own part."""
+    if request.param == "sections in slices":
+        monkeypatch.setattr(pack_sections, "PUPILS_PER_PART", 1)
+        monkeypatch.setattr(pack_sections, "PROVIDERS_PER_PART", 1)
+        monkeypatch.setattr(pack_sections, "FLAGS_PER_PART", 2)
+    return request.param
+
+
 @pytest.fixture
-def partnership_pack():
-    """Three schools, two pupils each at one of three providers; the pack generated in parts."""
+def partnership_pack(slices):
+    """Three schools, two pupils each at one of three providers, five open flags; the pack
+    generated in parts."""
     seed_calendar(2026)
     partnership = PartnershipFactory(name="Northshire AP Partnership")
     providers = [
@@ -54,6 +68,14 @@ def partnership_pack():
                     start_date=date(2026, 9, 7),
                 )
             )
+    for n, placement in enumerate(placements[:5]):
+        FlagFactory(
+            pupil=placement.pupil,
+            school=placement.pupil.school,
+            placement=placement,
+            severity=Flag.Severity.RED if n % 2 else Flag.Severity.AMBER,
+            message=f"Visit overdue for flag {n}",
+        )
     user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
     today = timezone.localdate()
     pack = services.evidence_pack_request(
@@ -105,15 +127,36 @@ def test_a_partnership_pack_in_parts_reads_back_with_pages_contents_pupils_and_p
             match[1],
         )
         assert pupil.upn in page and placement.provider.name in page
-    for heading in ("1. Summary", "2. Planning-call sheet", "5. Unregistered providers", "6. Open flags"):
+    sections = (
+        "1. Summary",
+        "2. Planning-call sheet",
+        "3. Provider register",
+        "4. Each pupil",
+        "5. Unregistered providers",
+        "6. Open flags",
+    )
+    starts = []
+    for heading in sections:
         match = re.search(rf"{re.escape(heading)}[^0-9]* (\d+)", contents)
         assert match, heading
         assert heading in pages[int(match[1]) - 1]
-    # Every provider is in the provider register, with its own contents entry.
+        starts.append(int(match[1]))
+    # Each section once, in the pack's order, whichever part printed it.
+    assert starts == sorted(starts)
+    assert all(sum(text.count(heading) for text in pages[first_section:]) == 1 for heading in sections)
+    # Every provider is in the provider register, with its own contents entry, in name order.
+    at = []
     for provider in providers:
         match = re.search(rf"{re.escape(provider.name)} (\d+)", contents)
         assert match, provider.name
         assert provider.name in pages[int(match[1]) - 1]
+        at.append((provider.name, contents.index(provider.name)))
+    assert [name for name, _ in sorted(at, key=lambda item: item[1])] == sorted(p.name for p in providers)
+    # Every open flag once, in the pack's order: red first.
+    flags = " ".join(pages[starts[5] - 1 :])
+    found = [(n, flags.index(f"Visit overdue for flag {n}")) for n in range(5)]
+    assert all(flags.count(f"Visit overdue for flag {n}") == 1 for n in range(5))
+    assert [n for n, _ in sorted(found, key=lambda item: item[1])] == [1, 3, 0, 2, 4]
 
     # The PDF's bookmarks point at the same pages as the contents.
     outline = {
@@ -123,6 +166,13 @@ def test_a_partnership_pack_in_parts_reads_back_with_pages_contents_pupils_and_p
     }
     assert pages[outline["1. Summary"]].count("1. Summary") >= 1
     assert first_section == outline["1. Summary"]
+    for heading in sections:
+        title = next(title for title in outline if title.startswith(heading))
+        assert heading in pages[outline[title]], heading
+    # The providers' bookmarks sit under the register's, whichever part printed them.
+    register = next(i for i, item in enumerate(reader.outline) if getattr(item, "title", "").startswith("3."))
+    children = reader.outline[register + 1]
+    assert sorted(child.title for child in children) == sorted(p.name for p in providers)
 
     # The parts were removed once bound.
     from django.core.files.storage import default_storage
@@ -158,13 +208,16 @@ def test_the_floor_is_a_bare_document_of_the_pages_asked_for():
     assert result.seconds > 0 and result.pages_per_second == pytest.approx(6 / result.seconds)
 
 
-def test_parts_go_to_the_workers_largest_first_and_know_their_place_in_the_pack():
+def test_parts_go_to_the_workers_largest_first_and_know_their_place_in_the_pack(monkeypatch):
+    monkeypatch.setattr(pack_sections, "PUPILS_PER_PART", 2)
     partnership = PartnershipFactory()
     small = SchoolFactory(name="Ash School", partnership=partnership)
     large = SchoolFactory(name="Birch School", partnership=partnership)
-    PupilFactory(school=small)
-    for _ in range(3):
-        PupilFactory(school=large)
+    for school, pupils in ((small, 1), (large, 3)):
+        for _ in range(pupils):
+            placement_with_timetable(
+                pupil=PupilFactory(school=school), start_date=timezone.localdate() - timedelta(days=20)
+            )
     pack = EvidencePack.objects.create(
         scope="partnership",
         partnership=partnership,
@@ -174,21 +227,69 @@ def test_parts_go_to_the_workers_largest_first_and_know_their_place_in_the_pack(
 
     parts = pack_sections.pack_parts(pack)
 
-    # The whole-partnership sections first, then the school with more pupils.
-    assert [(p.kind, p.school_id) for p in parts] == [
-        ("back", None),
-        ("front", None),
-        ("school", large.pk),
-        ("school", small.pk),
+    # The slices of the schools' pupils first, the fullest first, then the sections of a few pages.
+    assert [(p.kind, p.school_id, p.first) for p in parts] == [
+        ("school", large.pk, 0),
+        ("school", small.pk, 0),
+        ("school", large.pk, 2),
+        ("register", None, 0),
+        ("flags", None, 0),
+        ("front", None, 0),
+        ("back", None, 0),
     ]
-    # Bound in the pack's order: front, the schools by name, back.
+    # Bound in the pack's order: front, register, the schools by name, unregistered, flags.
     bound = sorted(parts, key=lambda p: p.position)
-    assert [(p.kind, p.school_id) for p in bound] == [
-        ("front", None),
-        ("school", small.pk),
-        ("school", large.pk),
-        ("back", None),
+    assert [(p.kind, p.school_id, p.first) for p in bound] == [
+        ("front", None, 0),
+        ("register", None, 0),
+        ("school", small.pk, 0),
+        ("school", large.pk, 0),
+        ("school", large.pk, 2),
+        ("back", None, 0),
+        ("flags", None, 0),
     ]
+    assert [p.position for p in bound] == list(range(len(parts)))
+    assert {p.of for p in parts} == {len(parts)}
+
+
+def test_a_large_partnerships_register_and_flags_are_split_into_parts_of_bounded_size(monkeypatch):
+    """However many schools, no part prints more than a slice of the providers or the flags."""
+    monkeypatch.setattr(pack_sections, "PUPILS_PER_PART", 2)
+    monkeypatch.setattr(pack_sections, "PROVIDERS_PER_PART", 2)
+    monkeypatch.setattr(pack_sections, "FLAGS_PER_PART", 3)
+    seed_calendar(2026)
+    partnership = PartnershipFactory()
+    for _ in range(5):
+        school = SchoolFactory(partnership=partnership)
+        placement = placement_with_timetable(
+            pupil=PupilFactory(school=school),
+            provider=ProviderFactory(),
+            days=(0,),
+            start=time(9, 0),
+            end=time(12, 0),
+            start_date=date(2026, 9, 7),
+        )
+        FlagFactory(pupil=placement.pupil, school=school, placement=placement)
+        FlagFactory(pupil=placement.pupil, school=school, placement=placement)
+    pack = EvidencePack.objects.create(
+        scope="partnership", partnership=partnership, date_from=date(2026, 9, 1), date_to=date(2026, 11, 20)
+    )
+
+    parts = sorted(pack_sections.pack_parts(pack), key=lambda p: p.position)
+
+    # Each school's one pupil is a part of its own: a slice of two would hold one.
+    assert [p.first for p in parts if p.kind == "school"] == [0] * 5
+    # Five providers in slices of at most two, ten flags of at most three: as even as can be.
+    assert [(p.kind, p.first, p.count) for p in parts if p.kind in ("register", "flags")] == [
+        ("register", 0, 2),
+        ("register", 2, 1),
+        ("register", 3, 2),
+        ("flags", 0, 2),
+        ("flags", 2, 3),
+        ("flags", 5, 3),
+        ("flags", 8, 2),
+    ]
+    assert [p.position for p in parts] == list(range(len(parts)))
 
 
 def test_a_schools_part_keeps_the_packs_title_and_the_dsls_per_pupil_concern_counts():
