@@ -125,10 +125,6 @@ def _pupil_ids(placements) -> list[int]:
     return list(dict.fromkeys(p.pupil_id for p in placements))
 
 
-def _weeks(first: date, last: date) -> float:
-    return max(1.0, ((last - first).days + 1) / 7)
-
-
 def _placements(scope: PackScope, *, prefetch: bool = True) -> list:
     """The pack's placements: its pupils' alternative provision in the date range; `prefetch`
     adds the risk assessments and inductions only the pupils' sections print."""
