@@ -44,14 +44,16 @@ PUPILS_PER_PART, PROVIDERS_PER_PART, FLAGS_PER_PART = 13, 60, 250
 class Part:
     """One part of a pack: "front" (summary and planning-call sheet), "register" (a slice of the
     providers), "school" (a slice of one school's pupils), "back" (unregistered providers) or
-    "flags" (a slice of the open flags), each slice its `count` things from its `first` (None: to
-    the end); where it is bound, and out of how many parts."""
+    "flags" (a slice of the open flags), each slice the `ids` of what it prints (listed when the
+    pack was planned, `packs.pack_members`), from the `first` of them; whether it is its section's
+    `last` slice; where it is bound, and out of how many parts."""
 
     kind: str
     school_id: int | None = None
     position: int = 0
     first: int = 0
-    count: int | None = None
+    ids: tuple[int, ...] = ()
+    last: bool = True
     of: int = 1
 
     def as_dict(self) -> dict:
@@ -60,21 +62,18 @@ class Part:
             "school_id": self.school_id,
             "position": self.position,
             "first": self.first,
-            "count": self.count,
+            "ids": list(self.ids),
+            "last": self.last,
             "of": self.of,
         }
 
-    @property
-    def window(self) -> slice:
-        return slice(self.first, None if self.count is None else self.first + self.count)
 
-
-def _slices(count: int, most: int) -> list[tuple[int, int]]:
-    """`count` things in as few slices of at most `most` as hold them, as even as can be: (first,
-    how many) of each; one empty slice when there are none."""
-    n = max(1, math.ceil(count / most))
-    bounds = [round(i * count / n) for i in range(n + 1)]
-    return [(bounds[i], bounds[i + 1] - bounds[i]) for i in range(n)]
+def _slices(ids: list[int], most: int) -> list[tuple[int, tuple[int, ...], bool]]:
+    """`ids` in as few slices of at most `most` as hold them, as even as can be: (first, the
+    slice's ids, whether it is the last) of each; one empty slice when there are none."""
+    n = max(1, math.ceil(len(ids) / most))
+    bounds = [round(i * len(ids) / n) for i in range(n + 1)]
+    return [(bounds[i], tuple(ids[bounds[i] : bounds[i + 1]]), i == n - 1) for i in range(n)]
 
 
 def pack_parts(pack: EvidencePack) -> list[Part]:
@@ -86,23 +85,26 @@ def pack_parts(pack: EvidencePack) -> list[Part]:
     from apdash.models import School
 
     schools = list(School.objects.filter(partnership=pack.partnership_id).order_by("name", "pk"))
-    pupils, providers, flags = packs.pack_sizes(packs.pack_scope(pack))
-    registers = _slices(providers, PROVIDERS_PER_PART)
+    members = packs.pack_members(packs.pack_scope(pack))
+    registers = _slices(members.providers, PROVIDERS_PER_PART)
     groups = [
-        (school.pk, first, count)
+        (school.pk, first, ids)
         for school in schools
-        for first, count in _slices(pupils.get(school.pk, 0), PUPILS_PER_PART)
+        for first, ids, _ in _slices(members.pupils.get(school.pk, []), PUPILS_PER_PART)
     ]
-    slices = _slices(flags, FLAGS_PER_PART)
+    slices = _slices(members.flags, FLAGS_PER_PART)
     of = len(registers) + len(groups) + len(slices) + 2
     after_register, back = len(registers) + 1, len(registers) + len(groups) + 1
-    by_size = sorted(enumerate(groups, start=after_register), key=lambda item: -item[1][2])
+    by_size = sorted(enumerate(groups, start=after_register), key=lambda item: -len(item[1][2]))
     return [
-        *(Part("school", school_id, at, first, count, of) for at, (school_id, first, count) in by_size),
-        *(Part("register", None, n, first, count, of) for n, (first, count) in enumerate(registers, start=1)),
+        *(Part("school", school_id, at, first, ids, of=of) for at, (school_id, first, ids) in by_size),
         *(
-            Part("flags", None, back + n, first, count, of)
-            for n, (first, count) in enumerate(slices, start=1)
+            Part("register", None, n, first, ids, last, of)
+            for n, (first, ids, last) in enumerate(registers, start=1)
+        ),
+        *(
+            Part("flags", None, back + n, first, ids, last, of)
+            for n, (first, ids, last) in enumerate(slices, start=1)
         ),
         Part("front", of=of),
         Part("back", position=back, of=of),
@@ -135,16 +137,18 @@ def _part_data(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:
     """What one part prints, read for that part alone: a school's pupils, the front's figures, a
     slice of the register or of the flags, or the unregistered providers' section."""
     if part.kind == "school":
-        scope = packs.pack_scope(pack, school_id=part.school_id, pupils=part.window)
+        scope = packs.pack_scope(pack, school_id=part.school_id, pupils=list(part.ids))
         return packs.pack_data(scope, today=today, now=now)
     scope = packs.pack_scope(pack)
     if part.kind == "front":
         return packs.pack_front_data(scope, today=today, now=now)
     if part.kind == "register":
-        return packs.pack_register_data(scope, providers=part.window)
+        return packs.pack_register_data(
+            scope, providers=list(part.ids), continued=part.first > 0, last=part.last
+        )
     if part.kind == "back":
         return packs.pack_unregistered_data(scope, today=today)
-    return {**packs.pack_flags_data(scope, flags=part.window), "flags_continued": part.first > 0}
+    return {**packs.pack_flags_data(scope, flags=list(part.ids)), "flags_continued": part.first > 0}
 
 
 def render_part(pack: EvidencePack, part: Part, *, today, now: datetime) -> dict:

@@ -91,10 +91,12 @@ class PackScope:
     pupil_ids: list[int] | None = None
 
 
-def pack_scope(pack: EvidencePack, *, school_id: int | None = None, pupils: slice | None = None) -> PackScope:
+def pack_scope(
+    pack: EvidencePack, *, school_id: int | None = None, pupils: list[int] | None = None
+) -> PackScope:
     """What a pack covers, with its options; `school_id` narrows a partnership pack to the one
     school a part built on a worker renders (same title, same options as the whole), and `pupils`
-    to a slice of that school's pupils, in the pack's order."""
+    to those of that school's pupils (ids, as `pack_members` listed them)."""
     if pack.scope == EvidencePack.Scope.PARTNERSHIP:
         schools = School.objects.filter(partnership=pack.partnership_id)
         if school_id is not None:
@@ -115,14 +117,8 @@ def pack_scope(pack: EvidencePack, *, school_id: int | None = None, pupils: slic
         pupil=pack.pupil,
         per_pupil_concerns=bool(pack.options.get("per_pupil_concerns")),
     )
-    if pupils is not None:
-        scope.pupil_ids = _pupil_ids(_placements(scope, prefetch=False))[pupils]
+    scope.pupil_ids = pupils
     return scope
-
-
-def _pupil_ids(placements) -> list[int]:
-    """The pupils of these placements, in the pack's order (as their sections are printed)."""
-    return list(dict.fromkeys(p.pupil_id for p in placements))
 
 
 def _placements(scope: PackScope, *, prefetch: bool = True) -> list:
@@ -254,27 +250,41 @@ def pack_front_data(scope: PackScope, *, today: date, now: datetime) -> dict:
     )
 
 
-def pack_sizes(scope: PackScope) -> tuple[dict[int, int], int, int]:
-    """How many pupils each school has in the pack, how many providers its register lists and how
-    many open flags it prints."""
-    placements = _placements(scope, prefetch=False)
-    pupils = defaultdict(set)
-    for p in placements:
-        pupils[p.pupil.school_id].add(p.pupil_id)
-    counts = {school_id: len(ids) for school_id, ids in pupils.items()}
-    return counts, len({p.provider_id for p in placements}), open_flags(placements).count()
+@dataclass(frozen=True)
+class PackMembers:
+    """What a partnership pack prints, as ids in the pack's order, listed once when the pack is
+    planned: each part built on a worker prints its own slice of these, so a pupil, provider or
+    flag added or resolved while the parts are being built cannot move another across a slice's
+    edge (printed twice, or not at all)."""
+
+    pupils: dict[int, list[int]]  # by school
+    providers: list[int]
+    flags: list[int]
 
 
-def pack_register_data(scope: PackScope, *, providers: slice) -> dict:
-    """A slice of section 3 of a pack built in parts: its providers, in the whole pack's order."""
+def pack_members(scope: PackScope) -> PackMembers:
     placements = _placements(scope, prefetch=False)
-    groups = _by_provider(placements)
-    chosen = [group[0].provider for group in groups[providers]]
+    pupils = defaultdict(list)
+    for pupil_id, school_id in dict.fromkeys((p.pupil_id, p.pupil.school_id) for p in placements):
+        pupils[school_id].append(pupil_id)
+    return PackMembers(
+        pupils=dict(pupils),
+        providers=[group[0].provider_id for group in _by_provider(placements)],
+        flags=list(open_flags(placements).values_list("pk", flat=True)),
+    )
+
+
+def pack_register_data(scope: PackScope, *, providers: list[int], continued: bool, last: bool) -> dict:
+    """A slice of section 3 of a pack built in parts: these providers (ids, as `pack_members`
+    listed them), in the whole pack's order."""
+    placements = _placements(scope, prefetch=False)
+    wanted = set(providers)
+    chosen = [group[0].provider for group in _by_provider(placements) if group[0].provider_id in wanted]
     return {
         "scope": scope,
         "register": _provider_register(chosen, schools=list(_schools(scope, placements).values())),
-        "register_continued": providers.start > 0,
-        "register_last": providers.stop is None or providers.stop >= len(groups),
+        "register_continued": continued,
+        "register_last": last,
     }
 
 
@@ -292,9 +302,10 @@ def pack_unregistered_data(scope: PackScope, *, today: date) -> dict:
     }
 
 
-def pack_flags_data(scope: PackScope, *, flags: slice) -> dict:
-    """A slice of section 6 of a pack built in parts: its open flags, in the whole pack's order."""
-    chosen = open_flags(_placements(scope, prefetch=False))[flags]
+def pack_flags_data(scope: PackScope, *, flags: list[int]) -> dict:
+    """A slice of section 6 of a pack built in parts: these open flags (ids, as `pack_members`
+    listed them; one resolved since is left out), in the whole pack's order."""
+    chosen = open_flags(_placements(scope, prefetch=False)).filter(pk__in=flags)
     return {"scope": scope, "flags": [(f, kinds.next_step(f.kind)) for f in chosen]}
 
 

@@ -164,7 +164,7 @@ def evidence_pack_part_render(*, pack_id: int, part: dict, now) -> dict:
     pack = EvidencePack.objects.select_related("partnership").get(pk=pack_id)
     return pack_sections.render_part(
         pack,
-        pack_sections.Part(**part),
+        pack_sections.Part(**{**part, "ids": tuple(part["ids"])}),
         today=min(timezone.localdate(now), pack.date_to),
         now=now,
     )

@@ -280,7 +280,7 @@ def test_a_large_partnerships_register_and_flags_are_split_into_parts_of_bounded
     # Each school's one pupil is a part of its own: a slice of two would hold one.
     assert [p.first for p in parts if p.kind == "school"] == [0] * 5
     # Five providers in slices of at most two, ten flags of at most three: as even as can be.
-    assert [(p.kind, p.first, p.count) for p in parts if p.kind in ("register", "flags")] == [
+    assert [(p.kind, p.first, len(p.ids)) for p in parts if p.kind in ("register", "flags")] == [
         ("register", 0, 2),
         ("register", 2, 1),
         ("register", 3, 2),
@@ -290,6 +290,42 @@ def test_a_large_partnerships_register_and_flags_are_split_into_parts_of_bounded
         ("flags", 8, 2),
     ]
     assert [p.position for p in parts] == list(range(len(parts)))
+    flags = [flag_id for p in parts if p.kind == "flags" for flag_id in p.ids]
+    assert sorted(flags) == sorted(Flag.objects.values_list("pk", flat=True))  # each once
+
+
+def test_a_flag_resolved_while_the_parts_are_built_moves_no_other_flag_across_a_slices_edge(monkeypatch):
+    monkeypatch.setattr(pack_sections, "FLAGS_PER_PART", 2)
+    seed_calendar(2026)
+    partnership = PartnershipFactory()
+    placement = placement_with_timetable(
+        pupil=PupilFactory(school=SchoolFactory(partnership=partnership)),
+        days=(0,),
+        start_date=date(2026, 9, 7),
+    )
+    for _ in range(4):
+        FlagFactory(pupil=placement.pupil, school=placement.pupil.school, placement=placement)
+    pack = EvidencePack.objects.create(
+        scope="partnership", partnership=partnership, date_from=date(2026, 9, 1), date_to=date(2026, 11, 20)
+    )
+    first, second = [
+        p for p in sorted(pack_sections.pack_parts(pack), key=lambda p: p.position) if p.kind == "flags"
+    ]
+    resolved = Flag.objects.get(pk=first.ids[0])
+    resolved.resolved_at = timezone.now()
+    resolved.save()
+
+    def printed(part):
+        return [
+            f.pk
+            for f, _ in pack_sections._part_data(pack, part, today=date(2026, 11, 20), now=timezone.now())[
+                "flags"
+            ]
+        ]
+
+    # The first slice loses only the flag resolved; the second still prints its own two.
+    assert printed(first) == list(first.ids[1:])
+    assert printed(second) == list(second.ids)
 
 
 def test_a_schools_part_keeps_the_packs_title_and_the_dsls_per_pupil_concern_counts():
