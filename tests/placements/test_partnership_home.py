@@ -22,6 +22,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Service staff's home: the same queries for one partnership as for six (no query per row).
+QUERIES_SERVICE_HOME = 11
+
 
 def test_placed_today_agrees_with_the_today_board_and_pupils_without_a_placement_are_not_counted():
     today = timezone.localdate()
@@ -143,3 +146,17 @@ def test_the_provider_page_and_the_hours_check_count_the_same_pupils(client, mon
     standing = registration_test_standing(provider, today=monday)
     assert standing["breach"] and len(standing["counted"]) == flag.details["full_time_pupils"] == 5
     assert standing["standing"].startswith("5 of 5 full-time pupils")
+
+
+@pytest.mark.parametrize("partnerships", [1, 6])
+def test_service_staffs_home_takes_the_same_queries_however_many_partnerships(
+    client, django_assert_max_num_queries, partnerships
+):
+    for n in range(partnerships):
+        school = SchoolFactory(partnership=PartnershipFactory(name=f"Partnership {n}"))
+        placement = placement_with_timetable(pupil=PupilFactory(school=school), days=(0,))
+        FlagFactory(school=school, pupil=placement.pupil, placement=placement)
+    client.force_login(member(Role.SUPERUSER))
+    with django_assert_max_num_queries(QUERIES_SERVICE_HOME):
+        page = client.get(reverse("home")).content.decode()
+    assert page.count("Partnership ") >= partnerships
