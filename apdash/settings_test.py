@@ -19,4 +19,5 @@ CACHES = {
 # The test runner empties tables between transactional tests with TRUNCATE, which the audit and
 # chronology tables refuse unless the session opts in (apdash.db.refuse_truncate).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c apdash.allow_truncate=on"  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c apdash.allow_truncate=on".strip()

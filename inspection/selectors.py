@@ -145,7 +145,7 @@ def qa_visits_for(provider_ids, schools):
     """QA visits to the providers that the schools may read (the same sharing as
     `providers.selectors.qa_visits_visible_to`), newest first: one query."""
     return (
-        QAVisit.objects.filter(provider_id__in=provider_ids)
+        QAVisit.objects.filter(provider_id__any=provider_ids)
         .filter(
             Q(partnership_id__in={s.partnership_id for s in schools if s.partnership_id})
             | Q(partnership__isnull=True, school_id__in=[s.id for s in schools])
@@ -166,7 +166,7 @@ def _provider_facts(providers, *, flags, schools, pairs) -> dict[tuple[int, int]
     school with every provider): the latest QA visit is the one that school can show."""
     ids = [p.id for p in providers]
     audits = {}
-    for audit in ProviderAudit.objects.filter(provider_id__in=ids).order_by(
+    for audit in ProviderAudit.objects.filter(provider_id__any=ids).order_by(
         "provider_id", "-audited_on", "-id"
     ):
         audits.setdefault(audit.provider_id, audit)
@@ -215,7 +215,7 @@ def plans_for(pupil_ids) -> dict[int, LearningPlan]:
     """Each pupil's learning plan with its milestones and its reviews (newest first): three queries."""
     return {
         plan.pupil_id: plan
-        for plan in LearningPlan.objects.filter(pupil_id__in=pupil_ids).prefetch_related(
+        for plan in LearningPlan.objects.filter(pupil_id__any=pupil_ids).prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("target_date", "pk")),
             Prefetch("reviews", queryset=Review.objects.order_by("-date", "-pk")),
         )
@@ -227,34 +227,35 @@ def plan_facts_for(pupil_ids, *, today: date) -> dict[int, rules.PlanFacts]:
     up and its reviews up to `today`. Three queries of plain rows (no prefetched managers: at a
     partnership's few hundred pupils those cost more than the rules)."""
     plans = {
-        plan.pk: plan
-        for plan in LearningPlan.objects.filter(pupil_id__in=pupil_ids).only(
-            "id", "pupil_id", "goal", "goal_target_date"
-        )
+        plan_id: (pupil_id, goal, target)
+        for plan_id, pupil_id, goal, target in LearningPlan.objects.filter(
+            pupil_id__any=pupil_ids
+        ).values_list("id", "pupil_id", "goal", "goal_target_date")
     }
+    goal_labels = dict(Placement.Goal.choices)
     milestones = defaultdict(list)
     for plan_id, status, target in (
-        Milestone.objects.filter(plan_id__in=plans)
+        Milestone.objects.filter(plan_id__any=plans)
         .order_by("target_date", "pk")
         .values_list("plan_id", "status", "target_date")
     ):
         milestones[plan_id].append((status, target))
     reviews = defaultdict(list)  # newest first
     for plan_id, day, next_review_on in (
-        Review.objects.filter(plan_id__in=plans, date__lte=today)
+        Review.objects.filter(plan_id__any=plans, date__lte=today)
         .order_by("-date", "-pk")
         .values_list("plan_id", "date", "next_review_on")
     ):
         reviews[plan_id].append((day, next_review_on))
     return {
-        plan.pupil_id: rules.PlanFacts(
-            goal_label=plan.get_goal_display(),
-            goal_target=plan.goal_target_date,
-            progress=plans_rules.milestone_rollup(milestones[plan.pk], today=today),
-            review_dates=tuple(sorted(day for day, _ in reviews[plan.pk])),
-            next_review_on=reviews[plan.pk][0][1] if reviews[plan.pk] else None,
+        pupil_id: rules.PlanFacts(
+            goal_label=goal_labels.get(goal, goal),
+            goal_target=target,
+            progress=plans_rules.milestone_rollup(milestones[plan_id], today=today),
+            review_dates=tuple(sorted(day for day, _ in reviews[plan_id])),
+            next_review_on=reviews[plan_id][0][1] if reviews[plan_id] else None,
         )
-        for plan in plans.values()
+        for plan_id, (pupil_id, goal, target) in plans.items()
     }
 
 
@@ -263,20 +264,20 @@ def _placement_facts(placement_ids):
     placement, as plain values: three queries."""
     slots = defaultdict(list)
     for placement_id, weekday, start, end in (
-        TimetableSlot.objects.filter(placement_id__in=placement_ids)
+        TimetableSlot.objects.filter(placement_id__any=placement_ids)
         .order_by("weekday", "start")
         .values_list("placement_id", "weekday", "start", "end")
     ):
         slots[placement_id].append(Slot(weekday, start, end))
     risks = defaultdict(list)
-    for r in (
-        RiskAssessment.objects.filter(placement_id__in=placement_ids)
-        .only("placement_id", "approved_at", "review_date")
+    for placement_id, approved_at, review_date in (
+        RiskAssessment.objects.filter(placement_id__any=placement_ids)
         .order_by("-created_at")
+        .values_list("placement_id", "approved_at", "review_date")
     ):
-        risks[r.placement_id].append(rules.RiskFacts(approved=r.is_approved, review_date=r.review_date))
+        risks[placement_id].append(rules.RiskFacts(approved=approved_at is not None, review_date=review_date))
     inducted = dict(
-        Induction.objects.filter(placement_id__in=placement_ids)
+        Induction.objects.filter(placement_id__any=placement_ids)
         .values("placement_id")
         .annotate(last=Max("date"))
         .values_list("placement_id", "last")
@@ -294,8 +295,8 @@ def open_flags(placements):
     return (
         Flag.objects.filter(resolved_at__isnull=True)
         .filter(
-            Q(pupil_id__in=pupil_ids)
-            | Q(school__isnull=True, provider_id__in=provider_ids)
+            Q(pupil_id__any=pupil_ids)
+            | Q(school__isnull=True, provider_id__any=provider_ids)
             | Q(school_id__in={p.pupil.school_id for p in placements}, pupil__isnull=True)
         )
         .select_related("provider", "pupil")
@@ -328,9 +329,9 @@ def readiness_flags(placements) -> list[FlagFacts]:
             Q(
                 kind=Flag.Kind.HOURS_BREACH_PROVIDER,
                 school__isnull=True,
-                provider_id__in={p.provider_id for p in placements},
+                provider_id__any={p.provider_id for p in placements},
             )
-            | Q(kind__in=ATTENDANCE_FLAG_KINDS, placement_id__in=[p.pk for p in placements])
+            | Q(kind__in=ATTENDANCE_FLAG_KINDS, placement_id__any=[p.pk for p in placements])
         )
         .values_list("kind", "provider_id", "placement_id", "subject_date")
     ]
@@ -350,7 +351,7 @@ def _upcoming_at_unregistered(pupil_ids, *, today):
     upcoming = defaultdict(list)
     for p in (
         Placement.objects.running_on_or_after(today)
-        .filter(pupil_id__in=list(pupil_ids), provider__registration_status="unregistered")
+        .filter(pupil_id__any=pupil_ids, provider__registration_status="unregistered")
         .select_related("provider")
         .order_by("start_date", "id")
     ):
@@ -404,7 +405,7 @@ def readiness_from(placements, *, today, now, dsl_pupil_ids, flags=None) -> Read
         [Registered(p.pk, p.pupil.school, p.start_date, p.end_date, slots[p.pk]) for p in placements],
         now=now,
         flagged_days=flagged_days,
-        marks_within=Q(placement_id__in=placement_ids),
+        marks_within=Q(placement_id__any=placement_ids),
         days_by_school=calendar.days_covering(attendance_earliest(now, flagged_days), local_time(now).date()),
     )
     by_pupil = defaultdict(list)
@@ -496,7 +497,7 @@ def _codes_this_half_term(placements, *, term_start: dict, today: date) -> dict[
         return {}
     within = Q()
     for start, ids in by_start.items():
-        within |= Q(placement_id__in=ids, date__gte=start)
+        within |= Q(placement_id__any=ids, date__gte=start)
     codes = defaultdict(list)
     for placement_id, code, n in (
         AttendanceMark.objects.filter(within, date__lte=today)

@@ -189,7 +189,7 @@ def concern_summary_for_pupils(pupil_ids) -> dict[int, dict]:
     """Counts and acknowledgement timeliness only, never narrative: what an evidence pack or an
     export may carry: {pupil_id: {total, open, acknowledged, slowest_ack_minutes, last_raised_at, ...}}."""
     rows = (
-        Concern.objects.filter(pupil_id__in=list(pupil_ids))
+        Concern.objects.filter(pupil_id__any=pupil_ids)
         .values("pupil_id")
         .annotate(
             total=Count("id"),
@@ -201,7 +201,7 @@ def concern_summary_for_pupils(pupil_ids) -> dict[int, dict]:
     )
     summary = {r["pupil_id"]: {**r, "slowest_ack_minutes": None} for r in rows}
     for pupil_id, raised_at, acknowledged_at in Concern.objects.filter(
-        pupil_id__in=list(summary), acknowledged_at__isnull=False
+        pupil_id__any=summary, acknowledged_at__isnull=False
     ).values_list("pupil_id", "raised_at", "acknowledged_at"):
         minutes = int((acknowledged_at - raised_at).total_seconds() // 60)
         current = summary[pupil_id]["slowest_ack_minutes"]
@@ -218,7 +218,7 @@ def acknowledgements_overdue(pupil_ids, *, now) -> dict[int, int]:
     hours = thresholds.concern_ack_hours()
     overdue: dict[int, int] = {}
     for pupil_id, urgency, raised_at in Concern.objects.filter(
-        pupil_id__in=list(pupil_ids), status=Concern.Status.NEW
+        pupil_id__any=pupil_ids, status=Concern.Status.NEW
     ).values_list("pupil_id", "urgency", "raised_at"):
         if rules.acknowledgement_overdue(raised_at, urgency, now=now, hours=hours):
             overdue[pupil_id] = overdue.get(pupil_id, 0) + 1

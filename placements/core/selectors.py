@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apdash import thresholds
@@ -230,8 +231,11 @@ def registration_test_rows(placements, *, today: date, timetables=None) -> list[
 
 def pupils_placed_count(*, school_ids, today: date):
     """For the provider register: how many of these schools' pupils (None: every school's) each
-    provider has on a placement active `today`, as an annotation over providers."""
-    active = active_on_q(today, through="placements__")
+    provider has on a placement active `today`, as an annotation over providers. A subquery per
+    provider shown, not a count joined over every placement in the country: a page of the
+    register reads 50 providers' placements, however many the database holds."""
+    placed = Placement.objects.active_on(today).filter(provider_id=OuterRef("pk"))
     if school_ids is not None:
-        active &= Q(placements__pupil__school_id__in=school_ids)
-    return Count("placements__pupil", filter=active, distinct=True)
+        placed = placed.filter(pupil__school_id__in=school_ids)
+    counted = placed.order_by().values("provider_id").annotate(n=Count("pupil_id", distinct=True)).values("n")
+    return Coalesce(Subquery(counted), 0)

@@ -19,7 +19,7 @@ def seen_dates_by_setting(
     """Days each pupil was seen at each setting, keyed (pupil id, provider id): a visit at a
     provider counts for every placement the pupil has there (G §1e: seen at each setting). One query;
     `pupil_ids` may be a subquery (a values queryset), so a sweep sends no list of ids."""
-    visits = Visit.objects.filter(placement__pupil_id__in=pupil_ids, pupil_seen=True, date__gte=first)
+    visits = Visit.objects.filter(placement__pupil_id__any=pupil_ids, pupil_seen=True, date__gte=first)
     if last is not None:
         visits = visits.filter(date__lte=last)
     seen = defaultdict(list)
@@ -67,9 +67,7 @@ def coverage_grid(user, *, school, today: date):
     # The latest visit at each setting, for a link to what was written (issue 17 #1).
     last_visit = {}
     for visit_id, pupil_id, provider_id in (
-        Visit.objects.filter(
-            placement__pupil_id__in=list(pupil_ids), pupil_seen=True, date__gte=year.start_date
-        )
+        Visit.objects.filter(placement__pupil_id__any=pupil_ids, pupil_seen=True, date__gte=year.start_date)
         .order_by("date", "pk")
         .values_list("pk", "placement__pupil_id", "placement__provider_id")
     ):

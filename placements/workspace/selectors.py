@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -392,8 +392,10 @@ def _overview_counts(today: date) -> dict:
     setting today (the today board's count, from the same queryset) and open flags."""
     return {
         "pupil_count": Pupil.objects.filter(id__in=ap_pupil_ids(today)),
+        # Each counted pupil's own placements (EXISTS), not every placement in the country
+        # hashed first to count a school's few.
         "placed_count": Pupil.objects.filter(
-            id__in=Placement.objects.at_a_setting_on(today).values("pupil_id")
+            Exists(Placement.objects.at_a_setting_on(today).filter(pupil_id=OuterRef("pk")))
         ),
         "open_flag_count": Flag.objects.filter(resolved_at__isnull=True),
     }
