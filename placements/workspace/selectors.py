@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -96,10 +96,13 @@ def today_board(
     at_a_setting = Placement.objects.at_a_setting_on(day)
     if provider_id:
         at_a_setting = at_a_setting.filter(provider_id=provider_id)
-        pupils = pupils.filter(id__in=at_a_setting.values("pupil_id"))
+    # Each pupil's own placements (EXISTS), not every placement in the country listed first.
+    away = Exists(at_a_setting.filter(pupil_id=OuterRef("pk")))
+    if provider_id:
+        pupils = pupils.filter(away)
     counts = pupils.order_by().aggregate(
         pupils=Count("pk"),
-        away=Count("pk", filter=Q(id__in=at_a_setting.values("pupil_id"))),
+        away=Count("pk", filter=away),
         schools=Count("school_id", distinct=True),
     )
     active = (
