@@ -60,7 +60,7 @@ def register_rows(*, provider_id: int, day: date, school_ids=None) -> list[Regis
         if day in open_days.get(p.pupil.school_id, ())
     ]
     by_id = {row.placement.pk: row for row in rows}
-    for mark in AttendanceMark.objects.filter(placement_id__in=list(by_id), date=day):
+    for mark in AttendanceMark.objects.filter(placement_id__any=by_id, date=day):
         by_id[mark.placement_id].marks[mark.session] = mark
     return [row for row in rows if row.sessions]
 
@@ -145,7 +145,7 @@ def register_grid(user, *, school, week_start: date, now: datetime, placements=N
     marks = {
         (m.placement_id, m.date, m.session): m
         for m in AttendanceMark.objects.filter(
-            placement_id__in=[p.pk for p in placements], date__gte=days[0], date__lte=days[-1]
+            placement_id__any=[p.pk for p in placements], date__gte=days[0], date__lte=days[-1]
         ).prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("contacted_at")))
     }
     cutoffs = thresholds.attendance_cutoffs()
@@ -214,7 +214,7 @@ def attendance_figures(user, *, school, today: date, weeks: int = 8):
     )
     marks = list(
         AttendanceMark.objects.filter(
-            placement_id__in=list(placements), date__gte=year.start_date, date__lte=today
+            placement_id__any=placements, date__gte=year.start_date, date__lte=today
         ).values_list("placement_id", "date", "code")
     )
     first_week = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
@@ -317,7 +317,7 @@ def sessions_without_register(placements, *, since: date, today: date, now: date
     days = school_days_by_school(schools.values(), since, today)
     marks = defaultdict(dict)
     for placement_id, day, session, code in AttendanceMark.objects.filter(
-        placement_id__in=[p.pk for p in placements], date__gte=since, date__lte=today
+        placement_id__any=[p.pk for p in placements], date__gte=since, date__lte=today
     ).values_list("placement_id", "date", "session", "code"):
         marks[placement_id][(day, session)] = (code, True)
     cutoffs = thresholds.attendance_cutoffs()

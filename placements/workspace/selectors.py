@@ -71,6 +71,12 @@ class Board:
 BOARD_PAGE_SIZE = 50
 
 
+def _has_one_of(placements) -> Exists:
+    """For a pupils queryset: the pupil has one of `placements`. Asked of each pupil's own
+    placements (EXISTS), not of every placement in the country listed first."""
+    return Exists(placements.filter(pupil_id=OuterRef("pk")))
+
+
 def today_board(
     user,
     *,
@@ -96,8 +102,7 @@ def today_board(
     at_a_setting = Placement.objects.at_a_setting_on(day)
     if provider_id:
         at_a_setting = at_a_setting.filter(provider_id=provider_id)
-    # Each pupil's own placements (EXISTS), not every placement in the country listed first.
-    away = Exists(at_a_setting.filter(pupil_id=OuterRef("pk")))
+    away = _has_one_of(at_a_setting)
     if provider_id:
         pupils = pupils.filter(away)
     counts = pupils.order_by().aggregate(
@@ -395,11 +400,7 @@ def _overview_counts(today: date) -> dict:
     setting today (the today board's count, from the same queryset) and open flags."""
     return {
         "pupil_count": Pupil.objects.filter(id__in=ap_pupil_ids(today)),
-        # Each counted pupil's own placements (EXISTS), not every placement in the country
-        # hashed first to count a school's few.
-        "placed_count": Pupil.objects.filter(
-            Exists(Placement.objects.at_a_setting_on(today).filter(pupil_id=OuterRef("pk")))
-        ),
+        "placed_count": Pupil.objects.filter(_has_one_of(Placement.objects.at_a_setting_on(today))),
         "open_flag_count": Flag.objects.filter(resolved_at__isnull=True),
     }
 
