@@ -160,3 +160,24 @@ def test_service_staffs_home_takes_the_same_queries_however_many_partnerships(
     with django_assert_max_num_queries(QUERIES_SERVICE_HOME):
         page = client.get(reverse("home")).content.decode()
     assert page.count("Partnership ") >= partnerships
+
+
+# A partnership co-ordinator's home: the schools table, flags by kind and school, and the
+# providers with most open flags, in the same queries for one school and provider as for five.
+QUERIES_COORDINATOR_HOME = 10
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_a_coordinators_home_takes_the_same_queries_however_many_schools_and_providers(
+    client, django_assert_max_num_queries, size
+):
+    partnership = PartnershipFactory()
+    for n in range(size):
+        school = SchoolFactory(partnership=partnership, name=f"School {n}")
+        provider = ProviderFactory(name=f"Provider {n}")
+        placement = placement_with_timetable(pupil=PupilFactory(school=school), provider=provider, days=(0,))
+        FlagFactory(school=school, pupil=placement.pupil, placement=placement, provider=provider)
+    client.force_login(member(Role.PARTNERSHIP_COORDINATOR, partnership=partnership))
+    with django_assert_max_num_queries(QUERIES_COORDINATOR_HOME):
+        page = client.get(reverse("home")).content.decode()
+    assert all(f"Provider {n}" in page and f"School {n}" in page for n in range(size))
