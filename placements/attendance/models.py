@@ -107,6 +107,10 @@ class FollowUp(models.Model):
         return f"Follow-up on {self.attendance}: {self.get_outcome_display()}"
 
 
+# The signing salt of a register link's token: made by the services, read back by the selectors.
+REGISTER_LINK_SALT = "placements.register-link"
+
+
 class RegisterLink(models.Model):
     """A provider's no-account link to one day's register. The URL carries a signed token naming
     the provider, the date and this row's nonce; revoking the row kills the link."""

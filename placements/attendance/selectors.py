@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from django.core import signing
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from apdash import thresholds
 from apdash.models import School
 from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school, user_scope
 from placements.attendance import rules
-from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
+from placements.attendance.models import REGISTER_LINK_SALT, AttendanceMark, FollowUp, RegisterLink
 from placements.core import rules as core_rules
 from placements.core.models import Placement, TimetableSlot
 from placements.core.selectors import visible_placements
@@ -334,3 +335,25 @@ def sessions_without_register(placements, *, since: date, today: date, now: date
         )
         counts[placement.pk] = sum(1 for gap in gaps if gap.kind == rules.MISSING_MARK)
     return counts
+
+
+def register_link_school_to_ask(token: str) -> str | None:
+    """For a refused link: the school to ask for a new one, when the token (however old) names a
+    provider that only one school places pupils with, or a link a school coordinator made.
+    None when it names nothing we can trust."""
+    try:
+        payload = signing.loads(token, salt=REGISTER_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    link = RegisterLink.objects.filter(nonce=payload.get("n"), provider_id=payload.get("p")).first()
+    creator = link.created_by if link else None
+    if creator is not None:
+        school = creator.memberships.filter(school__isnull=False).select_related("school").first()
+        if school is not None:
+            return school.school.name
+    schools = set(
+        Placement.objects.filter(provider_id=payload.get("p"))
+        .running_on_or_after(timezone.localdate() - timedelta(days=31))
+        .values_list("pupil__school__name", flat=True)
+    )
+    return schools.pop() if len(schools) == 1 else None

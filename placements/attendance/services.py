@@ -16,10 +16,8 @@ from apdash.models import School
 from apdash.selectors import user_scope
 from apdash.services import audit_write, model_update
 from placements.attendance import rules
-from placements.attendance.models import AttendanceMark, FollowUp, RegisterLink
-from placements.core.models import Placement, TimetableSlot
-
-REGISTER_LINK_SALT = "placements.register-link"
+from placements.attendance.models import REGISTER_LINK_SALT, AttendanceMark, FollowUp, RegisterLink
+from placements.core.models import TimetableSlot
 
 
 def _mark_code(placement, *, code=None, status=None, absence_reason="") -> str:
@@ -255,28 +253,6 @@ def register_link_schools(*, actor, provider):
     if getattr(actor, "pk", None) is None or scope.everything:
         return schools
     return schools.filter(id__in=scope.school_ids)
-
-
-def register_link_school_to_ask(token: str) -> str | None:
-    """For a refused link: the school to ask for a new one, when the token (however old) names a
-    provider that only one school places pupils with, or a link a school coordinator made.
-    None when it names nothing we can trust."""
-    try:
-        payload = signing.loads(token, salt=REGISTER_LINK_SALT)
-    except signing.BadSignature:
-        return None
-    link = RegisterLink.objects.filter(nonce=payload.get("n"), provider_id=payload.get("p")).first()
-    creator = link.created_by if link else None
-    if creator is not None:
-        school = creator.memberships.filter(school__isnull=False).select_related("school").first()
-        if school is not None:
-            return school.school.name
-    schools = set(
-        Placement.objects.filter(provider_id=payload.get("p"))
-        .running_on_or_after(timezone.localdate() - timedelta(days=31))
-        .values_list("pupil__school__name", flat=True)
-    )
-    return schools.pop() if len(schools) == 1 else None
 
 
 @transaction.atomic

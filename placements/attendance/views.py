@@ -332,7 +332,7 @@ def register_by_link(request, token):
         return render(
             request,
             "placements/register_link_refused.html",
-            {"school": services.register_link_school_to_ask(token)},
+            {"school": selectors.register_link_school_to_ask(token)},
             status=404,
         )
     return _register(
