@@ -7,7 +7,7 @@ class ApdashConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models import Field, ForeignObject
+        from django.db.models import ForeignObject, IntegerField
 
         from . import (
             permissions,  # noqa: F401  (registers the object permissions)
@@ -17,6 +17,7 @@ class ApdashConfig(AppConfig):
         signals.connect()
         from .lookups import AnyOf
 
-        # Relations keep their own lookups (Django looks no further up than ForeignObject).
-        for field_class in (Field, ForeignObject):
+        # Integer keys (ids are BigAutoFields) and relations, which keep their own lookups
+        # (Django looks no further up than ForeignObject for them).
+        for field_class in (IntegerField, ForeignObject):
             field_class.register_lookup(AnyOf)

@@ -2,7 +2,8 @@
 pages and checks pass from one query to the next. Django's `__in` prepares, renders and sends a
 parameter per id (about 5 µs each, twice a page for each of a dozen queries); on PostgreSQL this
 sends the ids as one array (`= ANY(%s)`). A subquery (a values queryset) is passed on as `IN (…)`:
-the database reads those ids itself. Registered on every field in `ApdashConfig.ready`."""
+the database reads those ids itself. Registered on integer fields and relations in
+`ApdashConfig.ready`."""
 
 from __future__ import annotations
 
