@@ -47,7 +47,7 @@ def timed_pair(ours, floor, repeat: int) -> tuple[float, float | None]:
 
 
 def fewer(repeat: int) -> int:
-    """Repeats for the slow scenarios (checks, pack, import): half as many."""
+    """Repeats for the slowest scenario (the pack): half as many."""
     return repeat and max(1, repeat // 2)
 
 
