@@ -27,14 +27,7 @@ class AnyOf(Lookup):
         _, (ids,) = self.get_db_prep_lookup(self.rhs, connection)
         if not ids:
             raise EmptyResultSet  # as `__in=[]`: no query is sent at all
-        return f"{lhs} = ANY(%s)", [*lhs_params, ids]
-
-    def as_sqlite(self, compiler, connection):
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, ids]
         # SQLite has no arrays: the demo's small database takes a parameter per id.
-        if hasattr(self.rhs, "resolve_expression"):
-            return compiler.compile(In(self.lhs, self.rhs))
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        _, (ids,) = self.get_db_prep_lookup(self.rhs, connection)
-        if not ids:
-            raise EmptyResultSet
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
