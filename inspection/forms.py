@@ -39,6 +39,13 @@ class EvidencePackForm(forms.Form):
         empty_label=None,
         help_text="For a whole-school pack, and the school of a single pupil",
     )
+    partnership = forms.ModelChoiceField(
+        queryset=None,
+        label="Partnership",
+        required=False,
+        help_text="For a partnership pack",
+        error_messages={"invalid_choice": "Choose one of your partnerships"},
+    )
     upn = forms.CharField(
         label="Pupil's UPN", required=False, help_text="Only for a single pupil's pack", max_length=40
     )
@@ -48,18 +55,21 @@ class EvidencePackForm(forms.Form):
     def __init__(self, *args, schools, partnerships, pupils, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.partnerships = list(partnerships)
         self.pupils = pupils
         self.fields["school"].queryset = schools
-        if not self.partnerships:
+        # A co-ordinator of several partnerships says whose pack; of one, is not asked.
+        self.fields["partnership"].queryset = partnerships.order_by("name", "pk")
+        if not partnerships.exists():
             self.fields["scope"].choices = [
                 c for c in EvidencePack.Scope.choices if c[0] != EvidencePack.Scope.PARTNERSHIP
             ]
-        govuk_choices(self)
+            del self.fields["partnership"]
+        govuk_choices(self, single=("school", "partnership"))
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("scope", legend_size=Size.MEDIUM),
             Field.select("school"),
+            *([Field.select("partnership")] if "partnership" in self.fields else []),
             Field.text("upn", field_width=Fixed.TEN),
             Field.text("date_from", field_width=Fixed.TEN),
             Field.text("date_to", field_width=Fixed.TEN),
@@ -74,8 +84,11 @@ class EvidencePackForm(forms.Form):
         if last and last > self.today:
             self.add_error("date_to", "The end date cannot be in the future")
         scope = cleaned.get("scope")
+        if scope != EvidencePack.Scope.PARTNERSHIP:
+            cleaned["partnership"] = None  # a pack of one school or pupil is not a partnership's
         if scope == EvidencePack.Scope.PARTNERSHIP:
-            cleaned["partnership"] = self.partnerships[0]
+            if not cleaned.get("partnership") and "partnership" not in self.errors:
+                self.add_error("partnership", "Choose the partnership")
         elif scope == EvidencePack.Scope.PUPIL:
             upn = normalise_upn(cleaned.get("upn") or "")
             problem = upn_problem(upn) if upn else "Enter the UPN of the pupil"

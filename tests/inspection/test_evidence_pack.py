@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from apdash.models import AuditEvent, Role, School
+from apdash.models import AuditEvent, Membership, Role, School
 from inspection import packs, services, tasks
 from inspection.models import EvidencePack
 from placements.models import Milestone, Placement
@@ -18,6 +18,7 @@ from tests.factories import (
     LearningPlanFactory,
     MilestoneFactory,
     OutcomeFactory,
+    PartnershipFactory,
     ProviderAuditFactory,
     ProviderFactory,
     PupilFactory,
@@ -474,3 +475,47 @@ def test_with_the_broker_down_the_pack_page_says_so_and_offers_to_try_again(
         client.post(reverse("inspection:pack_retry", args=[pack.pk]))
     pack.refresh_from_db()
     assert pack.status == "done" and EvidencePack.objects.count() == 1
+
+
+def _coordinator_of(*partnerships):
+    user = member(Role.PARTNERSHIP_COORDINATOR, partnership=partnerships[0])
+    for partnership in partnerships[1:]:
+        Membership.objects.create(user=user, role=Role.PARTNERSHIP_COORDINATOR, partnership=partnership)
+    return user
+
+
+def _ask_for_a_partnership_pack(client, **chosen):
+    return client.post(
+        reverse("inspection:pack_list"),
+        {"scope": "partnership", "date_from": "01/09/2026", "date_to": "20/11/2026", **chosen},
+    )
+
+
+def test_a_coordinator_of_two_partnerships_chooses_whose_pack_they_ask_for(client):
+    north, south = PartnershipFactory(name="North"), PartnershipFactory(name="South")
+    SchoolFactory(partnership=north), SchoolFactory(partnership=south)
+    client.force_login(_coordinator_of(north, south))
+    page = client.get(reverse("inspection:pack_list")).content.decode()
+    assert ">North</option>" in page and ">South</option>" in page
+    refused = _ask_for_a_partnership_pack(client).content.decode()
+    assert "Choose the partnership" in refused and not EvidencePack.objects.exists()
+    for partnership in (south, north):
+        assert _ask_for_a_partnership_pack(client, partnership=partnership.pk).status_code == 302
+        assert EvidencePack.objects.latest("pk").partnership == partnership
+
+
+def test_a_coordinator_of_one_partnership_is_not_asked_which(client):
+    partnership = PartnershipFactory(name="Only")
+    SchoolFactory(partnership=partnership)
+    client.force_login(_coordinator_of(partnership))
+    assert ">Only</option>" not in client.get(reverse("inspection:pack_list")).content.decode()
+    assert _ask_for_a_partnership_pack(client).status_code == 302
+    assert EvidencePack.objects.get().partnership == partnership
+
+
+def test_a_partnership_pack_cannot_be_asked_for_another_partnership(client):
+    mine, theirs = PartnershipFactory(), PartnershipFactory()
+    SchoolFactory(partnership=mine), SchoolFactory(partnership=theirs)
+    client.force_login(_coordinator_of(mine, PartnershipFactory()))
+    response = _ask_for_a_partnership_pack(client, partnership=theirs.pk)
+    assert response.status_code == 200 and not EvidencePack.objects.exists()
