@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from apdash.models import Partnership
 from apdash.selectors import user_scope, visible_schools
@@ -60,3 +61,25 @@ def limit_schools(fields: dict, choices: SchoolChoices) -> None:
         del fields["partnership"]
     else:
         fields["partnership"].queryset = choices.partnerships
+
+
+def chosen_school(request):
+    """(school, schools, partnerships): the school a page is about, `?school=` among the user's
+    schools, else their first by name; the schools its picker offers; and the partnerships it
+    offers first (None for a user of few schools). A user of too many schools to list is offered
+    the schools of one partnership: the chosen school's, or `?partnership=`'s first school."""
+    wanted = request.GET.get("school") or request.POST.get("school")
+    partnership = request.GET.get("partnership")
+    choices = school_choices(request.user, {"school": wanted, "partnership": partnership})
+    if choices.partnerships is not None and not (wanted or partnership):
+        first = visible_schools(request.user).order_by("name", "pk").first()
+        choices = school_choices(request.user, {"school": first.pk})
+    schools = list(choices.schools)
+    if not schools:
+        raise Http404
+    school = next((s for s in schools if str(s.pk) == wanted), None) if wanted else schools[0]
+    if school is None and partnership and choices.partnerships is not None:
+        school = schools[0]  # another partnership chosen: its first school
+    if school is None:
+        raise Http404("No such school")
+    return school, schools, choices.partnerships

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apdash.csv_export import csv_response
 from apdash.models import Role
+from apdash.school_choices import chosen_school
 from apdash.selectors import visible_schools
 from placements.core.selectors import visible_placements
 
@@ -312,14 +313,9 @@ def governor_report(request):
     if not request.user.has_perm("placements.view_pupil_list"):
         raise Http404
     today = timezone.localdate()
-    schools = list(visible_schools(request.user).order_by("name"))
-    if not schools:
-        raise Http404
-    school = schools[0]
-    if request.GET.get("school"):
-        school = next((s for s in schools if str(s.pk) == request.GET["school"]), None)
-        if school is None:
-            raise Http404("No such school")
+    # The schools offered as on every page about one school: a partnership's at a time for a user
+    # of too many to list (service staff: England's three thousand).
+    school, schools, partnerships = chosen_school(request)
     terms = governors.school_terms(school, today=today)
     if not terms:
         raise Http404("No terms in the calendar")
@@ -332,6 +328,7 @@ def governor_report(request):
             "report": report,
             "schools": schools,
             "school": school,
+            "partnerships": partnerships,
             "terms": terms,
             "term": term,
             "today": today,

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from apdash import thresholds
 from apdash.imports import read_csv_upload
-from apdash.school_choices import school_choices
-from apdash.selectors import is_school_day, school_days_by_school, user_scope, visible_schools
+from apdash.school_choices import chosen_school
+from apdash.selectors import is_school_day, school_days_by_school, user_scope
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
     STATUS_LABELS,
@@ -45,28 +45,6 @@ CODES = [(code, rules.code_meaning(code)) for code in rules.ATTENDANCE_CODES]
 def school_staff_only(request):
     if not request.user.has_perm("placements.view_pupil_list"):
         raise Http404
-
-
-def chosen_school(request):
-    """(school, schools, partnerships): the school a page is about, `?school=` among the user's
-    schools, else their first by name; the schools its picker offers; and the partnerships it
-    offers first (None for a user of few schools). A user of too many schools to list is offered
-    the schools of one partnership: the chosen school's, or `?partnership=`'s first school."""
-    wanted = request.GET.get("school") or request.POST.get("school")
-    partnership = request.GET.get("partnership")
-    choices = school_choices(request.user, {"school": wanted, "partnership": partnership})
-    if choices.partnerships is not None and not (wanted or partnership):
-        first = visible_schools(request.user).order_by("name", "pk").first()
-        choices = school_choices(request.user, {"school": first.pk})
-    schools = list(choices.schools)
-    if not schools:
-        raise Http404
-    school = next((s for s in schools if str(s.pk) == wanted), None) if wanted else schools[0]
-    if school is None and partnership and choices.partnerships is not None:
-        school = schools[0]  # another partnership chosen: its first school
-    if school is None:
-        raise Http404("No such school")
-    return school, schools, choices.partnerships
 
 
 def _week_start(request, today):

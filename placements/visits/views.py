@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from placements.attendance.views import chosen_school, school_staff_only
+from apdash.school_choices import chosen_school
+from placements.attendance.views import school_staff_only
 from placements.core.selectors import visible_placements
 from placements.visits import selectors, services
 from placements.visits.forms import VisitForm

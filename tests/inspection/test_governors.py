@@ -128,3 +128,24 @@ def test_the_governor_report_runs_a_constant_number_of_queries(
         response = client.get(reverse("inspection:governor_report"), {"term": "2026/27-autumn"})
     assert response.status_code == 200
     assert f"{rows} pupils in {rows} placements" in response.content.decode()
+
+
+def test_service_staff_choose_a_partnership_and_are_offered_only_its_schools(client, calendar):
+    north, south = PartnershipFactory(name="North"), PartnershipFactory(name="South")
+    alder = SchoolFactory(partnership=north, name="Alder School")
+    SchoolFactory(partnership=north, name="Ash School")
+    birch = SchoolFactory(partnership=south, name="Birch Academy")
+    client.force_login(member(Role.SUPERUSER))
+    url = reverse("inspection:governor_report")
+    first = client.get(url).content.decode()
+    assert ">North</option>" in first and ">South</option>" in first
+    assert '<span class="govuk-caption-l">Alder School</span>' in first
+    assert ">Ash School</option>" in first and "Birch Academy" not in first
+    south_page = client.get(url, {"partnership": south.pk}).content.decode()
+    assert (
+        '<span class="govuk-caption-l">Birch Academy</span>' in south_page and "Ash School" not in south_page
+    )
+    # A link to one school's report finds it, with its partnership's schools beside it.
+    linked = client.get(url, {"school": birch.pk}).content.decode()
+    assert '<span class="govuk-caption-l">Birch Academy</span>' in linked and "Alder School" not in linked
+    assert client.get(url, {"school": alder.pk, "term": "2026/27-autumn"}).status_code == 200
