@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apdash.csv_export import csv_response
 from apdash.models import Role
-from apdash.school_choices import chosen_school
+from apdash.school_choices import chosen_school, school_choices
 from apdash.selectors import visible_schools
 from placements.core.selectors import visible_placements
 
@@ -130,24 +130,32 @@ def _school_grid(request, school, today, context):
 
 
 def _pack_form(request, today):
+    """The pack form, and (for a user of too many schools to list: service staff) the school and
+    partnerships of the picker that chooses which partnership's schools it offers."""
     default_from, default_to = packs.default_pack_range(today)
+    choices = packs.pack_choices(request.user)
+    picker = None
+    if school_choices(request.user, {}).partnerships is not None:
+        school, schools, partnerships = chosen_school(request)
+        choices["schools"] = choices["schools"].filter(pk__in=[s.pk for s in schools])
+        picker = {"school": school, "partnerships": partnerships}
     return EvidencePackForm(
         request.POST or None,
-        **packs.pack_choices(request.user),
+        **choices,
         today=today,
         initial={
             "scope": EvidencePack.Scope.SCHOOL,
             "date_from": default_from.strftime("%d/%m/%Y"),
             "date_to": default_to.strftime("%d/%m/%Y"),
         },
-    )
+    ), picker
 
 
 @login_required
 def pack_list(request):
     _school_staff_only(request)
     today = timezone.localdate()
-    form = _pack_form(request, today)
+    form, picker = _pack_form(request, today)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         school = data.get("school") if data["scope"] == EvidencePack.Scope.SCHOOL else None
@@ -167,7 +175,7 @@ def pack_list(request):
     return render(
         request,
         "inspection/pack_list.html",
-        {"form": form, "packs": packs.visible_packs(request.user)[:50]},
+        {"form": form, "picker": picker, "packs": packs.visible_packs(request.user)[:50]},
     )
 
 

@@ -519,3 +519,20 @@ def test_a_partnership_pack_cannot_be_asked_for_another_partnership(client):
     client.force_login(_coordinator_of(mine, PartnershipFactory()))
     response = _ask_for_a_partnership_pack(client, partnership=theirs.pk)
     assert response.status_code == 200 and not EvidencePack.objects.exists()
+
+
+def test_service_staff_choose_a_partnership_and_are_offered_only_its_schools_for_a_pack(client):
+    north, south = PartnershipFactory(name="North"), PartnershipFactory(name="South")
+    SchoolFactory(partnership=north, name="Alder School"), SchoolFactory(partnership=north, name="Ash School")
+    birch = SchoolFactory(partnership=south, name="Birch Academy")
+    SchoolFactory(partnership=south, name="Beech School")
+    client.force_login(member(Role.SUPERUSER))
+    url = reverse("inspection:pack_list")
+    first = client.get(url).content.decode()
+    assert ">North</option>" in first and ">South</option>" in first
+    assert ">Alder School</option>" in first and "Birch Academy" not in first
+    south_page = client.get(url, {"partnership": south.pk}).content.decode()
+    assert ">Birch Academy</option>" in south_page and "Alder School" not in south_page
+    dates = {"date_from": "01/09/2026", "date_to": "20/11/2026"}
+    response = client.post(url, {"scope": "school", "school": birch.pk, **dates})
+    assert response.status_code == 302 and EvidencePack.objects.get().school == birch
