@@ -125,6 +125,9 @@ def home_sections(user, role, today):
     return sections + _role_sections(user, role, today)
 
 
+OVERVIEW = "placements/today_home_overview.html"
+
+
 def _role_sections(user, role, today):
     if role == Role.PROVIDER_STAFF:
         providers = visible_providers(user).order_by("name")
@@ -142,11 +145,11 @@ def _role_sections(user, role, today):
         if role == Role.SUPERUSER:
             # Service staff work a partnership at a time, as on the list pages.
             partnerships = selectors.partnership_overview(user, today=today)
-            overview = {"template": "placements/today_home_partnerships.html", "partnerships": partnerships}
+            overview = {"template": OVERVIEW, "per_partnership": True, "rows": partnerships}
             flags = compliance_selectors.flags_by_kind_and_partnership(user, partnerships)
         else:
             schools = list(selectors.school_overview(user, today=today).order_by("name"))
-            overview = {"template": "placements/today_home_schools.html", "schools": schools}
+            overview = {"template": OVERVIEW, "per_partnership": False, "rows": schools}
             flags = compliance_selectors.flags_by_kind_and_school(user, schools)
         return [
             overview,
