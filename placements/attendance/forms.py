@@ -17,6 +17,7 @@ from apdash import thresholds
 from apdash.forms import DATE_HINT, DATE_INVALID, govuk_choices
 from placements.attendance import rules
 from placements.attendance.models import FollowUp
+from placements.core import rules as core_rules
 
 SESSION_NAMES = {"AM": "morning", "PM": "afternoon"}
 
@@ -309,7 +310,7 @@ def _import_row(row, placements_by_upn, scheduled, today):
     if future:
         return future, None
     session = row.get("session", "").upper()
-    if session not in ("AM", "PM"):
+    if session not in core_rules.SESSIONS:
         return f"session must be AM or PM, not “{row.get('session', '')}”", None
     placement = next((p for p in placements_by_upn.get(upn, []) if p.is_active_on(day)), None)
     if placement is None:

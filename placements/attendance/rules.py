@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from placements.core.rules import Slot, is_active_on, slot_sessions
+from placements.core.rules import SESSIONS, Slot, is_active_on, timetabled_sessions
 
 PRESENT = "present"
 
@@ -315,14 +315,12 @@ def attendance_gaps(
     """Registers one placement owes on the given school days (G §1c, §4h): each session its
     timetable schedules while it is active, once that session's cut-off has passed, needs a mark;
     an unexplained absence needs a follow-up. `marks` maps (day, session) to (code, followed up)."""
-    sessions: dict[int, set[str]] = {}
-    for slot in slots:
-        sessions.setdefault(slot.weekday, set()).update(slot_sessions(slot.start, slot.end))
+    sessions = timetabled_sessions(slots)
     gaps = []
     for day in sorted(set(days)):
         if not is_active_on(start, end, day):
             continue
-        for session in sorted(sessions.get(day.weekday(), ())):
+        for session in (s for s in SESSIONS if (day.weekday(), s) in sessions):
             if not session_cutoff_passed(session, day, now, cutoff_am=cutoff_am, cutoff_pm=cutoff_pm):
                 continue
             mark = marks.get((day, session))

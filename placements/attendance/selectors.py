@@ -32,11 +32,8 @@ class RegisterRow:
 
 
 def _sessions_on(placement, weekday: int) -> tuple[str, ...]:
-    sessions = set()
-    for slot in placement.timetable.all():
-        if slot.weekday == weekday:
-            sessions.update(core_rules.slot_sessions(slot.start, slot.end))
-    return tuple(s for s in ("AM", "PM") if s in sessions)
+    sessions = core_rules.timetabled_sessions(placement.timetable.all())
+    return tuple(s for s in core_rules.SESSIONS if (weekday, s) in sessions)
 
 
 def register_rows(*, provider_id: int, day: date, school_ids=None) -> list[RegisterRow]:
@@ -156,7 +153,7 @@ def register_grid(user, *, school, week_start: date, now: datetime, placements=N
         cells = []
         for day in days:
             sessions = _sessions_on(placement, day.weekday())
-            for session in ("AM", "PM"):
+            for session in core_rules.SESSIONS:
                 scheduled = session in sessions and day in open_days and placement.is_active_on(day)
                 mark = marks.get((placement.pk, day, session))
                 missing = (
@@ -357,3 +354,27 @@ def register_link_school_to_ask(token: str) -> str | None:
         .values_list("pupil__school__name", flat=True)
     )
     return schools.pop() if len(schools) == 1 else None
+
+
+def scheduled_sessions(placements, *, today: date):
+    """`scheduled(placement, day, session)` for a register file: whether the placement's timetable
+    covers that session on that day, a school day of its pupil's school. The school days of every
+    day the placements can run (to a year ahead for open-ended ones) are read once, not per row."""
+    if not placements:
+        return lambda placement, day, session: False
+    first = min(p.start_date for p in placements)
+    last = max(p.end_date or today + timedelta(days=366) for p in placements)
+    schools = {p.pupil.school_id: p.pupil.school for p in placements}
+    days = {
+        school_id: set(found)
+        for school_id, found in school_days_by_school(schools.values(), first, last).items()
+    }
+    sessions = {p.pk: core_rules.timetabled_sessions(p.timetable.all()) for p in placements}
+
+    def scheduled(placement, day, session):
+        return (
+            day in days.get(placement.pupil.school_id, ())
+            and (day.weekday(), session) in sessions[placement.pk]
+        )
+
+    return scheduled

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from apdash import thresholds
 from apdash.imports import read_csv_upload
 from apdash.school_choices import chosen_school
-from apdash.selectors import is_school_day, school_days_by_school, user_scope
+from apdash.selectors import is_school_day, user_scope
 from placements.attendance import rules, selectors, services
 from placements.attendance.forms import (
     STATUS_LABELS,
@@ -132,7 +132,7 @@ def _concern_draft_url(follow_up):
 @login_required
 def follow_up_create(request, placement_id, day, session):
     school_staff_only(request)
-    if session not in ("AM", "PM"):
+    if session not in core_rules.SESSIONS:
         raise Http404
     placement = get_object_or_404(visible_placements(request.user), pk=placement_id)
     try:
@@ -216,7 +216,10 @@ def attendance_import(request):
                 by_upn.setdefault(placement.pupil.upn, []).append(placement)
             today = timezone.localdate()
             entries, errors = parse_register_csv(
-                text, placements_by_upn=by_upn, scheduled=_scheduled_at(placements, today=today), today=today
+                text,
+                placements_by_upn=by_upn,
+                scheduled=selectors.scheduled_sessions(placements, today=today),
+                today=today,
             )
             if not errors:
                 try:
@@ -229,37 +232,6 @@ def attendance_import(request):
                     messages.success(request, f"Imported {len(marks)} marks from {provider.name}'s register.")
                     return redirect("placements:attendance_import")
     return render(request, "placements/attendance_import.html", {"form": form, "import_errors": errors})
-
-
-def _scheduled_at(placements, *, today):
-    """`scheduled(placement, day, session)` for a register file: the school days of every day the
-    placements can run (to a year ahead for open-ended ones) are read once, not per row."""
-    if not placements:
-        return lambda placement, day, session: False
-    first = min(p.start_date for p in placements)
-    last = max(p.end_date or today + timedelta(days=366) for p in placements)
-    schools = {p.pupil.school_id: p.pupil.school for p in placements}
-    days = {
-        school_id: set(found)
-        for school_id, found in school_days_by_school(schools.values(), first, last).items()
-    }
-
-    sessions = {
-        placement.pk: {
-            (slot.weekday, session)
-            for slot in placement.timetable.all()
-            for session in core_rules.slot_sessions(slot.start, slot.end)
-        }
-        for placement in placements
-    }
-
-    def scheduled(placement, day, session):
-        return (
-            day in days.get(placement.pupil.school_id, ())
-            and (day.weekday(), session) in sessions[placement.pk]
-        )
-
-    return scheduled
 
 
 @login_required

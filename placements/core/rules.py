@@ -93,6 +93,10 @@ def slot_hours(start: time, end: time) -> float:
     return minutes / 60
 
 
+# A school day's two registration sessions, in the day's order.
+SESSIONS = ("AM", "PM")
+
+
 def slot_sessions(start: time, end: time, *, am_end: time = NOON, pm_start: time = NOON) -> tuple[str, ...]:
     """AM if the slot starts before the morning session ends, PM if it ends after the afternoon
     session starts (a school's own session times; noon when none are given)."""
@@ -128,17 +132,22 @@ def weekly_hours(slots: Iterable[Slot]) -> float:
     return round(minutes / 60, 2)
 
 
-def weekly_sessions(slots: Iterable[Slot], *, am_end: time = NOON, pm_start: time = NOON) -> int:
-    """Morning and afternoon sessions a week the timetable covers, by the school's own session
-    times (noon when none are given): a slot starting before the morning session ends covers the
-    morning, one ending after the afternoon session starts covers the afternoon."""
-    return len(
-        {
-            (s.weekday, session)
-            for s in slots
-            for session in slot_sessions(s.start, s.end, am_end=am_end, pm_start=pm_start)
-        }
+def timetabled_sessions(
+    slots: Iterable[Slot], *, am_end: time = NOON, pm_start: time = NOON
+) -> frozenset[tuple[int, str]]:
+    """The (weekday, session) pairs a timetable covers, by the school's own session times (noon
+    when none are given): a slot starting before the morning session ends covers the morning, one
+    ending after the afternoon session starts covers the afternoon. The sessions a register owes."""
+    return frozenset(
+        (s.weekday, session)
+        for s in slots
+        for session in slot_sessions(s.start, s.end, am_end=am_end, pm_start=pm_start)
     )
+
+
+def weekly_sessions(slots: Iterable[Slot], *, am_end: time = NOON, pm_start: time = NOON) -> int:
+    """Morning and afternoon sessions a week the timetable covers (`timetabled_sessions`)."""
+    return len(timetabled_sessions(slots, am_end=am_end, pm_start=pm_start))
 
 
 def days_per_week(slots: Iterable[Slot]) -> int:

@@ -42,7 +42,7 @@ class BoardEntry:
     @property
     def sessions(self) -> tuple[str, ...]:
         found = {s for slot in self.slots for s in core_rules.slot_sessions(slot.start, slot.end)}
-        return tuple(s for s in ("AM", "PM") if s in found)
+        return tuple(s for s in core_rules.SESSIONS if s in found)
 
 
 @dataclass

@@ -17,7 +17,9 @@ from placements.core.rules import (
     judge_hours,
     periods,
     timetable_clashes,
+    timetabled_sessions,
     weekly_hours,
+    weekly_sessions,
 )
 
 LIMITS = HoursLimits(full_time_hours=18, max_days=3, warning_hours=15)
@@ -190,3 +192,16 @@ def test_a_placement_date_is_within_five_years_back_and_two_ahead():
         "Start date must be between 30 November 2021 and 30 November 2028"
     )
     assert placement_date_problem(date(2202, 1, 1), today, label="End date") is not None
+
+
+def test_a_timetable_owes_a_register_for_each_session_it_covers_on_each_weekday():
+    slots = [
+        _slot(MON, (9, 0), (15, 0)),  # both sessions
+        _slot(MON, (13, 0), (14, 0)),  # the afternoon again: counted once
+        _slot(WED, (9, 0), (12, 0)),  # ends at noon: the morning only
+        _slot(FRI, (12, 0), (15, 0)),  # starts at noon: the afternoon only
+    ]
+    assert timetabled_sessions(slots) == {(MON, "AM"), (MON, "PM"), (WED, "AM"), (FRI, "PM")}
+    assert weekly_sessions(slots) == 4
+    # A school whose morning ends at 12:30 counts Friday's 12:00 start in its morning too.
+    assert (FRI, "AM") in timetabled_sessions(slots, am_end=time(12, 30), pm_start=time(13, 15))
