@@ -41,7 +41,7 @@ class BoardEntry:
 
     @property
     def sessions(self) -> tuple[str, ...]:
-        found = {s for slot in self.slots for s in core_rules.slot_sessions(slot.start, slot.end)}
+        found = {session for _, session in core_rules.timetabled_sessions(self.slots)}
         return tuple(s for s in core_rules.SESSIONS if s in found)
 
 
