@@ -187,32 +187,20 @@ def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Ce
     overdue: set[int] = set()
     due: dict[int, int] = {}  # half term -> school days left
     for p in pupil.placements:
-        weekdays = [s.weekday for s in p.slots]
-        overdue.update(
-            plans_rules.review_overdue_half_terms(
-                start=p.start,
-                end=p.end,
-                weekdays=weekdays,
-                school_days=pupil.school_days,
-                half_terms=pupil.half_terms,
-                review_dates=plan.review_dates,
-                today=today,
-            )
-        )
-        due.update(
-            (gap.half_term_id, gap.school_days_left)
-            for gap in visits_rules.visit_gaps(
-                start=p.start,
-                end=p.end,
-                weekdays=weekdays,
-                school_days=pupil.school_days,
-                half_terms=pupil.half_terms,
-                visit_dates=plan.review_dates,
-                today=today,
-                warning_school_days=warning_school_days,
-            )
-            if not gap.overdue
-        )
+        for gap in plans_rules.review_gaps(
+            start=p.start,
+            end=p.end,
+            weekdays=[s.weekday for s in p.slots],
+            school_days=pupil.school_days,
+            half_terms=pupil.half_terms,
+            review_dates=plan.review_dates,
+            today=today,
+            warning_school_days=warning_school_days,
+        ):
+            if gap.overdue:
+                overdue.add(gap.half_term_id)
+            else:
+                due[gap.half_term_id] = gap.school_days_left
     problems = []
     for term in pupil.half_terms:
         name = names.get(term.id, "a half term")

@@ -337,11 +337,43 @@ def readiness_flags(placements) -> list[FlagFacts]:
     ]
 
 
+# What the grid, its roll-up and the rules read of each placement, its pupil, school and provider:
+# a partnership's few hundred placements built as whole models cost more than its rules.
+GRID_FIELDS = (
+    "pupil_id",
+    "provider_id",
+    "start_date",
+    "end_date",
+    "qualifications",
+    "rationale",
+    "provider_has_main_responsibility",
+    "pupil__first_name",
+    "pupil__last_name",
+    "pupil__upn",
+    "pupil__year_group",
+    "pupil__school_id",
+    "pupil__school__name",
+    "pupil__school__partnership_id",
+    "pupil__school__dsl_name",
+    "pupil__school__dsl_email",
+    "provider__name",
+    "provider__registration_status",
+    "provider__urn",
+    "provider__registration_checked_on",
+    "provider__dsl_name",
+)
+
+
 def readiness_for(placements, *, today: date, now: datetime | None = None, dsl_pupil_ids=None) -> Readiness:
     """The readiness grid for the AP pupils among `placements` (already scoped to the reader),
     those placed today. `dsl_pupil_ids`: pupils whose concern timeliness the reader may know."""
     now = now or timezone.now()
-    placements = list(placed_between(placements, first=today, last=today))
+    placements = list(
+        placed_between(placements, first=today, last=today)
+        .select_related(None)
+        .select_related("pupil__school", "provider")
+        .only(*GRID_FIELDS)
+    )
     return readiness_from(placements, today=today, now=now, dsl_pupil_ids=dsl_pupil_ids or set())
 
 
@@ -353,6 +385,7 @@ def _upcoming_at_unregistered(pupil_ids, *, today):
         Placement.objects.running_on_or_after(today)
         .filter(pupil_id__any=pupil_ids, provider__registration_status="unregistered")
         .select_related("provider")
+        .only(*(f for f in GRID_FIELDS if not f.startswith("pupil__")))
         .order_by("start_date", "id")
     ):
         upcoming[p.pupil_id].append(p)

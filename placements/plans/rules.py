@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from apdash.rules import HalfTermDates
-from placements.visits.rules import visit_gaps
+from placements.visits.rules import VisitGap, visit_gaps
 
 
-def review_overdue_half_terms(
+def review_gaps(
     *,
     start: date,
     end: date | None,
@@ -20,11 +20,13 @@ def review_overdue_half_terms(
     half_terms: Iterable[HalfTermDates],
     review_dates: Iterable[date],
     today: date,
-) -> list[int]:
-    """Ended half terms in which a placement ran but the pupil's plan had no review (DfE: reviews
-    at least half-termly). The visit rule's test: a half term counts when the placement was active
-    on a school day its timetable schedules there, and a review dated inside it covers it."""
-    gaps = visit_gaps(
+    warning_school_days: int = 0,
+) -> list[VisitGap]:
+    """Half terms in which a placement ran but the pupil's plan has no review yet (DfE: reviews at
+    least half-termly): ended ones overdue, the current one due once `warning_school_days` or
+    fewer school days remain. The visit rule's test: a half term counts when the placement was
+    active on a school day its timetable schedules there, and a review dated inside it covers it."""
+    return visit_gaps(
         start=start,
         end=end,
         weekdays=weekdays,
@@ -32,9 +34,13 @@ def review_overdue_half_terms(
         half_terms=half_terms,
         visit_dates=review_dates,
         today=today,
-        warning_school_days=0,
+        warning_school_days=warning_school_days,
     )
-    return [gap.half_term_id for gap in gaps if gap.overdue]
+
+
+def review_overdue_half_terms(**placement) -> list[int]:
+    """The ended half terms of `review_gaps` (same arguments): a review missed, not just due."""
+    return [gap.half_term_id for gap in review_gaps(**placement) if gap.overdue]
 
 
 NOT_STARTED = "not_started"

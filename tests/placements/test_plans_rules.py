@@ -71,6 +71,27 @@ def test_a_placement_that_started_after_its_last_scheduled_day_in_the_half_term_
     assert overdue(start=AUTUMN_1.end - timedelta(days=3), weekdays=(0,), today=AUTUMN_2.start) == []
 
 
+def test_a_review_not_yet_held_this_half_term_is_due_once_the_warning_days_remain():
+    # AUTUMN_2 ends on Friday 18 December: on Monday 14th five school days remain, on the 11th six.
+    def gaps(today):
+        return plans_rules.review_gaps(
+            start=date(2026, 9, 7),
+            end=None,
+            weekdays=(0, 1, 2, 3, 4),
+            school_days=SCHOOL_DAYS,
+            half_terms=TERMS,
+            review_dates=[date(2026, 10, 1)],
+            today=today,
+            warning_school_days=5,
+        )
+
+    assert gaps(date(2026, 12, 11)) == []
+    due = gaps(date(2026, 12, 14))
+    assert [(g.half_term_id, g.overdue, g.school_days_left) for g in due] == [(AUTUMN_2.id, False, 5)]
+    # Only a half term that has ended is overdue: the one the readiness grid shows red.
+    assert overdue(reviews=[date(2026, 10, 1)], today=date(2026, 12, 14)) == []
+
+
 @given(st.lists(st.sampled_from(["not_started", "on_track", "at_risk", "met", "missed"]), max_size=8))
 def test_the_roll_up_counts_every_milestone_once(statuses):
     progress = plans_rules.milestone_rollup(
