@@ -4,7 +4,8 @@ the same data, and check each measurement against its target.
 It makes its own PostgreSQL database (BENCH_DATABASE_URL, else DATABASE_URL with "_bench"
 added; the name must contain "bench"), fills it, measures, writes
 benchmarks/results/<scale>.json (rows of scale, scenario, ours_s, floor_s, ratio, target, pass,
-plus the data counts), prints a table, drops the database, and exits 1 if any target fails.
+plus the data counts and how fast the machine ran plain Python at the start and the end), prints
+a table, drops the database, and exits 1 if any target fails.
 A row whose `pass` is null is measured for the record, or waits for a feature to be wired.
 
     BENCH_SCALE=county make benchmark
@@ -41,6 +42,7 @@ from benchmarks.measure import (  # noqa: E402
     SLOW_PAGE_S,
     SWEEP_ENGLAND_TWO_WORKERS_S,
     SWEEP_FACTOR_COUNTY,
+    machine_speed_ms,
     row,
     timed,
     timed_pair,
@@ -83,6 +85,10 @@ def drop_database(url: str) -> None:
 
 def print_table(report: dict) -> None:
     print(f"\napdash benchmark — {report['scale']} scale, generated in {report['generated_in_s']} s")
+    speed = report["machine_python_loop_ms"]
+    print(
+        f"machine: a million-integer sum took {speed['start']} ms at the start, {speed['end']} ms at the end"
+    )
     print("data: " + ", ".join(f"{k} {v:,}" for k, v in report["data"].items()))
     head = f"{'scenario':<58} {'ours':>9} {'floor':>9} {'ratio':>7}  {'pass':<5} target"
     print(head)
@@ -183,6 +189,7 @@ def measure(args) -> dict:
         return len(queries)
 
     now = timezone.now()
+    speed_at_start = machine_speed_ms()
     rows = []
     checks = registered_checks()
     for registered in checks if not args.reuse else []:
@@ -205,6 +212,7 @@ def measure(args) -> dict:
         "data": world["counts"],
         "generated_in_s": round(generated_in, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "machine_python_loop_ms": {"start": speed_at_start, "end": machine_speed_ms()},
         "rows": rows,
     }
 

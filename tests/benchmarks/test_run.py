@@ -48,6 +48,8 @@ def test_the_benchmark_runs_at_tiny_scale_writes_every_row_and_drops_its_databas
     rows = report["rows"]
     assert all(KEYS <= row.keys() and row["scale"] == "tiny" for row in rows)
     assert report["data"]["pupils"] > 0 and report["data"]["attendance_marks"] > 0
+    # How fast the machine ran, so a table from a slow machine is read as such.
+    assert report["machine_python_loop_ms"]["start"] > 0 and report["machine_python_loop_ms"]["end"] > 0
     scenarios = [row["scenario"] for row in rows]
     for role in (
         "school_coordinator",
