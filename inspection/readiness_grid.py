@@ -7,8 +7,9 @@ from __future__ import annotations
 from functools import lru_cache
 from html import escape
 
-from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+from apdash.links import Links
 
 from . import rules
 
@@ -27,28 +28,24 @@ FIX_PAGES = {
     "review": ("placements:review_create", "pupil"),
     "safeguarding": ("safeguarding:inbox", None),
 }
-_ID = 9876543210  # stands in for the id in a URL reversed once per page, not once per cell
 
 TAGS = {rules.GREEN: ("green", "Green"), rules.AMBER: ("yellow", "Amber"), rules.RED: ("red", "Red")}
 
 
 class _FixLinks:
-    """The "put this right" link of each cell of a page of the grid: each kind of page's URL is
-    reversed once and its id filled in (hundreds of cells, a handful of kinds)."""
+    """The "put this right" link of each cell of a page of the grid (hundreds of cells, a
+    handful of kinds of page)."""
 
     def __init__(self):
-        self.patterns = {}
+        self.links = Links()
 
     def url(self, row, fix) -> str:
         name, argument = FIX_PAGES[fix.kind]
-        if name not in self.patterns:
-            self.patterns[name] = reverse(name, args=[_ID] if argument in ("object", "pupil") else [])
-        pattern = self.patterns[name]
         if argument == "school":
-            return f"{pattern}?school={row.pupil.school_id}"
+            return f"{self.links.url(name)}?school={row.pupil.school_id}"
         if argument is None:
-            return pattern
-        return pattern.replace(str(_ID), str(fix.object_id if argument == "object" else row.pupil.pk))
+            return self.links.url(name)
+        return self.links.url(name, fix.object_id if argument == "object" else row.pupil.pk)
 
 
 @lru_cache(maxsize=64)

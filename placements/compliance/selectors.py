@@ -64,9 +64,15 @@ def providers_with_issues(user, *, limit: int = 10) -> list[tuple[object, list[t
 
 
 def flags_for(user, *, filters: dict | None = None):
-    """The flags a user may see, with what a list shows already joined; `filters` are field lookups
-    from the flags page's FilterSet."""
-    return visible_flags(user).filter(**(filters or {})).select_related("resolved_by")
+    """The flags a user may see, with what a list shows already joined (not the placement: its
+    row shows the pupil, provider and school); `filters` are field lookups from the flags page's
+    FilterSet."""
+    return (
+        visible_flags(user)
+        .filter(**(filters or {}))
+        .select_related(None)
+        .select_related("school", "pupil", "provider", "resolved_by")
+    )
 
 
 def flag_summary(user) -> list[dict]:

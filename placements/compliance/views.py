@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
@@ -13,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from apdash.forms import govuk_choices
+from apdash.links import Links
 from apdash.models import Role
 from apdash.school_choices import school_choices
 from apdash.selectors import user_roles
@@ -44,6 +47,31 @@ class FlagResolveForm(forms.Form):
         if not value:
             raise ValidationError("Say why this flag is resolved")
         return value
+
+
+@dataclass
+class FlagRow:
+    """A flag as its row shows it: what to do next, and its links (each page reversed once)."""
+
+    flag: Flag
+    action: str
+    pupil_url: str
+    provider_url: str
+    resolve_url: str
+
+
+def _flag_rows(flags) -> list[FlagRow]:
+    links = Links()
+    return [
+        FlagRow(
+            flag=flag,
+            action=kinds.next_step(flag.kind),
+            pupil_url=links.url("placements:pupil_detail", flag.pupil_id) if flag.pupil_id else "",
+            provider_url=links.url("providers:provider_detail", flag.provider_id) if flag.provider_id else "",
+            resolve_url=links.url("placements:flag_resolve", flag.pk),
+        )
+        for flag in flags
+    ]
 
 
 def _can_see_flags(user):
@@ -78,7 +106,7 @@ def flag_list(request):
             "filterset": filterset,
             "summary": selectors.flag_summary(request.user),
             "page": page,
-            "flags": [(flag, kinds.next_step(flag.kind)) for flag in page] if not summary_only else [],
+            "flags": _flag_rows(page) if not summary_only else [],
             "grouped": grouped,
             "summary_only": summary_only,
             "query": query.urlencode(),

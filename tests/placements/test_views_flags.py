@@ -53,6 +53,17 @@ def test_a_partnership_coordinator_sees_every_school_grouped_by_kind(client):
     assert '<h3 class="govuk-heading-s">Attendance not received</h3>' in page
 
 
+def test_each_flag_links_to_its_pupil_its_provider_and_where_to_resolve_it(client):
+    school = SchoolFactory()
+    flags = [pupil_flag(school), pupil_flag(school)]
+    client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
+    page = client.get(reverse("placements:flag_list")).content.decode()
+    for flag in flags:
+        assert f'href="{reverse("placements:pupil_detail", args=[flag.pupil_id])}"' in page
+        assert f'href="{reverse("providers:provider_detail", args=[flag.provider_id])}"' in page
+        assert f'href="{reverse("placements:flag_resolve", args=[flag.pk])}"' in page
+
+
 def test_a_head_sees_summary_counts_not_the_list(client):
     school = SchoolFactory()
     flag = pupil_flag(school, severity=Flag.Severity.RED)
