@@ -73,7 +73,9 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
         )
     }
     now = timezone.now()
-    recorder = actor if getattr(actor, "pk", None) else None
+    # By id: the actor is often the request's lazy user, and each assignment of it to ten
+    # thousand marks would go through its proxy.
+    recorder_id = getattr(actor, "pk", None)
     to_create, to_update, result, validated = [], [], [], set()
     for entry in entries:
         placement = entry["placement"]
@@ -91,13 +93,13 @@ def attendance_bulk_record(*, actor=None, entries: list[dict], source: str) -> l
             mark = AttendanceMark(
                 placement=placement, date=entry["date"], session=entry["session"], source=source, **values
             )
-            mark.recorded_by, mark.recorded_at, mark.first_recorded_at = recorder, now, now
+            mark.recorded_by_id, mark.recorded_at, mark.first_recorded_at = recorder_id, now, now
             to_create.append(mark)
             existing[key] = mark
         elif any(getattr(mark, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(mark, name, value)
-            mark.source, mark.recorded_by, mark.recorded_at = source, recorder, now
+            mark.source, mark.recorded_by_id, mark.recorded_at = source, recorder_id, now
             if mark.pk and mark not in to_update:
                 to_update.append(mark)
         # Uniqueness is guaranteed by the keyed lookup above, and the placement and recorder are
