@@ -143,7 +143,13 @@ def _seed_concerns(world: DemoWorld) -> None:
             raised_by=coordinator,
             raised_at=raised_at,
         )
-        audit_record(actor=coordinator, action="concern.raised", object_type="Concern", object_id=concern.pk)
+        audit_record(
+            actor=coordinator,
+            action="concern.raised",
+            object_type="Concern",
+            object_id=concern.pk,
+            details={"pupil": placement.pupil_id, "urgency": urgency},
+        )
         if not entries:
             continue
         acknowledged_at = raised_at + timedelta(minutes=35)
@@ -152,17 +158,22 @@ def _seed_concerns(world: DemoWorld) -> None:
             acknowledged_at,
             dsl,
         )
-        ConcernEntry.objects.create(
-            concern=concern,
-            author=dsl,
-            kind="acknowledgement",
-            text=f"Acknowledged by {dsl}.",
-            created_at=acknowledged_at,
-        )
-        for step, (kind, extra, text) in enumerate(entries, start=1):
-            at = acknowledged_at + timedelta(days=step)
-            ConcernEntry.objects.create(
+        chronology = [("acknowledgement", {}, f"Acknowledged by {dsl}.", acknowledged_at)] + [
+            (kind, extra, text, acknowledged_at + timedelta(days=step))
+            for step, (kind, extra, text) in enumerate(entries, start=1)
+        ]
+        for kind, extra, text, at in chronology:
+            entry = ConcernEntry.objects.create(
                 concern=concern, author=dsl, kind=kind, text=text, created_at=at, **extra
+            )
+            # Audited as the services audit each entry (`services._entry`): the history is dated
+            # in the past, the audit says when the demo wrote it.
+            audit_record(
+                actor=dsl,
+                action=f"concern.{kind}",
+                object_type="Concern",
+                object_id=concern.pk,
+                details={"entry": entry.pk},
             )
             if kind == "closure":
                 concern.status, concern.closed_at, concern.outcome = "closed", at, text

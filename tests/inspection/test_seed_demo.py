@@ -6,9 +6,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apdash.demo import DEMO_PASSWORD
-from apdash.models import Membership, Role, School
+from apdash.models import AuditEvent, Membership, Role, School
 from placements.models import Placement, Pupil
 from providers.models import Provider
+from safeguarding.models import Concern, ConcernEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,19 @@ def test_the_printed_provider_register_link_opens_todays_register_without_an_acc
     response = client.get(urlparse(url).path)
     assert response.status_code == 200
     assert "Style My Ride" in response.content.decode()
+
+
+def test_every_demo_concern_and_chronology_entry_is_in_the_audit_trail(seeded):
+    # Safeguarding records are audited whoever writes them, the demo included.
+    entries = list(ConcernEntry.objects.values_list("concern_id", "kind", "pk"))
+    assert entries and Concern.objects.exists()
+    audited = {
+        (int(object_id), action, details.get("entry"))
+        for object_id, action, details in AuditEvent.objects.filter(object_type="Concern").values_list(
+            "object_id", "action", "details"
+        )
+    }
+    for concern_id, kind, pk in entries:
+        assert (concern_id, f"concern.{kind}", pk) in audited, (kind, pk)
+    for concern_id in Concern.objects.values_list("pk", flat=True):
+        assert (concern_id, "concern.raised", None) in audited
