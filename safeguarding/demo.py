@@ -12,7 +12,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apdash.demo import DemoWorld
 from apdash.models import Role
-from apdash.services import audit_record
 from placements.models import Placement
 
 from . import services
@@ -143,13 +142,7 @@ def _seed_concerns(world: DemoWorld) -> None:
             raised_by=coordinator,
             raised_at=raised_at,
         )
-        audit_record(
-            actor=coordinator,
-            action="concern.raised",
-            object_type="Concern",
-            object_id=concern.pk,
-            details={"pupil": placement.pupil_id, "urgency": urgency},
-        )
+        services.audit_concern_raised(actor=coordinator, concern=concern)
         if not entries:
             continue
         acknowledged_at = raised_at + timedelta(minutes=35)
@@ -166,15 +159,8 @@ def _seed_concerns(world: DemoWorld) -> None:
             entry = ConcernEntry.objects.create(
                 concern=concern, author=dsl, kind=kind, text=text, created_at=at, **extra
             )
-            # Audited as the services audit each entry (`services._entry`): the history is dated
-            # in the past, the audit says when the demo wrote it.
-            audit_record(
-                actor=dsl,
-                action=f"concern.{kind}",
-                object_type="Concern",
-                object_id=concern.pk,
-                details={"entry": entry.pk},
-            )
+            # The history is dated in the past; the audit says when the demo wrote it.
+            services.audit_concern_entry(actor=dsl, entry=entry)
             if kind == "closure":
                 concern.status, concern.closed_at, concern.outcome = "closed", at, text
         concern.save()

@@ -97,14 +97,7 @@ def concern_raise(
     )
     concern.full_clean()
     concern.save()
-    audit_record(
-        actor=actor,
-        action="concern.raised",
-        object_type="Concern",
-        object_id=concern.pk,
-        details={"pupil": pupil.pk, "urgency": urgency},
-        ip=ip,
-    )
+    audit_concern_raised(actor=actor, concern=concern, ip=ip)
     transaction.on_commit(lambda: _notify_dsls(concern))
     recheck(Scope.pupil(pupil.pk))
     return concern
@@ -117,18 +110,35 @@ def _require_dsl(actor, concern: Concern) -> Concern:
     return Concern.objects.select_for_update().get(pk=concern.pk)
 
 
+def audit_concern_raised(*, actor, concern: Concern, ip=None) -> None:
+    """The audit event of a concern raised (whoever writes it: the page, the API, the demo)."""
+    audit_record(
+        actor=actor,
+        action="concern.raised",
+        object_type="Concern",
+        object_id=concern.pk,
+        details={"pupil": concern.pupil_id, "urgency": concern.urgency},
+        ip=ip,
+    )
+
+
+def audit_concern_entry(*, actor, entry: ConcernEntry, ip=None) -> None:
+    """The audit event of an entry added to a concern's chronology."""
+    audit_record(
+        actor=actor,
+        action=f"concern.{entry.kind}",
+        object_type="Concern",
+        object_id=entry.concern_id,
+        details={"entry": entry.pk},
+        ip=ip,
+    )
+
+
 def _entry(*, actor, concern, kind, text, ip, **fields) -> ConcernEntry:
     entry = ConcernEntry(concern=concern, author=actor, kind=kind, text=(text or "").strip(), **fields)
     entry.full_clean()
     entry.save(force_insert=True)
-    audit_record(
-        actor=actor,
-        action=f"concern.{kind}",
-        object_type="Concern",
-        object_id=concern.pk,
-        details={"entry": entry.pk},
-        ip=ip,
-    )
+    audit_concern_entry(actor=actor, entry=entry, ip=ip)
     return entry
 
 
