@@ -16,7 +16,7 @@ from placements.core.models import Placement
 from placements.plans import rules as plans_rules
 from placements.plans.models import LearningPlan, Milestone, Outcome, Qualification, Review
 from placements.visits import rules as visits_rules
-from placements.visits.selectors import seen_dates_by_setting, setting_key
+from placements.visits.selectors import seen_dates_by_setting, setting_key, visit_schedule
 from providers import rules as provider_rules
 from providers.models import ProviderAudit
 from providers.selectors import audit_of, qa_visits_visible_to
@@ -161,18 +161,12 @@ def governor_report(user, *, school, term: Term, today: date) -> GovernorReport:
     )
 
     visit_days = seen_dates_by_setting({p.pupil_id for p in placements}, first=start, last=end)
+    schedule = visit_schedule(placements, [school], first=start, last=end)
     seen_each = 0
     for placement in placements:
+        seen_days = visit_days[setting_key(placement)]
         statuses = [
-            visits_rules.visit_coverage(
-                seen=any(h.start_date <= d <= h.end_date for d in visit_days[setting_key(placement)]),
-                term_start=h.start_date,
-                term_end=h.end_date,
-                placement_start=placement.start_date,
-                placement_end=placement.end_date,
-                today=today,
-            )
-            for h in term.half_terms
+            schedule.coverage(placement, h, seen_days=seen_days, today=today) for h in term.half_terms
         ]
         if all(s in (visits_rules.SEEN, None) for s in statuses) and visits_rules.SEEN in statuses:
             seen_each += 1

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from apdash.selectors import academic_year_for, half_terms_for
-from placements.core.models import Placement
+from apdash.selectors import academic_year_for, half_terms_for, school_days_by_school
+from placements.core.models import Placement, TimetableSlot
 from placements.core.selectors import placements_manageable_by, visible_placements
 from placements.visits import rules
 from placements.visits.models import Visit
@@ -32,6 +32,40 @@ def seen_dates_by_setting(
 
 def setting_key(placement) -> tuple[int, int]:
     return (placement.pupil_id, placement.provider_id)
+
+
+@dataclass
+class VisitSchedule:
+    """What the half-termly visit rule (`rules.visit_coverage`) reads of each placement besides
+    its visits: the weekdays its timetable schedules, and its school's days."""
+
+    weekdays: dict[int, set[int]]
+    school_days: dict[int, list[date]]
+
+    def coverage(self, placement, term, *, seen_days, today: date) -> str | None:
+        """Seen / due / missed (or None) for `placement` in half term `term`, from the days the
+        pupil was seen at the setting."""
+        return rules.visit_coverage(
+            seen=any(term.start_date <= day <= term.end_date for day in seen_days),
+            term_start=term.start_date,
+            term_end=term.end_date,
+            placement_start=placement.start_date,
+            placement_end=placement.end_date,
+            today=today,
+            weekdays=self.weekdays.get(placement.pk, ()),
+            school_days=self.school_days.get(placement.pupil.school_id, []),
+        )
+
+
+def visit_schedule(placements, schools, *, first: date, last: date) -> VisitSchedule:
+    """The `VisitSchedule` of `placements` (of `schools`) over [first, last]: three queries."""
+    weekdays = defaultdict(set)
+    for placement_id, weekday in TimetableSlot.objects.filter(
+        placement_id__any=[p.pk for p in placements]
+    ).values_list("placement_id", "weekday"):
+        weekdays[placement_id].add(weekday)
+    schools = list(schools)
+    return VisitSchedule(weekdays, school_days_by_school(schools, first, last) if schools else {})
 
 
 def visible_visits(user):
@@ -64,6 +98,7 @@ def coverage_grid(user, *, school, today: date):
     )
     pupil_ids = {p.pupil_id for p in placements}
     seen_dates = seen_dates_by_setting(pupil_ids, first=year.start_date)
+    schedule = visit_schedule(placements, [school], first=year.start_date, last=year.end_date)
     # The latest visit at each setting, for a link to what was written (issue 17 #1).
     last_visit = {}
     for visit_id, pupil_id, provider_id in (
@@ -75,17 +110,7 @@ def coverage_grid(user, *, school, today: date):
     rows = []
     for placement in placements:
         dates = seen_dates[setting_key(placement)]
-        cells = [
-            rules.visit_coverage(
-                seen=any(term.start_date <= d <= term.end_date for d in dates),
-                term_start=term.start_date,
-                term_end=term.end_date,
-                placement_start=placement.start_date,
-                placement_end=placement.end_date,
-                today=today,
-            )
-            for term in terms
-        ]
+        cells = [schedule.coverage(placement, term, seen_days=dates, today=today) for term in terms]
         rows.append(
             CoverageRow(
                 placement=placement,
@@ -99,7 +124,8 @@ def coverage_grid(user, *, school, today: date):
 
 def visits_due_this_half_term(user, *, today: date) -> list[tuple[Placement, object]]:
     """Placements running in the current half term where the pupil has not yet been seen at the
-    setting (G §1e: at least once each half term), as (placement, half term)."""
+    setting (G §1e: at least once each half term), as (placement, half term): those the coverage
+    grid shows as due."""
     placements = list(
         placements_manageable_by(user)
         .active_on(today)
@@ -109,12 +135,16 @@ def visits_due_this_half_term(user, *, today: date) -> list[tuple[Placement, obj
     for partnership_id in {p.pupil.school.partnership_id for p in placements}:
         inside = half_terms_for(partnership_id=partnership_id, start=today, end=today)
         terms[partnership_id] = inside[0] if inside else None
-    starts = [t.start_date for t in terms.values() if t]
-    seen = seen_dates_by_setting({p.pupil_id for p in placements}, first=min(starts)) if starts else {}
+    current = [t for t in terms.values() if t]
+    if not current:
+        return []
+    first, last = min(t.start_date for t in current), max(t.end_date for t in current)
+    seen = seen_dates_by_setting({p.pupil_id for p in placements}, first=first)
+    schedule = visit_schedule(placements, {p.pupil.school for p in placements}, first=first, last=last)
     due = []
     for placement in placements:
         term = terms[placement.pupil.school.partnership_id]
-        days = seen.get(setting_key(placement), [])
-        if term and not any(term.start_date <= day <= term.end_date for day in days):
+        seen_days = seen.get(setting_key(placement), [])
+        if term and schedule.coverage(placement, term, seen_days=seen_days, today=today) == rules.DUE:
             due.append((placement, term))
     return due

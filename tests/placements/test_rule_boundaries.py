@@ -244,6 +244,26 @@ def test_visit_coverage_at_the_edges_of_a_half_term(start, end, today, seen, exp
     )
 
 
+@pytest.mark.parametrize(
+    "weekdays, expected",
+    [((0,), None), ((4,), visits.MISSED), ((), visits.MISSED)],
+)
+def test_coverage_owes_a_visit_only_where_the_timetable_met_a_school_day_while_it_ran(weekdays, expected):
+    # From Tuesday 20 October to the half term's last day, Friday 23rd: no Monday in it.
+    days = [date.fromordinal(n) for n in range(TERM[0].toordinal(), TERM[1].toordinal() + 1)]
+    coverage = visits.visit_coverage(
+        seen=False,
+        term_start=TERM[0],
+        term_end=TERM[1],
+        placement_start=date(2026, 10, 20),
+        placement_end=None,
+        today=date(2026, 11, 2),
+        weekdays=weekdays,
+        school_days=[d for d in days if d.weekday() < 5],
+    )
+    assert coverage == expected
+
+
 def _gaps(visit_dates, today, weekdays=(0,), warning=10):
     from apdash.rules import HalfTermDates
 

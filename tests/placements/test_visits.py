@@ -97,6 +97,41 @@ def test_coverage_shows_seen_missed_and_due_for_each_half_term(today):
     assert {row.placement.pk: row.cells[:2] for row in rows}[missed.pk] == ["missed", "missed"]
 
 
+def test_a_half_term_whose_days_at_the_setting_were_never_timetabled_is_not_missed_anywhere(today):
+    # Mondays only, from Tuesday 20 October: Autumn 1 (to Friday 23rd) held no Monday there, so no
+    # visit was owed in it. The grid, the home page's list and the visits check agree.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from placements.compliance.checks import visits as visits_checks
+    from placements.models import Flag
+
+    school = SchoolFactory()
+    late = placement_with_timetable(
+        start_date=date(2026, 10, 20), days=(0,), pupil=PupilFactory(school=school)
+    )
+    VisitFactory(placement=late, date=date(2026, 11, 9))  # seen in Autumn 2
+    user = member(Role.SCHOOL_COORDINATOR, school=school)
+    _, rows = visits_selectors.coverage_grid(user, school=school, today=today)
+    assert {row.placement.pk: row.cells[:2] for row in rows}[late.pk] == [None, "seen"]
+    assert visits_selectors.visits_due_this_half_term(user, today=today) == []
+    visits_checks.run_visits(datetime(2026, 11, 18, 18, tzinfo=ZoneInfo("Europe/London")))
+    assert not Flag.objects.filter(placement=late, resolved_at__isnull=True).exists()
+
+
+def test_the_home_list_of_visits_due_is_the_grids_due_cells(today):
+    school = SchoolFactory()
+    unseen = placement_with_timetable(start_date=date(2026, 9, 7), pupil=PupilFactory(school=school))
+    seen = placement_with_timetable(start_date=date(2026, 9, 7), pupil=PupilFactory(school=school))
+    VisitFactory(placement=seen, date=date(2026, 11, 10))
+    user = member(Role.SCHOOL_COORDINATOR, school=school)
+    terms, rows = visits_selectors.coverage_grid(user, school=school, today=today)
+    current = next(i for i, t in enumerate(terms) if t.start_date <= today <= t.end_date)
+    due_in_grid = {row.placement.pk for row in rows if row.cells[current] == "due"}
+    due_at_home = {p.pk for p, _ in visits_selectors.visits_due_this_half_term(user, today=today)}
+    assert due_at_home == due_in_grid == {unseen.pk}
+
+
 def test_another_schools_coordinator_cannot_see_or_record_visits_for_the_pupil(client, today):
     placement = placement_with_timetable(start_date=date(2026, 9, 7))
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=SchoolFactory()))
@@ -141,6 +176,7 @@ def test_the_coverage_grid_runs_a_fixed_number_of_queries(
 ):
     school = _school_with_pupils(pupils)
     client.force_login(member(Role.SCHOOL_COORDINATOR, school=school))
-    with django_assert_max_num_queries(12):
+    # The visits, the timetables and the school's days are read once for every pupil.
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("placements:visit_coverage"))
     assert response.content.decode().count("Record visit<") == pupils
