@@ -178,6 +178,18 @@ def timetable_cell(pupil: PupilFacts) -> Cell:
     return _worst(problems, green=Cell(GREEN, f"Timetabled ({where})."))
 
 
+def _half_terms_of(pupil: PupilFacts, p: PlacementFacts, *, today: date) -> dict:
+    # What the half-termly rules (visits, plan reviews) read of one placement and its school.
+    return {
+        "start": p.start,
+        "end": p.end,
+        "weekdays": [s.weekday for s in p.slots],
+        "school_days": pupil.school_days,
+        "half_terms": pupil.half_terms,
+        "today": today,
+    }
+
+
 def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Cell:
     # G §1b, §4f–g: a plan with milestones towards an agreed goal; reviews at least half-termly.
     plan = pupil.plan
@@ -188,13 +200,8 @@ def plan_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> Ce
     due: dict[int, int] = {}  # half term -> school days left
     for p in pupil.placements:
         for gap in plans_rules.review_gaps(
-            start=p.start,
-            end=p.end,
-            weekdays=[s.weekday for s in p.slots],
-            school_days=pupil.school_days,
-            half_terms=pupil.half_terms,
+            **_half_terms_of(pupil, p, today=today),
             review_dates=plan.review_dates,
-            today=today,
             warning_school_days=warning_school_days,
         ):
             if gap.overdue:
@@ -294,13 +301,8 @@ def visits_cell(pupil: PupilFacts, *, today: date, warning_school_days: int) -> 
     last_seen = []
     for p in pupil.placements:
         gaps = visits_rules.visit_gaps(
-            start=p.start,
-            end=p.end,
-            weekdays=[s.weekday for s in p.slots],
-            school_days=pupil.school_days,
-            half_terms=pupil.half_terms,
+            **_half_terms_of(pupil, p, today=today),
             visit_dates=p.visit_dates,
-            today=today,
             warning_school_days=warning_school_days,
         )
         for gap in gaps:

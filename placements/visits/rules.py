@@ -55,12 +55,18 @@ def visit_coverage(
     """Green seen / amber due / red missed for one pupil at one setting in one half term; None when
     the placement did not run in that half term, needed no visit there (`visit_needed`: no
     scheduled school day while it ran) or the half term has not started. Without `school_days`
-    every weekday of the half term counts as one."""
+    (the school's, in date order) every weekday of the half term counts as one."""
     if not is_active_between(placement_start, placement_end, term_start, term_end):
         return None
     if seen:
         return SEEN
-    if school_days is not None and not visit_needed(
+    if school_days is None:
+        school_days = [
+            day
+            for day in (date.fromordinal(n) for n in range(term_start.toordinal(), term_end.toordinal() + 1))
+            if day.weekday() < 5
+        ]
+    if not visit_needed(
         term_start=term_start,
         term_end=term_end,
         placement_start=placement_start,

@@ -180,3 +180,18 @@ def test_the_coverage_grid_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):
         response = client.get(reverse("placements:visit_coverage"))
     assert response.content.decode().count("Record visit<") == pupils
+
+
+@pytest.mark.parametrize("pupils", [10, 200])
+def test_the_home_list_of_visits_due_runs_a_fixed_number_of_queries(
+    today, django_assert_max_num_queries, pupils
+):
+    school = _school_with_pupils(pupils)
+    user = member(Role.SCHOOL_COORDINATOR, school=school)
+    # The user's schools, the placements, the half term, the visits, the timetables and the
+    # school's days (two): once each, however many pupils.
+    with django_assert_max_num_queries(7):
+        due = visits_selectors.visits_due_this_half_term(user, today=today)
+    terms, rows = visits_selectors.coverage_grid(user, school=school, today=today)
+    current = next(i for i, t in enumerate(terms) if t.start_date <= today <= t.end_date)
+    assert due and len(due) == sum(1 for row in rows if row.cells[current] == "due")
